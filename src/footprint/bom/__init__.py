@@ -1,0 +1,1 @@
+"""bom room of footprint."""

@@ -1,0 +1,1 @@
+"""circularity room of footprint."""

@@ -1,0 +1,69 @@
+"""The ``footprint`` command line: one typer app; each room registers its own commands.
+
+Exit codes: 0 ok, 1 internal error, 2 invalid input (nothing written), 3 a failing
+compliance check with ``--fail-on-noncompliance``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from footprint.cli import (
+    assess_commands,
+    bom_commands,
+    dataset_commands,
+    rules_commands,
+    serve_command,
+)
+from footprint.errors import FootprintError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_NONCOMPLIANT = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="footprint",
+    help="PEF carbon footprint, circularity and compliance checks for bills of materials.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for _module in (bom_commands, dataset_commands, assess_commands, rules_commands, serve_command):
+    _module.register(app)
+
+
+def report_problems(error: FootprintError) -> None:
+    for problem in error.problems:
+        typer.echo(f"error: {problem}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: user errors become one line each, never a traceback."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except FootprintError as error:
+        report_problems(error)
+        sys.exit(EXIT_INVALID_INPUT)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(EXIT_INTERNAL)
+    except click.ClickException as usage:
+        usage.show()
+        sys.exit(EXIT_INVALID_INPUT)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as bug:  # a defect in footprint, not the user's input
+        if os.environ.get("FOOTPRINT_DEBUG"):
+            raise
+        typer.echo(
+            f"footprint: internal error: {type(bug).__name__}: {bug} "
+            "(set FOOTPRINT_DEBUG=1 to see the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(result if isinstance(result, int) else EXIT_OK)

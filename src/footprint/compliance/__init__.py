@@ -1,0 +1,1 @@
+"""compliance room of footprint."""

@@ -1,0 +1,1 @@
+"""lca room of footprint."""

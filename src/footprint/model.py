@@ -1,0 +1,492 @@
+"""The data the product passes from room to room, as pydantic models.
+
+Inputs (what the readers produce):  ``Product`` with its ``BomLine`` tree, and ``Dataset``
+records from the catalog.  Results (what the engine, circularity and compliance produce and
+the reports read): ``Assessment`` → ``ProductResult`` → ``LineResult``, ``Circularity``,
+``Check``.  The JSON schema users rely on (``footprint schema``) is ``Assessment``'s.
+
+Conventions
+- Masses are kilograms, energies kWh, unless a field says otherwise.
+- Shares are fractions in [0, 1] (a BOM may write "35 %"; the reader converts).
+- ``row`` is the row number as the spreadsheet shows it, header = row 1.
+- Climate-change results are kg CO2-eq.  A product's ``climate_change`` and every line's
+  ``climate_change`` are per functional unit (product footprint × reference flow), so the
+  lines of a product add up to its total.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # reports are imported lazily: the model must not depend on them
+    import pandas as pd
+    import plotly.graph_objects as go
+
+SCHEMA_VERSION = "1.0"
+
+Scalar = str | float | int | bool | None
+
+
+class Stage(StrEnum):
+    """The five PEF life-cycle stages (Recommendation (EU) 2021/2279, Annex I)."""
+
+    RAW_MATERIALS = "raw materials"
+    MANUFACTURING = "manufacturing"
+    DISTRIBUTION = "distribution"
+    USE = "use"
+    END_OF_LIFE = "end of life"
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+EolModel = Literal["cut-off", "cff"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+
+class SourceRef(_Model):
+    """Where an input record came from, for error messages that name file, sheet and row."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+
+
+class CircularityParameters(_Model):
+    """Circular Footprint Formula / MCI parameters a BOM line or product may override.
+
+    Every field is optional: ``None`` means "use the next level" (line → product → the
+    material family's default in ``datasets/circularity/material_defaults.csv``).
+    The BOM column of each field is its name.
+    """
+
+    recycled_content: float | None = Field(None, description="R1, share of recycled input")
+    recycled_content_post_consumer: float | None = Field(
+        None, description="the post-consumer part of R1 (a share of the line's mass, ≤ R1)"
+    )
+    eol_recycling_rate: float | None = Field(None, description="R2, share recycled at end of life")
+    eol_energy_recovery_rate: float | None = Field(
+        None, description="R3, share sent to energy recovery at end of life"
+    )
+    cff_a: float | None = Field(None, description="A, allocation factor of recycling (0.2–0.8)")
+    cff_b: float | None = Field(None, description="B, allocation factor of energy recovery")
+    cff_qsin_qp: float | None = Field(None, description="Qsin/Qp, quality ratio of recycled input")
+    cff_qsout_qp: float | None = Field(None, description="Qsout/Qp, quality ratio of recyclate")
+    cff_lhv: float | None = Field(None, description="LHV, lower heating value, MJ/kg")
+    cff_xer_heat: float | None = Field(None, description="XER,heat, energy recovery efficiency")
+    cff_xer_elec: float | None = Field(None, description="XER,elec, energy recovery efficiency")
+    reuse_share: float | None = Field(None, description="FU (MCI), share of input from reuse")
+    eol_reuse_rate: float | None = Field(None, description="CU (MCI), share reused at end of life")
+    recycling_efficiency_eol: float | None = Field(
+        None, description="EC (MCI), efficiency of the end-of-life recycling process"
+    )
+    recycling_efficiency_feedstock: float | None = Field(
+        None, description="EF (MCI), efficiency of the process producing recycled feedstock"
+    )
+
+
+CIRCULARITY_PARAMETER_NAMES: tuple[str, ...] = tuple(CircularityParameters.model_fields)
+
+
+class BomLine(_Model):
+    """One row of the BOM sheet, validated; quantities still in the unit the user wrote."""
+
+    id: str
+    parent: str | None = None
+    name: str | None = None
+    quantity: float = Field(description="amount per one parent assembly (or per product)")
+    unit: str = Field(description="canonical pint unit string, e.g. 'kg', 'kWh', 't*km', 'piece'")
+    dataset: str | None = Field(None, description="catalog id or '<database>::<activity code>'")
+    stage: Stage = Stage.RAW_MATERIALS
+    mass_per_piece_kg: float | None = Field(None, description="for pieces of a per-mass dataset")
+    circularity: CircularityParameters = Field(default_factory=CircularityParameters)
+    country: str | None = None
+    supplier: str | None = None
+    smelter_id: str | None = None
+    certification: str | None = None
+    extra: dict[str, Scalar] = Field(
+        default_factory=dict, description="unknown columns, passed through to the outputs"
+    )
+    source: SourceRef = Field(default_factory=SourceRef)
+
+
+class Product(_Model):
+    """A product: its BOM lines (a tree through ``parent``) and the ``Products`` sheet row."""
+
+    id: str
+    name: str | None = None
+    functional_unit: str | None = None
+    reference_flow: float = Field(1.0, description="products per functional unit")
+    category: str | None = None
+    placed_on_market: date | None = None
+    lifetime: float | None = Field(None, description="L, service life in years")
+    lifetime_industry_average: float | None = Field(None, description="Lav (MCI)")
+    use_intensity: float | None = Field(None, description="U, functional units of use (MCI)")
+    use_intensity_industry_average: float | None = Field(None, description="Uav (MCI)")
+    energy_kwh: float | None = Field(None, description="total energy delivered over service life")
+    usable_capacity_kwh: float | None = None
+    cycles_per_year: float | None = None
+    service_life_years: float | None = None
+    mass_kg: float | None = Field(None, description="declared mass, cross-checked with the BOM")
+    eol_model: EolModel = "cut-off"
+    circularity: CircularityParameters = Field(default_factory=CircularityParameters)
+    lines: list[BomLine] = Field(default_factory=list)
+    extra: dict[str, Scalar] = Field(default_factory=dict)
+    source: SourceRef = Field(default_factory=SourceRef)
+
+    def total_energy_kwh(self) -> float | None:
+        """E_total: the declared energy, else capacity × full cycles per year × years."""
+        if self.energy_kwh is not None:
+            return self.energy_kwh
+        parts = (self.usable_capacity_kwh, self.cycles_per_year, self.service_life_years)
+        if all(p is not None for p in parts):
+            return parts[0] * parts[1] * parts[2]  # type: ignore[operator]
+        return None
+
+
+class DataQuality(_Model):
+    """PEF data-quality scores, 1 (best) … 5 (worst); DQR = (TeR + GeR + TiR + P) / 4."""
+
+    ter: float | None = None
+    ger: float | None = None
+    tir: float | None = None
+    p: float | None = None
+
+    @property
+    def dqr(self) -> float | None:
+        scores = (self.ter, self.ger, self.tir, self.p)
+        if any(s is None for s in scores):
+            return None
+        return sum(scores) / 4  # type: ignore[arg-type]
+
+
+class Dataset(_Model):
+    """One row of a dataset file (``datasets/*.csv`` or a user's file)."""
+
+    id: str
+    name: str
+    unit: str = Field(description="reference unit, canonical pint string")
+    climate_change: float | None = Field(None, description="kg CO2-eq per reference unit")
+    climate_change_fossil: float | None = None
+    climate_change_biogenic: float | None = None
+    climate_change_luluc: float | None = None
+    gases: dict[str, float] = Field(
+        default_factory=dict, description="kg of each gas per reference unit, e.g. co2_fossil"
+    )
+    inputs: dict[str, float] = Field(
+        default_factory=dict, description="upstream dataset id → amount per reference unit"
+    )
+    material: str | None = None
+    recycled: bool = False
+    composition: dict[str, float] = Field(default_factory=dict, description="element → fraction")
+    geography: str | None = None
+    year: int | None = None
+    source: str | None = None
+    license: str | None = None
+    url: str | None = None
+    gwp_basis: str | None = Field(None, description="AR4, AR5 or AR6")
+    dqr: DataQuality = Field(default_factory=DataQuality)
+    notes: str | None = None
+    extra: dict[str, Scalar] = Field(default_factory=dict)
+    origin: SourceRef = Field(default_factory=SourceRef)
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+class ClimateChange(_Model):
+    """EF 3.1 climate change, total and sub-indicators (total = fossil + biogenic + luluc)."""
+
+    total: float = 0.0
+    fossil: float = 0.0
+    biogenic: float = 0.0
+    luluc: float = 0.0
+    unit: str = "kg CO2-eq"
+
+    def __add__(self, other: ClimateChange) -> ClimateChange:
+        return ClimateChange(
+            total=self.total + other.total,
+            fossil=self.fossil + other.fossil,
+            biogenic=self.biogenic + other.biogenic,
+            luluc=self.luluc + other.luluc,
+            unit=self.unit,
+        )
+
+    def scaled(self, factor: float) -> ClimateChange:
+        return ClimateChange(
+            total=self.total * factor,
+            fossil=self.fossil * factor,
+            biogenic=self.biogenic * factor,
+            luluc=self.luluc * factor,
+            unit=self.unit,
+        )
+
+
+class LineResult(_Model):
+    """One BOM line after linking: its amount in the dataset's unit and its footprint."""
+
+    id: str
+    path: str = Field(description="ids from the top of the product down, joined by ' / '")
+    depth: int = 0
+    name: str | None = None
+    dataset: str | None = Field(None, description="dataset reference; None for assembly lines")
+    dataset_name: str | None = None
+    quantity: float = Field(
+        description="amount in one product (assembly multipliers applied), in `unit`"
+    )
+    unit: str = Field(description="the dataset's reference unit")
+    bom_quantity: float | None = Field(None, description="quantity as written on the BOM row")
+    bom_unit: str | None = None
+    mass_kg: float | None = Field(None, description="mass in one product, when it is a mass")
+    stage: Stage
+    climate_change: ClimateChange = Field(description="contribution per functional unit")
+    share: float = Field(0.0, description="share of the product's total climate change")
+    material: str | None = None
+    recycled_content: float | None = None
+    country: str | None = None
+    supplier: str | None = None
+    smelter_id: str | None = None
+    certification: str | None = None
+    extra: dict[str, Scalar] = Field(default_factory=dict)
+    row: int | None = Field(None, description="row of the BOM sheet (header = row 1)")
+
+
+class CffParameter(_Model):
+    """A CFF/MCI parameter value as used, and where it came from."""
+
+    value: float
+    origin: Literal["bom line", "product", "default", "dataset"]
+    source: str | None = Field(None, description="citation of a default, with its tag [V]/[S]/[M]")
+
+
+class CffLine(_Model):
+    """The Circular Footprint Formula for one material line, kg CO2-eq per functional unit."""
+
+    line: str = Field(description="line id")
+    path: str
+    material: str
+    mass_kg: float
+    material_part: float = Field(description="Material term (virgin + recycled input + credit)")
+    virgin: float = Field(description="(1 − R1)·Ev")
+    recycled_input: float = Field(description="R1·(A·Erecycled + (1 − A)·Ev·Qsin/Qp)")
+    recycling_credit: float = Field(description="(1 − A)·R2·(ErecyclingEoL − E*v·Qsout/Qp)")
+    energy_part: float = Field(description="(1 − B)·R3·(EER − LHV·XER,heat·ESE,heat − …)")
+    disposal_part: float = Field(description="(1 − R2 − R3)·ED")
+    total: float
+    parameters: dict[str, CffParameter] = Field(default_factory=dict)
+
+
+class CffResult(_Model):
+    """CFF parts per product (per functional unit) and the side-by-side comparison."""
+
+    lines: list[CffLine] = Field(default_factory=list)
+    material_part: float = 0.0
+    energy_part: float = 0.0
+    disposal_part: float = 0.0
+    total: float = 0.0
+    cut_off_total: float = Field(0.0, description="product total under the cut-off model")
+    cff_total: float = Field(0.0, description="product total under the CFF model")
+
+
+class RecycledContent(_Model):
+    """Mass-weighted recycled-content shares."""
+
+    share: float | None = Field(None, description="recycled share of the product's mass")
+    post_consumer_share: float | None = None
+    recyclable_share: float | None = Field(None, description="Σ mass·R2 / Σ mass")
+    by_material: dict[str, float] = Field(default_factory=dict)
+    by_material_post_consumer: dict[str, float] = Field(default_factory=dict)
+    by_element: dict[str, float] = Field(default_factory=dict)
+    by_element_post_consumer: dict[str, float] = Field(default_factory=dict)
+    element_mass_kg: dict[str, float] = Field(default_factory=dict)
+
+
+class MciResult(_Model):
+    """Material Circularity Indicator (Ellen MacArthur Foundation 2015) and its terms."""
+
+    mci: float
+    mass_kg: float
+    virgin_kg: float = Field(description="V")
+    unrecoverable_waste_kg: float = Field(description="W")
+    linear_flow_index: float = Field(description="LFI")
+    utility: float = Field(description="X = (L/Lav)·(U/Uav)")
+    utility_factor: float = Field(description="F(X) = 0.9/X")
+
+
+class Circularity(_Model):
+    cff: CffResult | None = None
+    recycled_content: RecycledContent = Field(default_factory=RecycledContent)
+    mci: MciResult | None = None
+
+
+CheckStatus = Literal["pass", "fail", "not applicable", "insufficient data"]
+
+
+class RuleSource(_Model):
+    regulation: str
+    article: str | None = None
+    url: str | None = None
+
+
+class Driver(_Model):
+    """A BOM line that drives a check's result."""
+
+    line: str
+    path: str
+    value: float
+    unit: str
+    note: str | None = None
+
+
+class Check(_Model):
+    """One rule evaluated for one product."""
+
+    rule: str
+    rule_set: str
+    title: str
+    kind: str
+    status: CheckStatus
+    value: float | None = None
+    limit: float | None = None
+    unit: str | None = None
+    margin: float | None = Field(
+        None, description="headroom: limit − value (maximum) or value − limit (minimum)"
+    )
+    margin_percent: float | None = None
+    source: RuleSource
+    explanation: str
+    drivers: list[Driver] = Field(default_factory=list)
+
+
+class DataQualityResult(_Model):
+    """Contribution-weighted PEF DQR of a product's result."""
+
+    dqr: float | None = None
+    level: str | None = None
+    ter: float | None = None
+    ger: float | None = None
+    tir: float | None = None
+    p: float | None = None
+    coverage: float = Field(0.0, description="share of climate change covered by scored data")
+
+
+class ProductResult(_Model):
+    id: str
+    name: str | None = None
+    functional_unit: str | None = None
+    reference_flow: float = 1.0
+    category: str | None = None
+    placed_on_market: date | None = None
+    eol_model: EolModel = "cut-off"
+    mass_kg: float | None = Field(None, description="mass of one product from the BOM")
+    declared_mass_kg: float | None = None
+    energy_kwh: float | None = None
+    climate_change: ClimateChange = Field(description="per functional unit")
+    by_stage: dict[Stage, ClimateChange] = Field(description="all five PEF stages, per FU")
+    lines: list[LineResult] = Field(default_factory=list)
+    circularity: Circularity | None = None
+    checks: list[Check] = Field(default_factory=list)
+    data_quality: DataQualityResult | None = None
+    source_file: str | None = None
+    extra: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class MethodInfo(_Model):
+    name: str = "EF v3.1 climate change"
+    indicators: dict[str, list[str]] = Field(
+        default_factory=dict, description="indicator → Brightway method tuple"
+    )
+    unit: str = "kg CO2-eq"
+
+
+class DatasetInfo(_Model):
+    id: str
+    name: str
+    unit: str
+    source: str | None = None
+    license: str | None = None
+    url: str | None = None
+    year: int | None = None
+    geography: str | None = None
+    dqr: float | None = None
+    gwp_basis: str | None = None
+    notes: str | None = None
+
+
+class Warning_(_Model):
+    """A warning: a figure is computed, but something deserves a look."""
+
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    product: str | None = None
+
+
+class Assessment(_Model):
+    """The result of assessing one or more products.  Reports and JSON read only this."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    created: datetime
+    method: MethodInfo
+    brightway_project: str | None = None
+    as_of: date | None = None
+    rule_sets: list[str] = Field(default_factory=list)
+    products: list[ProductResult]
+    datasets: list[DatasetInfo] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
+        text = self.model_dump_json(indent=indent)
+        if path is not None:
+            from footprint.io import write_text_atomic
+
+            write_text_atomic(Path(path), text)
+        return text
+
+    def to_dataframe(self) -> pd.DataFrame:
+        from footprint.report.tables import assessment_dataframe
+
+        return assessment_dataframe(self)
+
+    def to_excel(self, path: str | Path) -> Path:
+        from footprint.report.excel import write_workbook
+
+        return write_workbook(self, Path(path))
+
+    def to_html(self, path: str | Path) -> Path:
+        from footprint.report.html import write_html
+
+        return write_html(self, Path(path))
+
+    def figures(self) -> dict[str, go.Figure]:
+        from footprint.report.figures import assessment_figures
+
+        return assessment_figures(self)
+
+    def product(self, product_id: str) -> ProductResult:
+        for p in self.products:
+            if p.id == product_id:
+                return p
+        raise KeyError(product_id)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of an assessment document (printed by ``footprint schema``)."""
+    return Assessment.model_json_schema()
