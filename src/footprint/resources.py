@@ -31,3 +31,8 @@ def templates_dir() -> Path:
 
 def rules_dir() -> Path:
     return templates_dir() / "rules"
+
+
+def pef_parameters_dir() -> Path:
+    """PEF method parameters (data-quality levels, relevance threshold) with their sources."""
+    return datasets_dir() / "pef"

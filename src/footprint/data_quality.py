@@ -1,0 +1,83 @@
+"""PEF data quality rating (DQR) of a product's result.
+
+DQR of a dataset = (TeR + GeR + TiR + P) / 4, each criterion scored 1 (best) … 5 (worst).
+A product's DQR is the contribution-weighted average over its most relevant lines: the lines
+that, largest first, make up the cumulative share of the climate-change result given in
+``datasets/pef/relevance_threshold.csv``; their weights are their contributions rescaled to
+sum to 1.  Lines whose dataset has no scores are left out, and ``coverage`` says how much of
+the result the rating speaks for.  Levels come from ``datasets/pef/dqr_levels.csv``; the exact
+mean is classified, never a rounded one.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from footprint.model import DataQuality, DataQualityResult
+from footprint.resources import pef_parameters_dir
+
+
+@dataclass(frozen=True)
+class ScoredContribution:
+    """One line's absolute contribution to the result and its dataset's quality scores."""
+
+    contribution: float
+    quality: DataQuality | None
+
+
+@cache
+def _levels() -> tuple[tuple[str, float], ...]:
+    with (pef_parameters_dir() / "dqr_levels.csv").open(encoding="utf-8", newline="") as f:
+        rows = [(r["level"], float(r["max_dqr"])) for r in csv.DictReader(f)]
+    return tuple(sorted(rows, key=lambda r: r[1]))
+
+
+@cache
+def _relevance_share() -> float:
+    path = pef_parameters_dir() / "relevance_threshold.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["parameter"] == "most_relevant_cumulative_share":
+                return float(row["value"])
+    raise LookupError(f"{path} has no most_relevant_cumulative_share")
+
+
+def dqr_level(dqr: float) -> str:
+    """The PEF quality level of a DQR (closed upper bounds: 1.5 is Excellent)."""
+    for level, upper in _levels():
+        if dqr <= upper:
+            return level
+    return _levels()[-1][0]
+
+
+def product_data_quality(items: Sequence[ScoredContribution]) -> DataQualityResult:
+    total = sum(abs(i.contribution) for i in items)
+    if total == 0:
+        return DataQualityResult()
+    ranked = sorted(items, key=lambda i: abs(i.contribution), reverse=True)
+    relevant: list[ScoredContribution] = []
+    cumulative = 0.0
+    for item in ranked:
+        if cumulative >= _relevance_share() * total:
+            break
+        relevant.append(item)
+        cumulative += abs(item.contribution)
+    scored = [i for i in relevant if i.quality is not None and i.quality.dqr is not None]
+    weight_sum = sum(abs(i.contribution) for i in scored)
+    if weight_sum == 0:
+        return DataQualityResult(coverage=0.0)
+
+    def weighted(criterion: str) -> float:
+        return sum(abs(i.contribution) * getattr(i.quality, criterion) for i in scored) / weight_sum
+
+    criteria = {name: weighted(name) for name in ("ter", "ger", "tir", "p")}
+    dqr = sum(criteria.values()) / 4
+    return DataQualityResult(
+        dqr=dqr,
+        level=dqr_level(dqr),
+        coverage=weight_sum / total,
+        **criteria,
+    )
