@@ -1,0 +1,310 @@
+"""Units: the one pint registry, parsing what BOMs write, and conversion to a dataset's unit.
+
+Our aliases live in ``units.txt`` beside this module (pieces, metric tons, t·km …).
+Every function returns or accepts *canonical unit strings*: short, stable, pint-parsable
+spellings such as ``"kg"``, ``"kWh"``, ``"t*km"``, ``"piece"``, ``"m**2"``.
+
+Errors are ``UnitError`` with one ``Problem``.  Callers that know where a value came from pass
+``where={"file": ..., "sheet": ..., "row": ..., "column": ...}`` and the problem carries it;
+otherwise they may catch the error and re-locate its problems with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pint
+
+from footprint.errors import Problem, UnitError
+
+ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="ignore")
+ureg.load_definitions(Path(__file__).with_name("units.txt"))
+
+Where = Mapping[str, Any] | None
+
+# How a unit is written back: the first spelling in this list that is equal to a parsed unit.
+PREFERRED_SPELLINGS: tuple[str, ...] = (
+    "kg", "g", "mg", "t", "lb", "oz",
+    "piece",
+    "kWh", "Wh", "MWh", "GWh", "MJ", "kJ", "GJ", "J",
+    "t*km", "kg*km",
+    "m", "cm", "mm", "km",
+    "m**2", "cm**2", "mm**2",
+    "m**3", "l", "ml", "cm**3",
+    "GB", "MB", "TB",
+    "h", "min", "s", "year", "day",
+    "kg/piece", "g/piece",
+)  # fmt: skip
+
+# Brightway / ecoinvent unit names that pint does not read as written.
+_BRIGHTWAY_NAMES: dict[str, str] = {
+    "kilogram": "kg",
+    "gram": "g",
+    "ton": "t",
+    "tonne": "t",
+    "metric ton": "t",
+    "kilowatt hour": "kWh",
+    "megajoule": "MJ",
+    "kilojoule": "kJ",
+    "ton kilometer": "t*km",
+    "tonne kilometer": "t*km",
+    "metric ton*km": "t*km",
+    "kilogram kilometer": "kg*km",
+    "square meter": "m**2",
+    "square metre": "m**2",
+    "cubic meter": "m**3",
+    "cubic metre": "m**3",
+    "litre": "l",
+    "liter": "l",
+    "meter": "m",
+    "metre": "m",
+    "kilometer": "km",
+    "kilometre": "km",
+    "unit": "piece",
+    "item": "piece",
+    "hour": "h",
+}
+
+# Plain words for dimensions, each given by one unit that has it.
+_DIMENSION_EXAMPLES: dict[str, str] = {
+    "mass": "kg",
+    "length": "m",
+    "area": "m**2",
+    "volume": "m**3",
+    "mass × distance": "t*km",
+    "energy": "kWh",
+    "power": "kW",
+    "count": "piece",
+    "time": "h",
+    "mass per piece": "kg/piece",
+}
+_DIMENSION_NAMES = {
+    ureg.parse_units(unit).dimensionality: name for name, unit in _DIMENSION_EXAMPLES.items()
+}
+
+_MASS = ureg.kilogram.dimensionality
+_COUNT = ureg.piece.dimensionality
+
+
+def _problem(message: str, where: Where) -> UnitError:
+    return UnitError(Problem(message, **dict(where or {})))
+
+
+def _key(unit: pint.Unit) -> tuple[str, float]:
+    base = ureg.Quantity(1.0, unit).to_base_units()
+    return str(base.units), float(f"{base.magnitude:.12g}")
+
+
+_CANONICAL: dict[tuple[str, float], str] = {}
+for _spelling in PREFERRED_SPELLINGS:
+    _CANONICAL.setdefault(_key(ureg.parse_units(_spelling)), _spelling)
+_VOCABULARY: tuple[str, ...] = PREFERRED_SPELLINGS + ("pcs", "tkm", "m2", "m3", "cm2", "kgkm")
+_BY_LOWER: dict[str, list[str]] = {}
+for _spelling in _VOCABULARY:
+    _BY_LOWER.setdefault(_spelling.lower(), []).append(_spelling)
+
+
+def _normalise(text: str) -> str:
+    """Rewrite the ways people write products and powers into pint's syntax."""
+    text = text.strip().replace("²", "**2").replace("³", "**3").replace("^", "**")
+    text = re.sub(r"\s*[·×]\s*", "*", text)
+    text = re.sub(r"(?<=[A-Za-z])[.-](?=[A-Za-z])", "*", text)  # t.km, t-km
+    text = re.sub(r"(?<=[A-Za-z])([23])\b", r"**\1", text)  # m2, cm3
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> str | None:
+    """Canonical spelling of ``text``, or None when pint cannot read it."""
+    try:
+        unit = ureg.parse_units(_normalise(text))
+    except Exception:  # pint raises many types (tokenizer, definition, attribute) on free text
+        return None
+    if unit.dimensionless and not _is_information(unit):
+        return None
+    return _CANONICAL.get(_key(unit), f"{unit:~C}")
+
+
+def _is_information(unit: pint.Unit) -> bool:
+    # pint counts bits as dimensionless; tell data sizes (GB) apart from plain ratios (%)
+    return str(ureg.Quantity(1.0, unit).to_base_units().units) == "bit"
+
+
+def _suggestion(text: str) -> str:
+    candidates = list(_VOCABULARY)
+    if text.endswith("s") and _parse(text[:-1]) is not None:
+        return text[:-1]
+    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.5)
+    if not close:
+        close = difflib.get_close_matches(text.lower(), [c.lower() for c in candidates], n=1)
+        close = [_BY_LOWER[c][0] for c in close]
+    return close[0] if close else ""
+
+
+def parse_unit(text: str, *, where: Where = None) -> str:
+    """The canonical spelling of a unit as a BOM writes it: ``"KG"`` → ``"kg"``, ``"tkm"`` →
+    ``"t*km"``; raises ``UnitError`` with a suggestion for typos (``"kgs"`` → ``"kg"``)."""
+    if not isinstance(text, str) or not text.strip():
+        raise _problem("no unit given (write e.g. kg, g, piece, kWh, t*km)", where)
+    text = text.strip()
+    canonical = _parse(text)
+    if canonical is not None:
+        return canonical
+    spellings = _BY_LOWER.get(text.lower(), [])
+    if len(spellings) == 1:  # ERP exports write "KG", "KWH", "PCS"
+        found = _parse(spellings[0])
+        if found is not None:
+            return found
+    hint = _suggestion(text)
+    did_you_mean = f' (did you mean "{hint}"?)' if hint else " (write e.g. kg, piece, kWh, t*km)"
+    raise _problem(f'"{text}" is not a unit{did_you_mean}', where)
+
+
+_NUMBER = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$")
+_NOT_FINITE = re.compile(r"^[+-]?(nan|inf|infinity)\b", re.IGNORECASE)
+
+
+def parse_number(value: Any, *, where: Where = None) -> float:
+    """A finite float from a cell: a number, or text such as ``"1.5"`` or ``"1,5"``."""
+    number, rest = _split_number(value, where)
+    if rest:
+        raise _problem(f'"{value}" is not a number', where)
+    return number
+
+
+def _split_number(value: Any, where: Where) -> tuple[float, str]:
+    if isinstance(value, bool):
+        raise _problem(f"{value} is not a number", where)
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise _problem(f"{value} is not a finite number", where)
+        return number, ""
+    text = str(value).strip()
+    if _NOT_FINITE.match(text):
+        raise _problem(f'"{text}" is not a finite number', where)
+    match = _NUMBER.match(text)
+    if not match:
+        raise _problem(f'"{text}" is not a number', where)
+    digits, rest = match.group(1), match.group(2).strip()
+    if "," in digits:
+        digits = _decimal_comma(digits, text, where)
+    number = float(digits)
+    if not math.isfinite(number):
+        raise _problem(f'"{text}" is not a finite number', where)
+    return number, rest
+
+
+def _decimal_comma(digits: str, text: str, where: Where) -> str:
+    """Accept one decimal comma ("1,5"); refuse what could be a thousands separator."""
+    whole, _, fraction = digits.partition(",")
+    if "." in digits or "," in fraction or len(fraction.split("e")[0].split("E")[0]) == 3:
+        raise _problem(
+            f'"{text}" is ambiguous: write the number without thousands separators and with '
+            "a decimal point (e.g. 1500 or 1.5)",
+            where,
+        )
+    return f"{whole}.{fraction}"
+
+
+def parse_quantity(value: Any, unit: str | None, *, where: Where = None) -> tuple[float, str]:
+    """``(number, canonical unit)`` from a cell: ``12``, ``"12 g"``, ``"12g"``, ``"0,5 kWh"``.
+
+    A unit written inside the cell wins over ``unit`` (the unit column or the header's
+    default).  A decimal comma is accepted when it cannot be a thousands separator.
+    """
+    number, rest = _split_number(value, where)
+    if rest:
+        return number, parse_unit(rest, where=where)
+    if unit is None or not str(unit).strip():
+        raise _problem(
+            f"{_format(number)} has no unit (write it in the unit column, or e.g. "
+            f'"{_format(number)} kg")',
+            where,
+        )
+    return number, parse_unit(unit, where=where)
+
+
+def _format(number: float) -> str:
+    return f"{number:g}"
+
+
+def dimension_name(unit: str) -> str:
+    """The dimension in plain words: "mass", "energy", "count", "mass × distance" …"""
+    parsed = ureg.parse_units(_normalise(unit))
+    if parsed.dimensionless:
+        return "data size" if _is_information(parsed) else "a plain number"
+    dims = parsed.dimensionality
+    return _DIMENSION_NAMES.get(dims) or str(dims).replace("[", "").replace("]", "")
+
+
+def is_mass(unit: str) -> bool:
+    return bool(ureg.parse_units(_normalise(unit)).dimensionality == _MASS)
+
+
+def is_count(unit: str) -> bool:
+    return bool(ureg.parse_units(_normalise(unit)).dimensionality == _COUNT)
+
+
+@lru_cache(maxsize=4096)
+def _factor(from_unit: str, to_unit: str) -> float | None:
+    source, target = ureg.parse_units(_normalise(from_unit)), ureg.parse_units(_normalise(to_unit))
+    if source.dimensionality != target.dimensionality:
+        return None
+    return float(ureg.Quantity(1.0, source).to(target).magnitude)
+
+
+def to_kg(value: float, unit: str) -> float:
+    """Mass in kilograms; raises ``UnitError`` when ``unit`` is not a mass."""
+    return convert(value, unit, "kg")
+
+
+def convert(
+    value: float,
+    from_unit: str,
+    to_unit: str,
+    *,
+    mass_per_piece_kg: float | None = None,
+    where: Where = None,
+) -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit`` (a dataset's reference unit).
+
+    Pieces of a per-mass dataset (and mass of a per-piece dataset) go through
+    ``mass_per_piece_kg``; any other change of dimension is a ``UnitError`` naming both units
+    and both dimensions.
+    """
+    factor = _factor(from_unit, to_unit)
+    if factor is not None:
+        return value * factor
+    if is_count(from_unit) and is_mass(to_unit):
+        if mass_per_piece_kg is None:
+            raise _problem(
+                f"cannot use {from_unit} (count) for a dataset per {to_unit} (mass) without a "
+                "mass_per_piece (e.g. 3.2 g)",
+                where,
+            )
+        return convert(value * mass_per_piece_kg, "kg", to_unit)
+    if is_mass(from_unit) and is_count(to_unit) and mass_per_piece_kg:
+        return to_kg(value, from_unit) / mass_per_piece_kg
+    raise _problem(
+        f"cannot use {from_unit} ({dimension_name(from_unit)}) for a dataset per {to_unit} "
+        f"({dimension_name(to_unit)})",
+        where,
+    )
+
+
+def brightway_unit(name: str) -> str:
+    """The canonical unit of a Brightway / ecoinvent unit name ("kilowatt hour" → "kWh")."""
+    key = " ".join(str(name).strip().lower().split())
+    if key in _BRIGHTWAY_NAMES:
+        return _BRIGHTWAY_NAMES[key]
+    canonical = _parse(str(name).strip())
+    if canonical is None:
+        raise UnitError(f'Brightway unit "{name}" has no equivalent in footprint\'s units')
+    return canonical
