@@ -1,0 +1,186 @@
+"""Dataset records (the catalog) → a Brightway database.
+
+Each dataset becomes one activity (code = dataset id, unit = its reference unit) with:
+
+- gas columns (``co2_fossil``, ``ch4_fossil``, ``n2o`` …, see ``gas_flows.csv``) → biosphere
+  exchanges on the matching biosphere3 flows, characterised by the method;
+- otherwise the aggregated ``climate_change`` value → exchanges of footprint's own flows
+  (``project.OWN_FLOW_CODES``), each counted 1:1 in the total and in its sub-indicator.
+  Sub-indicator columns given are used as they are; the part of ``climate_change`` they do not
+  explain counts as fossil (so a dataset with only ``climate_change`` is all fossil).
+  When a dataset has gas columns, they are its burden and ``climate_change`` is not added
+  again;
+- ``inputs`` (``id=amount``) → technosphere exchanges from the named datasets.
+
+The database is rewritten only when the content of the datasets changes (a hash kept in the
+database's metadata).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from footprint.errors import DatasetError, Problem
+from footprint.lca.project import BIOSPHERE, FLOWS_DATABASE, OWN_FLOW_CODES
+from footprint.model import Dataset
+
+DATASETS_DATABASE = "footprint-datasets"
+_HASH_KEY = "footprint_content_hash"
+_GAS_FLOWS_FILE = Path(__file__).with_name("gas_flows.csv")
+
+
+@cache
+def gas_flow_codes() -> dict[str, str]:
+    """Gas column → biosphere3 flow code."""
+    with _GAS_FLOWS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["column"]: row["biosphere3_code"] for row in csv.DictReader(handle)}
+
+
+def content_hash(datasets: Iterable[Dataset]) -> str:
+    """A hash of everything in the datasets that changes the Brightway database."""
+    digest = hashlib.sha256()
+    for ds in sorted(datasets, key=lambda d: d.id):
+        fields = ds.model_dump(
+            include={
+                "id",
+                "name",
+                "unit",
+                "climate_change",
+                "climate_change_fossil",
+                "climate_change_biogenic",
+                "climate_change_luluc",
+                "gases",
+                "inputs",
+            }
+        )
+        digest.update(json.dumps(fields, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def import_datasets(datasets: Iterable[Dataset], database: str = DATASETS_DATABASE) -> str:
+    """Write the datasets as ``database`` unless it already holds the same content."""
+    import bw2data as bd
+
+    records = list(datasets)
+    fingerprint = content_hash(records)
+    if database in bd.databases and bd.databases[database].get(_HASH_KEY) == fingerprint:
+        return database
+    known = {d.id for d in records}
+    problems: list[Problem] = []
+    data = {(database, ds.id): _activity(ds, database, known, problems) for ds in records}
+    if problems:
+        raise DatasetError(problems)
+    db = bd.Database(database)
+    db.register(description="footprint: datasets of the catalog and user dataset files")
+    db.write(data)
+    bd.databases[database][_HASH_KEY] = fingerprint
+    bd.databases.flush()
+    return database
+
+
+def own_exchange_amounts(ds: Dataset) -> dict[str, float]:
+    """Sub-indicator → kg CO2-eq on footprint's own flows for a dataset without gases."""
+    if ds.gases or ds.climate_change is None and not _has_sub_indicators(ds):
+        return {}
+    biogenic = ds.climate_change_biogenic or 0.0
+    luluc = ds.climate_change_luluc or 0.0
+    if ds.climate_change_fossil is not None:
+        fossil = ds.climate_change_fossil
+    else:  # what the other sub-indicators do not explain counts as fossil
+        fossil = (ds.climate_change or 0.0) - biogenic - luluc
+    return {"fossil": fossil, "biogenic": biogenic, "luluc": luluc}
+
+
+def _has_sub_indicators(ds: Dataset) -> bool:
+    return any(
+        v is not None
+        for v in (ds.climate_change_fossil, ds.climate_change_biogenic, ds.climate_change_luluc)
+    )
+
+
+def _activity(
+    ds: Dataset, database: str, known: set[str], problems: list[Problem]
+) -> dict[str, Any]:
+    exchanges: list[dict[str, Any]] = [
+        {"input": (database, ds.id), "amount": 1.0, "type": "production"}
+    ]
+    codes = gas_flow_codes()
+    for gas, amount in ds.gases.items():
+        if gas not in codes:
+            problems.append(
+                Problem(
+                    f"dataset {ds.id!r}: unknown gas column {gas!r} "
+                    f"(known: {', '.join(sorted(codes))})",
+                    file=ds.origin.file,
+                    sheet=ds.origin.sheet,
+                    row=ds.origin.row,
+                    column=gas,
+                )
+            )
+            continue
+        exchanges.append({"input": (BIOSPHERE, codes[gas]), "amount": amount, "type": "biosphere"})
+    for indicator, amount in own_exchange_amounts(ds).items():
+        if amount:
+            exchanges.append(
+                {
+                    "input": (FLOWS_DATABASE, OWN_FLOW_CODES[indicator]),
+                    "amount": amount,
+                    "type": "biosphere",
+                }
+            )
+    for upstream, amount in ds.inputs.items():
+        if "::" in upstream:
+            key = _brightway_key(upstream)
+            if key is None:
+                problems.append(
+                    Problem(
+                        f"dataset {ds.id!r}: input {upstream!r} is not an activity of the "
+                        "Brightway project",
+                        file=ds.origin.file,
+                        sheet=ds.origin.sheet,
+                        row=ds.origin.row,
+                        column="inputs",
+                    )
+                )
+                continue
+            exchanges.append({"input": key, "amount": amount, "type": "technosphere"})
+            continue
+        if upstream not in known:
+            problems.append(
+                Problem(
+                    f"dataset {ds.id!r}: input {upstream!r} is not a dataset id",
+                    file=ds.origin.file,
+                    sheet=ds.origin.sheet,
+                    row=ds.origin.row,
+                    column="inputs",
+                )
+            )
+            continue
+        exchanges.append({"input": (database, upstream), "amount": amount, "type": "technosphere"})
+    return {
+        "name": ds.name,
+        "unit": ds.unit,
+        "type": "process",
+        "location": ds.geography or "GLO",
+        "exchanges": exchanges,
+    }
+
+
+def _brightway_key(reference: str) -> tuple[str, str] | None:
+    """``(database, code)`` of a ``<database>::<code>`` reference when that activity exists."""
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset
+
+    database, _, code = reference.partition("::")
+    if database not in bd.databases:
+        return None
+    found = ActivityDataset.select(ActivityDataset.id).where(
+        (ActivityDataset.database == database) & (ActivityDataset.code == code)
+    )
+    return (database, code) if found.exists() else None

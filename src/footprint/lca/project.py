@@ -1,0 +1,190 @@
+"""The Brightway project footprint computes in, set up offline.
+
+What a project needs, and what ``ensure_project`` adds when it is missing (nothing else in
+a user's project is touched):
+
+- ``biosphere3``: the elementary flows bw2io ships (``bw2io.create_default_biosphere3()``).
+- The EF v3.1 climate-change methods (total, fossil, biogenic, land use and land-use change)
+  and IPCC 2021 GWP100, written straight from bw2io's shipped ``lcia_39_ecoinvent.zip``.
+  ``bw2setup()`` and ``create_default_lcia_methods()`` fail offline and are never called.
+- ``footprint-flows``: three project-owned biosphere flows that carry a dataset's aggregated
+  ``climate_change`` value (already kg CO2-eq) — one per sub-indicator.
+- footprint's own methods, ``("footprint", *EF v3.1 method)``: the EF v3.1 factors plus a
+  factor of 1 for the project-owned flows — each flow counts 1:1 in the total and in its own
+  sub-indicator.  The shipped methods themselves are left as they are.
+
+bw2data reads ``BRIGHTWAY_DIR`` when it is imported; without it the project lives in
+Brightway's per-user data folder.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from footprint.errors import DatasetError, Problem
+
+PROJECT_NAME = "footprint"
+BIOSPHERE = "biosphere3"
+FLOWS_DATABASE = "footprint-flows"
+
+# indicator → the EF v3.1 method of bw2io's shipped LCIA data
+EF31_METHODS: dict[str, tuple[str, str, str]] = {
+    "total": ("EF v3.1", "climate change", "global warming potential (GWP100)"),
+    "fossil": ("EF v3.1", "climate change: fossil", "global warming potential (GWP100)"),
+    "biogenic": ("EF v3.1", "climate change: biogenic", "global warming potential (GWP100)"),
+    "luluc": (
+        "EF v3.1",
+        "climate change: land use and land use change",
+        "global warming potential (GWP100)",
+    ),
+}
+IPCC2021_GWP100 = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+SHIPPED_METHODS: tuple[tuple[str, ...], ...] = (*EF31_METHODS.values(), IPCC2021_GWP100)
+INDICATORS: tuple[str, ...] = tuple(EF31_METHODS)
+SUB_INDICATORS: tuple[str, ...] = ("fossil", "biogenic", "luluc")
+
+# project-owned flow of each sub-indicator (code in FLOWS_DATABASE)
+OWN_FLOW_CODES: dict[str, str] = {
+    "fossil": "climate-change-fossil",
+    "biogenic": "climate-change-biogenic",
+    "luluc": "climate-change-luluc",
+}
+
+_SETUP_LOCK = threading.Lock()
+
+
+def footprint_method(indicator: str) -> tuple[str, ...]:
+    """The Brightway method footprint computes ``indicator`` with."""
+    return ("footprint", *EF31_METHODS[indicator])
+
+
+def ensure_project(name: str | None = None) -> str:
+    """Make ``name`` (default: footprint's own project) current and add what is missing.
+
+    A user's project must exist already; footprint's own project is created on first use.
+    Returns the project name.
+    """
+    import bw2data as bd
+
+    with _SETUP_LOCK:
+        project = name or PROJECT_NAME
+        if name is not None and project not in bd.projects:
+            known = ", ".join(sorted(p.name for p in bd.projects)) or "none"
+            raise DatasetError(
+                Problem(
+                    f"Brightway project {project!r} does not exist "
+                    f"(projects in {bd.projects.dir.parent}: {known})",
+                    column="brightway_project",
+                )
+            )
+        if bd.projects.current != project:
+            bd.projects.set_current(project)
+        if BIOSPHERE not in bd.databases:
+            _create_biosphere()
+        missing = [m for m in SHIPPED_METHODS if m not in bd.methods]
+        if missing:
+            _write_shipped_methods(missing)
+        if FLOWS_DATABASE not in bd.databases:
+            _write_own_flows()
+        for indicator in INDICATORS:
+            if footprint_method(indicator) not in bd.methods:
+                _write_footprint_method(indicator)
+        return project
+
+
+def _create_biosphere() -> None:
+    import bw2io
+
+    bw2io.create_default_biosphere3()
+
+
+def _shipped_lcia_file() -> Path:
+    import bw2io
+
+    return Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip"
+
+
+def _write_shipped_methods(names: list[tuple[str, ...]]) -> None:
+    """Write the named methods from bw2io's shipped LCIA data; skip CFs of absent flows."""
+    import bw2data as bd
+
+    with zipfile.ZipFile(_shipped_lcia_file()) as archive:
+        data: list[dict[str, Any]] = json.load(archive.open("data.json"))
+    wanted = {tuple(n) for n in names}
+    known_codes = _database_codes(BIOSPHERE)
+    for entry in data:
+        name = tuple(entry["name"])
+        if name not in wanted:
+            continue
+        cfs = [
+            ((BIOSPHERE, exc["input"][1]), exc["amount"])
+            for exc in entry["exchanges"]
+            if exc["input"][0] == BIOSPHERE and exc["input"][1] in known_codes
+        ]
+        method = bd.Method(name)
+        method.register(
+            unit=entry.get("unit"),
+            description=entry.get("description", ""),
+            filename="lcia_39_ecoinvent.zip (bw2io)",
+            unlinked_cfs=len(entry["exchanges"]) - len(cfs),
+        )
+        method.write(cfs)
+
+
+def _database_codes(database: str) -> set[str]:
+    from bw2data.backends import ActivityDataset
+
+    query = ActivityDataset.select(ActivityDataset.code).where(ActivityDataset.database == database)
+    return {row.code for row in query}
+
+
+def _write_own_flows() -> None:
+    import bw2data as bd
+
+    db = bd.Database(FLOWS_DATABASE)
+    db.register(description="footprint: aggregated climate change of user datasets, kg CO2-eq")
+    db.write(
+        {
+            (FLOWS_DATABASE, code): {
+                "name": f"climate change, {indicator} (aggregated, kg CO2-eq)",
+                "unit": "kilogram",
+                "type": "emission",
+                "categories": ("air",),
+                "exchanges": [],
+            }
+            for indicator, code in OWN_FLOW_CODES.items()
+        }
+    )
+
+
+def _write_footprint_method(indicator: str) -> None:
+    import bw2data as bd
+
+    base = bd.Method(EF31_METHODS[indicator])
+    cfs: list[tuple[Any, float]] = [(flow, amount) for flow, amount in _method_cfs(base)]
+    own = OWN_FLOW_CODES.values() if indicator == "total" else [OWN_FLOW_CODES[indicator]]
+    cfs.extend(((FLOWS_DATABASE, code), 1.0) for code in own)
+    method = bd.Method(footprint_method(indicator))
+    method.register(
+        unit="kg CO2-eq",
+        description=(
+            f"{' | '.join(EF31_METHODS[indicator])} plus footprint's aggregated "
+            "climate-change flows at 1 kg CO2-eq per kg"
+        ),
+    )
+    method.write(cfs)
+
+
+def _method_cfs(method: Any) -> list[tuple[Any, float]]:
+    """A method's CFs as (flow, amount); a flow is an id or a key as bw2data stored it."""
+    result = []
+    for row in method.load():
+        flow, amount = row[0], row[1]
+        if isinstance(amount, dict):
+            amount = amount["amount"]
+        result.append((tuple(flow) if isinstance(flow, list) else flow, float(amount)))
+    return result
