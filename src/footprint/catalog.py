@@ -26,6 +26,7 @@ from typing import Any
 from footprint.errors import DatasetError, Problem, ProblemCollector, UnitError
 from footprint.model import DataQuality, Dataset, Scalar, SourceRef
 from footprint.resources import datasets_dir
+from footprint.units import parse_unit
 
 __all__ = [
     "GAS_COLUMNS",
@@ -77,36 +78,6 @@ _FALSE = {"false", "no", "n", "0"}
 # Sums of fractions and sub-indicators published with a few significant figures.
 _ROUNDING = 1e-3
 _MAX_FILE_BYTES = 50 * 1024 * 1024
-
-
-_INTERIM_UNITS = {
-    "kg": "kg",
-    "g": "g",
-    "t": "t",
-    "kwh": "kWh",
-    "mj": "MJ",
-    "l": "l",
-    "m3": "m**3",
-    "m2": "m**2",
-    "m": "m",
-    "piece": "piece",
-    "t*km": "t*km",
-    "tkm": "t*km",
-    "cm2": "cm**2",
-    "gb": "GB",
-}
-
-
-def parse_unit(text: str) -> str:
-    """Canonical unit text, from footprint.units once that module is in the tree."""
-    try:
-        from footprint.units import parse_unit as units_parse_unit
-    except ImportError:
-        canonical = _INTERIM_UNITS.get(text.strip().lower().replace(" ", ""))
-        if canonical is None:
-            raise UnitError(f"unknown unit {text!r}") from None
-        return canonical
-    return units_parse_unit(text)
 
 
 def _header_key(header: str) -> str:
@@ -250,11 +221,16 @@ class _RowReader:
                 self.problem(row_number, name, f"{name} is empty; every dataset needs one")
             fields[name] = value
         if fields["unit"]:
+            where = {
+                "file": str(self.path),
+                "sheet": self.sheet,
+                "row": row_number,
+                "column": self.headers[self._index["unit"]],
+            }
             try:
-                fields["unit"] = parse_unit(fields["unit"])
+                fields["unit"] = parse_unit(fields["unit"], where=where)
             except UnitError as error:
-                reason = error.problems[0].message if error.problems else ""
-                self.problem(row_number, "unit", f"{fields['unit']!r} is not a unit ({reason})")
+                self.problems.extend(error.problems)
 
         numbers: dict[str, float] = {}
         for name in (*_NUMBER_COLUMNS, *GAS_COLUMNS):

@@ -1,0 +1,784 @@
+"""Build footprint's shipped dataset library (``datasets/*.csv``) from the open source files.
+
+    python scripts/build_datasets.py                 # rewrite datasets/*.csv in place
+    python scripts/build_datasets.py --out /tmp/x    # write into another folder
+
+Reads only ``datasets/sources/*`` (copies of the open source files, each with its
+``.source.txt`` licence and provenance note) and writes one CSV per family in the dataset-file
+format of input-formats.md §2.  Values are stored as published, only converted to the row's
+reference unit with exact decimal arithmetic (kg CO2e per tonne ÷ 1000 → per kg; g ÷ 1000 →
+kg).  The output is deterministic: a test re-runs this script and compares bytes.
+
+The data-quality scores (PEF TeR, GeR, TiR, P; 1 = best, 5 = worst) follow the rule in
+``DQR_RULE`` below, explained in datasets/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "datasets" / "sources"
+
+COLUMNS = (
+    "id",
+    "name",
+    "unit",
+    "climate_change",
+    "material",
+    "recycled",
+    "composition",
+    "inputs",
+    "geography",
+    "year",
+    "source",
+    "license",
+    "url",
+    "gwp_basis",
+    "dqr_ter",
+    "dqr_ger",
+    "dqr_tir",
+    "dqr_p",
+    "notes",
+)
+
+# The rule behind every data-quality score (PEF DQR criteria, simplified; see README).
+REFERENCE_YEAR = 2026  # the year the library is built for: TiR counts data age from it
+DQR_RULE = {
+    # TiR: age of the data in years (REFERENCE_YEAR − year) → score
+    "tir_max_age": ((1, 1), (3, 2), (6, 3), (10, 4)),  # older than 10 years → 5
+    # GeR: how the dataset's geography relates to where it is used
+    "ger": {"country": 1, "global": 2, "UK": 3},
+    # TeR: how specific the technology is
+    "ter": {"specific": 2, "average": 3, "proxy": 4},
+    # P: kind of source
+    "p": {
+        "government": 2,  # national reporting factors with a published method (DESNZ)
+        "statistics": 2,  # energy statistics with a published method (OWID/Ember)
+        "peer-reviewed": 2,  # peer-reviewed LCA, values cross-checked
+        "single-transcription": 4,  # peer-reviewed LCA, one transcription not yet verified
+        "industry": 3,  # manufacturer or industry reports collected by a model (ACT)
+    },
+}
+
+OGL = "OGL-3.0"
+DESNZ_2025 = "DESNZ/DEFRA, Greenhouse gas reporting: conversion factors 2025"
+DESNZ_2025_URL = (
+    "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2025"
+)
+DESNZ_2024 = "DESNZ/DEFRA, Greenhouse gas reporting: conversion factors 2024 (full set v1.1)"
+DESNZ_2024_URL = (
+    "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2024"
+)
+NUSS = "Nuss & Eckelman (2014), Life Cycle Assessment of Metals, PLoS ONE 9(7) e101298, SI S1"
+NUSS_URL = "https://doi.org/10.1371/journal.pone.0101298"
+ISTRATE = "Istrate et al. (2024), Joule; repository robyistrate/decarbonization_LIB_raw_materials"
+ISTRATE_URL = "https://github.com/robyistrate/decarbonization_LIB_raw_materials"
+OWID = (
+    "Ember (2025); Energy Institute - Statistical Review of World Energy (2025) - "
+    "with major processing by Our World in Data"
+)
+OWID_URL = "https://ourworldindata.org/grapher/carbon-intensity-electricity"
+ACT = (
+    "Gupta et al. (2022), ACT: Architectural Carbon Modeling Tool, ISCA 2022 (facebookresearch/ACT)"
+)
+ACT_URL = "https://github.com/facebookresearch/ACT"
+
+
+@dataclass
+class Row:
+    id: str
+    name: str
+    unit: str
+    climate_change: Decimal
+    source: str
+    license: str
+    url: str
+    year: int
+    geography: str
+    gwp_basis: str
+    ter: str
+    ger: str
+    p: str
+    material: str = ""
+    recycled: bool = False
+    composition: dict[str, Decimal] = field(default_factory=dict)
+    inputs: dict[str, Decimal] = field(default_factory=dict)
+    notes: str = ""
+
+    def cells(self) -> list[str]:
+        return [
+            self.id,
+            self.name,
+            self.unit,
+            number(self.climate_change),
+            self.material,
+            "true" if self.recycled else "false",
+            "; ".join(f"{k}:{number(v)}" for k, v in self.composition.items()),
+            "; ".join(f"{k}={number(v)}" for k, v in self.inputs.items()),
+            self.geography,
+            str(self.year),
+            self.source,
+            self.license,
+            self.url,
+            self.gwp_basis,
+            str(DQR_RULE["ter"][self.ter]),  # type: ignore[index]
+            str(DQR_RULE["ger"][self.ger]),  # type: ignore[index]
+            str(tir(self.year)),
+            str(DQR_RULE["p"][self.p]),  # type: ignore[index]
+            self.notes,
+        ]
+
+
+def tir(year: int) -> int:
+    age = REFERENCE_YEAR - year
+    for max_age, score in DQR_RULE["tir_max_age"]:  # type: ignore[misc]
+        if age <= max_age:
+            return int(score)
+    return 5
+
+
+def number(value: Decimal) -> str:
+    """Plain decimal text without exponent or trailing zeros (9.11590131, 0.00353)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def per_thousand(text: str) -> Decimal:
+    """Per tonne → per kg, or grams → kilograms: exact decimal division by 1000."""
+    return Decimal(text.strip()) / 1000
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    # The DESNZ mirror lost its en dashes (U+FFFD); restore them as the official file has them.
+    text = (SOURCES / name).read_text(encoding="utf-8-sig").replace("\ufffd", "\u2013")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# DESNZ 2025: materials and end of life
+# --------------------------------------------------------------------------------------------
+
+# id family → (DESNZ "Level 3" name, material family, note)
+DESNZ_MATERIALS = {
+    "aluminium": ("Metal: aluminium cans and foil (excl. forming)", "aluminium"),
+    "steel": ("Metal: steel cans", "steel"),
+    "mixed-metals": ("Metal: mixed cans", "mixed-metals"),
+    "plastics-average": ("Plastics: average plastics", "plastics-average"),
+    "plastics-film": ("Plastics: average plastic film", "plastics-film"),
+    "plastics-rigid": ("Plastics: average plastic rigid", "plastics-rigid"),
+    "hdpe": ("Plastics: HDPE (incl. forming)", "hdpe"),
+    "ldpe": ("Plastics: LDPE and LLDPE (incl. forming)", "ldpe"),
+    "pet": ("Plastics: PET (incl. forming)", "pet"),
+    "pp": ("Plastics: PP (incl. forming)", "pp"),
+    "ps": ("Plastics: PS (incl. forming)", "ps"),
+    "pvc": ("Plastics: PVC (incl. forming)", "pvc"),
+    "glass": ("Glass", "glass"),
+    "paper-board": ("Paper and board: board", "paper-board"),
+    "paper": ("Paper and board: paper", "paper"),
+    "paper-mixed": ("Paper and board: mixed", "paper-mixed"),
+}
+# Whole products per kg: primary production only in DESNZ.
+DESNZ_PRODUCTS = {
+    "battery-li-ion": "Batteries - Li ion",
+    "battery-alkaline": "Batteries - Alkaline",
+    "battery-nimh": "Batteries - NiMh",
+    "electrical-it": "Electrical items - IT",
+    "electrical-small": "Electrical items - small",
+    "electrical-large": "Electrical items - large",
+    "electrical-fridges": "Electrical items - fridges and freezers",
+}
+# End-of-life families that exist only in the waste table (WEEE, batteries).
+DESNZ_WASTE_ONLY = {
+    "electrical-small": "WEEE - small",
+    "electrical-large": "WEEE - large",
+    "electrical-mixed": "WEEE - mixed",
+    "electrical-fridges": "WEEE - fridges and freezers",
+    "battery": "Batteries",
+}
+MATERIAL_SCOPE_NOTE = (
+    "DESNZ material-use factor: UK supply of the material as purchased, cradle to gate; "
+    "AR5 GWP100; no fossil/biogenic split published."
+)
+
+
+def _desnz_index(rows: Iterable[dict[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    return {(r["Level 3"].strip(), r["Column Text"].strip()): r for r in rows}
+
+
+def desnz_materials() -> list[Row]:
+    table = _desnz_index(read_csv("desnz_2025_material_use.csv"))
+    rows = []
+    for family, (level3, material) in DESNZ_MATERIALS.items():
+        for column, suffix, recycled in (
+            ("Primary material production", "primary", False),
+            ("Closed-loop source", "recycled", True),
+        ):
+            source_row = table[(level3, column)]
+            value = source_row["GHG Conversion Factor 2025"]
+            if not value.strip():
+                continue
+            kind = "closed-loop recycled source" if recycled else "primary production"
+            rows.append(
+                Row(
+                    id=f"material-{family}-{suffix}",
+                    name=f"{level3}, {kind}",
+                    unit="kg",
+                    climate_change=per_thousand(value),
+                    material=material,
+                    recycled=recycled,
+                    source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
+                    license=OGL,
+                    url=DESNZ_2025_URL,
+                    year=2025,
+                    geography="GB",
+                    gwp_basis="AR5",
+                    ter="average",
+                    ger="UK",
+                    p="government",
+                    notes=f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t.",
+                )
+            )
+    for family, level3 in DESNZ_PRODUCTS.items():
+        source_row = table[(level3, "Primary material production")]
+        value = source_row["GHG Conversion Factor 2025"]
+        rows.append(
+            Row(
+                id=f"material-{family}",
+                name=f"{level3} (whole product, per kg)",
+                unit="kg",
+                climate_change=per_thousand(value),
+                material=family,
+                source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
+                license=OGL,
+                url=DESNZ_2025_URL,
+                year=2025,
+                geography="GB",
+                gwp_basis="AR5",
+                ter="proxy",
+                ger="UK",
+                p="government",
+                notes=(
+                    f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t. A whole-product "
+                    "average per kg: a proxy for a specific product, use only when no "
+                    "bill of materials of the item is available."
+                ),
+            )
+        )
+    return rows
+
+
+EOL_ROUTES = (
+    # (id suffix, DESNZ columns tried in order, description)
+    ("landfill", ("Landfill",), "landfill"),
+    ("combustion", ("Incineration with Energy Recovery",), "incineration with energy recovery"),
+    ("recycling", ("Closed-loop", "Open-loop"), "recycling"),
+)
+EOL_NOTE = (
+    "DESNZ waste-disposal factor (cut-off approach): collection, transport and treatment only, "
+    "no credit for recovered material or energy; not the PEF Circular Footprint Formula."
+)
+
+
+def desnz_end_of_life() -> list[Row]:
+    table = _desnz_index(read_csv("desnz_2025_waste_disposal.csv"))
+    families = {f: (level3, m) for f, (level3, m) in DESNZ_MATERIALS.items()}
+    families.update({f: (level3, f) for f, level3 in DESNZ_WASTE_ONLY.items()})
+    rows = []
+    for family, (level3, material) in families.items():
+        for suffix, columns, description in EOL_ROUTES:
+            found = [(c, table[(level3, c)]) for c in columns if (level3, c) in table]
+            found = [(c, r) for c, r in found if r["GHG Conversion Factor 2025"].strip()]
+            if not found:
+                continue
+            column, source_row = found[0]
+            value = source_row["GHG Conversion Factor 2025"]
+            loop = f" ({column.lower()})" if suffix == "recycling" else ""
+            rows.append(
+                Row(
+                    id=f"eol-{family}-{suffix}",
+                    name=f"{level3}, end of life: {description}{loop}",
+                    unit="kg",
+                    climate_change=per_thousand(value),
+                    material=material,
+                    source=f"{DESNZ_2025}, Waste disposal, row {source_row['ID']}",
+                    license=OGL,
+                    url=DESNZ_2025_URL,
+                    year=2025,
+                    geography="GB",
+                    gwp_basis="AR5",
+                    ter="average",
+                    ger="UK",
+                    p="government",
+                    notes=f"{EOL_NOTE} Published {value} kg CO2e/t ({column}).",
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# DESNZ 2025: freight
+# --------------------------------------------------------------------------------------------
+
+# id → (Level 2, Level 3, Column Text)
+FREIGHT = {
+    "freight-lorry-average": ("HGV (all diesel)", "All HGVs", "Average laden"),
+    "freight-lorry-rigid": ("HGV (all diesel)", "All rigids", "Average laden"),
+    "freight-lorry-articulated": ("HGV (all diesel)", "All artics", "Average laden"),
+    "freight-rail": ("Rail", "Freight train", ""),
+    "freight-container-ship": ("Cargo ship", "Container ship", "Average"),
+    "freight-bulk-carrier": ("Cargo ship", "Bulk carrier", "Average"),
+    "freight-air-short-haul": ("Freight flights", "Short-haul, to/from UK", "Without RF"),
+    "freight-air-long-haul": ("Freight flights", "Long-haul, to/from UK", "Without RF"),
+}
+FREIGHT_NOTE = (
+    "DESNZ freighting-goods factor: tank-to-wheel (direct vehicle emissions) only; the "
+    "well-to-tank fuel supply (DESNZ 'WTT- delivery vehs & freight') is not included."
+)
+
+
+def desnz_freight() -> list[Row]:
+    rows = []
+    source_rows = [
+        r
+        for r in read_csv("desnz_2025_freighting_goods.csv")
+        if r["UOM"] == "tonne.km" and r["GHG/Unit"] == "kg CO2e"
+    ]
+    for dataset_id, (level2, level3, variant) in FREIGHT.items():
+        matches = [
+            r
+            for r in source_rows
+            if (r["Level 2"].strip(), r["Level 3"].strip()) == (level2, level3)
+            and variant in (r["Level 4"].strip(), r["Column Text"].strip())
+        ]
+        if len(matches) != 1:
+            raise SystemExit(f"{dataset_id}: expected one DESNZ row, found {len(matches)}")
+        source_row = matches[0]
+        value = source_row["GHG Conversion Factor 2025"]
+        extra = ""
+        if level2 == "Freight flights":
+            extra = (
+                " Without the radiative-forcing uplift: GWP100 covers the greenhouse gases "
+                "only, as EF 3.1 climate change does."
+            )
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=f"{level2}, {level3}" + (f", {variant}" if variant else ""),
+                unit="t*km",
+                climate_change=Decimal(value),
+                material="",
+                source=f"{DESNZ_2025}, Freighting goods, row {source_row['ID']}",
+                license=OGL,
+                url=DESNZ_2025_URL,
+                year=2025,
+                geography="GB",
+                gwp_basis="AR5",
+                ter="specific",
+                ger="UK",
+                p="government",
+                notes=FREIGHT_NOTE + extra,
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# DESNZ 2024 workbook: fuels
+# --------------------------------------------------------------------------------------------
+
+# id → (fuel name in the Fuels sheet, unit column text, reference unit, note)
+FUELS = {
+    "fuel-natural-gas": (
+        "Natural gas",
+        "kWh (Gross CV)",
+        "kWh",
+        "per kWh on gross calorific value",
+    ),
+    "fuel-natural-gas-net-cv": (
+        "Natural gas",
+        "kWh (Net CV)",
+        "kWh",
+        "per kWh on net calorific value",
+    ),
+    "fuel-natural-gas-m3": ("Natural gas", "cubic metres", "m**3", "per cubic metre"),
+    "fuel-diesel": ("Diesel (average biofuel blend)", "litres", "l", "per litre"),
+    "fuel-lpg": ("LPG", "litres", "l", "per litre"),
+    "fuel-lpg-kwh": ("LPG", "kWh (Gross CV)", "kWh", "per kWh on gross calorific value"),
+}
+FUEL_NOTE = (
+    "DESNZ Scope 1 combustion factor (CO2, CH4, N2O at the burner); excludes the "
+    "well-to-tank fuel supply chain."
+)
+
+
+def desnz_fuels() -> list[Row]:
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(
+        str(SOURCES / "desnz_2024_ghg_conversion_factors_full_set_v1_1.xlsx")
+    )
+    sheet = workbook.get_sheet_by_name("Fuels").to_python()
+    # The sheet is laid out for people: a fuel's name is written once, on its first unit row.
+    table: dict[tuple[str, str], tuple[int, object]] = {}
+    in_table = False
+    fuel = ""
+    for number_, cells in enumerate(sheet, start=1):
+        cells = [*cells, "", "", "", ""]
+        if str(cells[0]).strip() == "Activity":
+            in_table = str(cells[3]).strip() == "kg CO2e"
+            continue
+        if not in_table:
+            continue
+        if str(cells[1]).strip():
+            fuel = str(cells[1]).strip()
+        unit_text = str(cells[2]).strip()
+        if unit_text:
+            table.setdefault((fuel, unit_text), (number_, cells[3]))
+    rows = []
+    for dataset_id, (fuel_name, unit_text, unit, description) in FUELS.items():
+        sheet_row, value = table[(fuel_name, unit_text)]
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=f"{fuel_name}, combustion, {description}",
+                unit=unit,
+                climate_change=Decimal(str(value)),
+                source=f"{DESNZ_2024}, sheet Fuels, row {sheet_row} ({unit_text})",
+                license=OGL,
+                url=DESNZ_2024_URL,
+                year=2024,
+                geography="GB",
+                gwp_basis="AR5",
+                ter="specific",
+                ger="UK",
+                p="government",
+                notes=FUEL_NOTE,
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# OWID / Ember: electricity by country
+# --------------------------------------------------------------------------------------------
+
+
+def owid_electricity() -> list[Row]:
+    alpha2 = {
+        r["alpha_3"]: (r["alpha_2"], r["name"]) for r in read_csv("iso3166_country_codes.csv")
+    }
+    latest: dict[str, dict[str, str]] = {}
+    for r in read_csv("owid_carbon_intensity_electricity.csv"):
+        code = r["Code"].strip()
+        if not r["carbon_intensity"].strip() or not code:
+            continue
+        if code in latest and int(latest[code]["Year"]) >= int(r["Year"]):
+            continue
+        latest[code] = r
+    rows = []
+    for code, r in latest.items():
+        if code == "OWID_WRL":
+            dataset_id, geography, name = "electricity-grid-world", "GLO", "World"
+        elif code in alpha2:
+            iso2, _ = alpha2[code]
+            dataset_id, geography, name = f"electricity-grid-{iso2}", iso2, r["Entity"]
+        else:
+            continue  # OWID regional aggregates and Kosovo (no ISO 3166-1 code)
+        year = int(r["Year"])
+        provisional = " Provisional value (Ember monthly data)." if year == 2025 else ""
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=f"Electricity, grid average generation mix, {name} {year}",
+                unit="kWh",
+                climate_change=per_thousand(r["carbon_intensity"]),
+                source=f"{OWID}; {name} {year}",
+                license="CC-BY-4.0",
+                url=OWID_URL,
+                year=year,
+                geography=geography,
+                gwp_basis="AR5",
+                ter="specific",
+                ger="global" if geography == "GLO" else "country",
+                p="statistics",
+                notes=(
+                    f"Published {r['carbon_intensity']} g CO2e/kWh generated. Life-cycle "
+                    "emissions of generation (Ember factors per fuel, upstream included); "
+                    "excludes imports and transmission and distribution losses; not a "
+                    "residual mix." + provisional
+                ),
+            )
+        )
+    return sorted(rows, key=lambda row: row.id)
+
+
+# --------------------------------------------------------------------------------------------
+# Nuss & Eckelman 2014: metals
+# --------------------------------------------------------------------------------------------
+
+
+def nuss_metals() -> list[Row]:
+    rows = []
+    for r in read_csv("nuss_eckelman_2014_metals_cradle_to_gate.csv"):
+        element, symbol = r["element"].strip(), r["symbol"].strip()
+        checked = r["second_transcription_agrees_gwp"].strip() == "yes"
+        form = r["form_or_note"].strip()
+        bounds = ""
+        if r["gwp_p2_5"].strip() and r["gwp_p97_5"].strip():
+            bounds = f" 95 % range {r['gwp_p2_5']}–{r['gwp_p97_5']} kg CO2e/kg."
+        rows.append(
+            Row(
+                id=f"metal-{element.lower()}",
+                name=f"{element} ({symbol}), cradle to gate, global supply mix 2008",
+                unit="kg",
+                climate_change=Decimal(r["gwp100_kgco2e_per_kg"]),
+                material=element.lower(),
+                composition={symbol: Decimal(1)},
+                source=f"{NUSS}, Table S38 TOTAL",
+                license="CC-BY-4.0",
+                url=NUSS_URL,
+                year=2008,
+                geography="GLO",
+                gwp_basis="AR4",
+                ter="average",
+                ger="global",
+                p="peer-reviewed" if checked else "single-transcription",
+                notes=(
+                    (f"Supply form: {form}. " if form else "")
+                    + "Per kg of the metal or its main commercial compound; composition "
+                    f"counts it as {symbol} 1.0.{bounds} ecoinvent 2.2 background, 2008 data."
+                    + (
+                        ""
+                        if checked
+                        else " Rests on a single transcription of the paper's SI: not yet "
+                        "verified against the original spreadsheet."
+                    )
+                ),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Istrate et al. 2024: battery raw materials
+# --------------------------------------------------------------------------------------------
+
+# source name → (id, name, formula as {symbol: atoms} where the stoichiometry is certain)
+ISTRATE_PRODUCTS = {
+    "Lithium, brine - carbonate": (
+        "battery-lithium-carbonate-brine",
+        "Lithium carbonate (Li2CO3), battery grade, from brine",
+        {"Li": 2, "C": 1, "O": 3},
+    ),
+    "Lithium, spodumene - carbonate": (
+        "battery-lithium-carbonate-spodumene",
+        "Lithium carbonate (Li2CO3), battery grade, from spodumene",
+        {"Li": 2, "C": 1, "O": 3},
+    ),
+    "Lithium, brine": (
+        "battery-lithium-hydroxide-brine",
+        "Lithium hydroxide monohydrate (LiOH·H2O), battery grade, from brine",
+        {"Li": 1, "O": 2, "H": 3},
+    ),
+    "Lithium, spodumene": (
+        "battery-lithium-hydroxide-spodumene",
+        "Lithium hydroxide monohydrate (LiOH·H2O), battery grade, from spodumene",
+        {"Li": 1, "O": 2, "H": 3},
+    ),
+    "Cobalt": ("battery-cobalt", "Cobalt for battery cathodes (product form unconfirmed)", {}),
+    "Nickel": ("battery-nickel", "Nickel for battery cathodes (product form unconfirmed)", {}),
+    "Graphite, natural": ("battery-graphite-natural", "Natural graphite, battery anode grade", {}),
+    "Graphite, synthetic": (
+        "battery-graphite-synthetic",
+        "Synthetic graphite, battery anode grade",
+        {},
+    ),
+}
+ISTRATE_UNIT_NOTE = (
+    "The source file states no unit; per kg of battery-grade product is inferred from the paper "
+    "and the magnitudes."
+)
+
+
+def istrate_battery_materials() -> list[Row]:
+    weights = {r["symbol"]: Decimal(r["atomic_weight"]) for r in read_csv("atomic_weights.csv")}
+    rows = []
+    for r in read_csv("istrate2024_lib_raw_materials_total_ghg.csv"):
+        dataset_id, name, formula = ISTRATE_PRODUCTS[r["Raw material"].strip()]
+        composition: dict[str, Decimal] = {}
+        note = ISTRATE_UNIT_NOTE
+        material = dataset_id.removeprefix("battery-").rsplit("-", 1)[0]
+        if formula:
+            molar_mass = sum(weights[s] * n for s, n in formula.items())
+            lithium = (weights["Li"] * formula["Li"] / molar_mass).quantize(Decimal("0.0001"))
+            composition = {"Li": lithium}
+            note += (
+                f" Li mass fraction {number(lithium)} from IUPAC atomic weights "
+                "(datasets/sources/atomic_weights.csv)."
+            )
+        elif dataset_id in ("battery-cobalt", "battery-nickel"):
+            material = dataset_id.removeprefix("battery-")
+            note += (
+                " UNRESOLVED: the source does not say whether this is per kg of metal content "
+                "or per kg of sulfate (CoSO4·7H2O / NiSO4·6H2O); composition is left blank "
+                "for that reason. Check the paper's SI before relying on it."
+            )
+        else:
+            material = "graphite"
+            composition = {"C": Decimal(1)}
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=name,
+                unit="kg",
+                climate_change=Decimal(r["Climate change"].strip()),
+                material=material,
+                composition=composition,
+                source=f"{ISTRATE}, data/results/fig2_total_ghgs_30-07-2024.csv",
+                license="MIT",
+                url=ISTRATE_URL,
+                year=2024,
+                geography="GLO",
+                gwp_basis="AR6",
+                ter="specific",
+                ger="global",
+                p="peer-reviewed",
+                notes=note + " ecoinvent background; IPCC 2021 (AR6) GWP100 assumed from the "
+                "paper's date, the file does not state it.",
+            )
+        )
+    return sorted(rows, key=lambda row: row.id)
+
+
+# --------------------------------------------------------------------------------------------
+# ACT: electronics
+# --------------------------------------------------------------------------------------------
+
+ACT_NODES = ("28nm", "20nm", "14nm", "10nm", "8nm", "7nm", "5nm", "3nm")
+ACT_FAB_GRID = "electricity-grid-TW"  # most leading-edge logic is made in Taiwan (proxy)
+ACT_MEMORY = {
+    # id → (category, key, name)
+    "electronics-dram": ("dram_per_capacity", "ddr4_10nm", "DRAM, DDR4 10 nm class"),
+    "electronics-dram-lpddr4": ("dram_per_capacity", "lpddr4", "DRAM, LPDDR4"),
+    "electronics-ssd": ("ssd_per_capacity_hynix", "nand_10nm", "SSD/NAND flash, 10 nm class"),
+}
+
+
+def act_electronics() -> list[Row]:
+    table = {
+        (r["category"], r["key"]): r for r in read_csv("act_electronics_carbon_parameters.csv")
+    }
+    rows = []
+    for node in ACT_NODES:
+        energy = table[("ic_logic_fab_energy_per_die_area", node)]
+        gases = table[("ic_logic_fab_gases_95pct_abatement", node)]
+        materials = table[("ic_logic_raw_materials", node)]
+        gases_99 = table[("ic_logic_fab_gases_99pct_abatement", node)]
+        rows.append(
+            Row(
+                id=f"electronics-ic-die-{node}",
+                name=f"Logic IC die, {node} process, per cm2 of die area (bare die)",
+                unit="cm**2",
+                climate_change=per_thousand(gases["value"]) + per_thousand(materials["value"]),
+                inputs={ACT_FAB_GRID: Decimal(energy["value"])},
+                source=f"{ACT}, act/models/logic (epa, gpa_95, materials)",
+                license="MIT",
+                url=ACT_URL,
+                year=2022,
+                geography="GLO",
+                gwp_basis="AR5",
+                ter="proxy",
+                ger="global",
+                p="industry",
+                notes=(
+                    "ACT die model per cm2: process gases with 95 % abatement "
+                    f"({gases['value']} g) + raw materials ({materials['value']} g), plus fab "
+                    f"electricity {energy['value']} kWh/cm2 taken from {ACT_FAB_GRID} (proxy: "
+                    "most leading-edge logic is made in Taiwan). Excludes packaging, test and "
+                    "yield loss (divide by the die yield if known). With 99 % abatement the "
+                    f"gases are {gases_99['value']} g/cm2."
+                ),
+            )
+        )
+    for dataset_id, (category, key, name) in ACT_MEMORY.items():
+        r = table[(category, key)]
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=f"{name}, per GB of capacity",
+                unit="GB",
+                climate_change=per_thousand(r["value"]),
+                source=f"{ACT}, {r['source_path']} ({key})",
+                license="MIT",
+                url=ACT_URL,
+                year=2022,
+                geography="GLO",
+                gwp_basis="AR5",
+                ter="average",
+                ger="global",
+                p="industry",
+                notes=(
+                    f"Published {r['value']} g CO2e/GB (SK hynix data collected by ACT). "
+                    "Memory chips only: no controller, board or enclosure. ACT's values for "
+                    "other generations range from 48 to 600 g/GB (DRAM) and 4 to 31 g/GB "
+                    "(SSD). GWP basis of the manufacturer reports is not stated (AR5 assumed)."
+                ),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+
+FAMILIES = {
+    "materials.csv": desnz_materials,
+    "end_of_life.csv": desnz_end_of_life,
+    "freight.csv": desnz_freight,
+    "fuels.csv": desnz_fuels,
+    "electricity.csv": owid_electricity,
+    "metals.csv": nuss_metals,
+    "battery_materials.csv": istrate_battery_materials,
+    "electronics.csv": act_electronics,
+}
+
+
+def render(rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(row.cells())
+    return buffer.getvalue()
+
+
+def build(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, make_rows in FAMILIES.items():
+        target = out / file_name
+        target.write_text(render(make_rows()), encoding="utf-8", newline="")
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "datasets", help="output folder")
+    args = parser.parse_args(argv)
+    for path in build(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
