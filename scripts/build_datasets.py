@@ -617,6 +617,7 @@ def istrate_battery_materials() -> list[Row]:
         dataset_id, name, formula = ISTRATE_PRODUCTS[r["Raw material"].strip()]
         composition: dict[str, Decimal] = {}
         note = ISTRATE_UNIT_NOTE
+        technology = "specific"
         material = dataset_id.removeprefix("battery-").rsplit("-", 1)[0]
         if formula:
             molar_mass = sum(weights[s] * n for s, n in formula.items())
@@ -628,6 +629,7 @@ def istrate_battery_materials() -> list[Row]:
             )
         elif dataset_id in ("battery-cobalt", "battery-nickel"):
             material = dataset_id.removeprefix("battery-")
+            technology = "proxy"  # the product form behind the figure is not known
             note += (
                 " UNRESOLVED: the source does not say whether this is per kg of metal content "
                 "or per kg of sulfate (CoSO4·7H2O / NiSO4·6H2O); composition is left blank "
@@ -650,7 +652,7 @@ def istrate_battery_materials() -> list[Row]:
                 year=2024,
                 geography="GLO",
                 gwp_basis="AR6",
-                ter="specific",
+                ter=technology,
                 ger="global",
                 p="peer-reviewed",
                 notes=note + " ecoinvent background; IPCC 2021 (AR6) GWP100 assumed from the "
