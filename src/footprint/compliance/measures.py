@@ -1,0 +1,372 @@
+"""The figure each kind of rule compares with its limit, and the BOM lines that drive it.
+
+A measure either has a value, or says why the rule does not concern the product (``absent``,
+e.g. a lithium-ion battery has no lead), or why the figure cannot be computed (``missing``,
+e.g. no country on a cobalt line).  Nothing here knows about limits or statuses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from footprint.compliance.rules import (
+    MaxDqr,
+    MaxFootprint,
+    MaxSingleCountryShare,
+    MinEolRecyclingRate,
+    MinRecycledContent,
+    RequiredFields,
+)
+from footprint.model import BomLine, Dataset, Driver, LineResult, Product, ProductResult
+
+MAX_DRIVERS = 5
+SHARE_UNIT = "fraction"
+
+
+class DatasetLookup(Protocol):
+    """Anything that returns a ``Dataset`` by id (a ``footprint.catalog.Catalog``)."""
+
+    def get(self, dataset_id: str) -> Dataset: ...
+
+
+@dataclass
+class Measure:
+    subject: str  # what the value is, for the explanation
+    value: float | None = None
+    unit: str = ""
+    drivers: list[Driver] = field(default_factory=list)
+    absent: str | None = None
+    missing: str | None = None
+
+
+@dataclass
+class Inputs:
+    """What a product offers the rules, with the BOM line behind each result line."""
+
+    result: ProductResult
+    product: Product
+    catalog: DatasetLookup | None = None
+    _compositions: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.bom: dict[str, BomLine] = {line.id: line for line in self.product.lines}
+
+    def leaves(self) -> list[LineResult]:
+        """Lines that carry a dataset: the ones whose mass and footprint are counted."""
+        return [line for line in self.result.lines if line.dataset is not None]
+
+    def composition(self, line: LineResult) -> dict[str, float] | None:
+        """Element fractions of the line's dataset; None when no catalog is available."""
+        if self.catalog is None or line.dataset is None:
+            return None
+        if line.dataset not in self._compositions:
+            try:
+                found = self.catalog.get(line.dataset).composition
+            except LookupError:  # a Brightway activity, not a catalog dataset
+                found = {}
+            self._compositions[line.dataset] = {k.lower(): v for k, v in found.items()}
+        return self._compositions[line.dataset]
+
+    def is_recycled_dataset(self, line: LineResult) -> bool:
+        if self.catalog is None or line.dataset is None:
+            return False
+        try:
+            return self.catalog.get(line.dataset).recycled
+        except LookupError:
+            return False
+
+    def parameter(self, line: LineResult, name: str) -> float | None:
+        """A circularity parameter as used for the line: CFF result, BOM line, product."""
+        circularity = self.result.circularity
+        if circularity is not None and circularity.cff is not None:
+            for cff_line in circularity.cff.lines:
+                if cff_line.line == line.id and name in cff_line.parameters:
+                    return cff_line.parameters[name].value
+        bom = self.bom.get(line.id)
+        if bom is not None and getattr(bom.circularity, name) is not None:
+            return float(getattr(bom.circularity, name))
+        value = getattr(self.product.circularity, name)
+        return None if value is None else float(value)
+
+
+def _driver(line: LineResult, value: float, unit: str, note: str | None = None) -> Driver:
+    return Driver(line=line.id, path=line.path, value=value, unit=unit, note=note)
+
+
+def _top(items: Iterable[tuple[LineResult, float]], unit: str, note: str) -> list[Driver]:
+    ranked = sorted((item for item in items if item[1] > 0), key=lambda item: -item[1])
+    return [_driver(line, value, unit, note) for line, value in ranked[:MAX_DRIVERS]]
+
+
+def _mass(line: LineResult) -> float:
+    return line.mass_kg or 0.0
+
+
+def _country(line: LineResult) -> str:
+    return (line.country or "").strip().upper()
+
+
+def _in(material: str | None, materials: list[str]) -> bool:
+    return material is not None and material.lower() in {m.lower() for m in materials}
+
+
+def _names(items: Iterable[str]) -> str:
+    items = list(items)
+    shown = ", ".join(items[:5])
+    return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def footprint(rule: MaxFootprint, inputs: Inputs) -> Measure:
+    result, product = inputs.result, inputs.product
+    indicator = rule.indicator
+    if rule.stages:
+        total = sum(
+            getattr(result.by_stage[s], indicator) for s in rule.stages if s in result.by_stage
+        )
+        stages = ", ".join(s.value for s in rule.stages)
+    else:
+        total = getattr(result.climate_change, indicator)
+        stages = "all stages"
+    subject = f"climate change ({indicator}, {stages}) {rule.basis}"
+    flow = result.reference_flow or 1.0
+    if rule.basis == "per functional unit":
+        divisor, unit = 1.0, "kg CO2-eq per functional unit"
+    elif rule.basis == "per kg":
+        mass = result.mass_kg
+        if not mass:
+            return Measure(subject, missing="the product's mass is unknown")
+        divisor, unit = flow * mass, "kg CO2-eq/kg"
+        subject += f" of {mass:g} kg"
+    else:
+        energy = product.total_energy_kwh() or result.energy_kwh
+        if not energy:
+            return Measure(
+                subject,
+                missing="the energy delivered over the service life (E_total) is unknown; give "
+                "energy_kwh, or usable_capacity_kwh, cycles_per_year and service_life_years "
+                "on the Products sheet",
+            )
+        divisor, unit = flow * energy, "kg CO2-eq/kWh"
+        subject += f" of E_total {energy:,.0f} kWh"
+    value = total / divisor
+    contributions = [
+        (line, getattr(line.climate_change, indicator) / divisor)
+        for line in inputs.leaves()
+        if not rule.stages or line.stage in rule.stages
+    ]
+    note = "contribution to the value"
+    return Measure(subject, value, unit, _top(contributions, unit, note))
+
+
+def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
+    post_consumer = rule.basis == "post-consumer"
+    what = rule.element or _names(rule.materials)
+    subject = f"{'post-consumer ' if post_consumer else ''}recycled share of {what}"
+    circularity = inputs.result.circularity
+    if circularity is None:
+        return Measure(subject, missing="no recycled-content results for the product")
+    content = circularity.recycled_content
+    if rule.element is not None:
+        return _element_recycled(rule.element, post_consumer, subject, content, inputs)
+    shares = content.by_material_post_consumer if post_consumer else content.by_material
+    shares = {k.lower(): v for k, v in shares.items()}
+    masses: dict[str, float] = defaultdict(float)
+    lines = [
+        line for line in inputs.leaves() if _in(line.material, rule.materials) and line.mass_kg
+    ]
+    for line in lines:
+        masses[(line.material or "").lower()] += _mass(line)
+    if not masses:
+        return Measure(subject, absent=f"the product has no line of {what}")
+    unknown = [m for m in masses if m not in shares]
+    if unknown:
+        return Measure(subject, missing=f"no recycled share computed for {_names(unknown)}")
+    value = sum(shares[m] * masses[m] for m in masses) / sum(masses.values())
+    virgin = [(line, _mass(line) * (1 - _recycled(line, post_consumer, inputs))) for line in lines]
+    measure = Measure(subject, value, SHARE_UNIT)
+    measure.drivers = _top(virgin, "kg", "virgin mass")
+    return measure
+
+
+def _recycled(line: LineResult, post_consumer: bool, inputs: Inputs) -> float:
+    """R1 (or its post-consumer part) of one line; a recycled dataset counts as R1 = 1."""
+    name = "recycled_content_post_consumer" if post_consumer else "recycled_content"
+    value = inputs.parameter(line, name)
+    if value is None and not post_consumer:
+        value = line.recycled_content
+    if value is None:
+        value = 1.0 if inputs.is_recycled_dataset(line) and not post_consumer else 0.0
+    return value
+
+
+def _element_recycled(
+    element: str, post_consumer: bool, subject: str, content: Any, inputs: Inputs
+) -> Measure:
+    shares = content.by_element_post_consumer if post_consumer else content.by_element
+    shares = {k.lower(): v for k, v in shares.items()}
+    masses = {k.lower(): v for k, v in content.element_mass_kg.items()}
+    key = element.lower()
+    if key not in shares:
+        if masses.get(key):
+            return Measure(subject, missing=f"no recycled share computed for {element}")
+        return Measure(
+            subject,
+            absent=f"the product contains no {element} according to its datasets' composition",
+        )
+    virgin = []
+    for line in inputs.leaves():
+        fractions = inputs.composition(line)
+        if fractions and fractions.get(key) and line.mass_kg:
+            element_kg = line.mass_kg * fractions[key]
+            virgin.append((line, element_kg * (1 - _recycled(line, post_consumer, inputs))))
+    return Measure(subject, shares[key], SHARE_UNIT, _top(virgin, "kg", f"virgin {element} mass"))
+
+
+def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
+    what = _names(rule.materials) if rule.materials else "the product"
+    route = "recycled (R2)" if rule.basis == "recycling" else "recovered (R2 + R3)"
+    subject = f"share of {what} {route} at end of life"
+    lines = [
+        line
+        for line in inputs.leaves()
+        if line.mass_kg and (not rule.materials or _in(line.material, rule.materials))
+    ]
+    if not lines:
+        return Measure(subject, absent=f"the product has no line of {what} with a mass")
+    rates: list[tuple[LineResult, float]] = []
+    lacking: list[LineResult] = []
+    for line in lines:
+        r2 = inputs.parameter(line, "eol_recycling_rate")  # R2
+        if r2 is None:
+            lacking.append(line)
+            continue
+        r3 = inputs.parameter(line, "eol_energy_recovery_rate") or 0.0  # R3
+        rates.append((line, r2 + (r3 if rule.basis == "recovery" else 0.0)))
+    if lacking:
+        return Measure(
+            subject,
+            missing=f"no end-of-life recycling rate (R2) for lines {_names(x.id for x in lacking)}",
+            drivers=[_driver(x, x.mass_kg or 0.0, "kg", "no R2") for x in lacking][:MAX_DRIVERS],
+        )
+    total = sum(_mass(line) for line, _ in rates)
+    value = sum(_mass(line) * rate for line, rate in rates) / total
+    lost = [(line, _mass(line) * (1 - rate)) for line, rate in rates]
+    return Measure(subject, value, SHARE_UNIT, _top(lost, "kg", "mass not " + route.split()[0]))
+
+
+def single_country_share(rule: MaxSingleCountryShare, inputs: Inputs) -> Measure:
+    what = rule.element or _names(rule.materials)
+    subject = f"largest single-country share of {what}"
+    carrying = _carrying(rule.element, rule.materials, inputs)
+    if carrying is None:
+        return Measure(subject, missing="dataset compositions are needed to find the element")
+    if not carrying:
+        return Measure(subject, absent=f"the product contains no {what}")
+    no_country = [line for line, _ in carrying if not line.country]
+    if no_country:
+        return Measure(
+            subject,
+            missing=f"no country of origin on lines {_names(x.id for x in no_country)}",
+            drivers=[
+                _driver(line, kg, "kg", f"{what} mass without a country")
+                for line, kg in carrying
+                if not line.country
+            ][:MAX_DRIVERS],
+        )
+    by_country: dict[str, float] = defaultdict(float)
+    for line, kg in carrying:
+        by_country[_country(line)] += kg
+    total = sum(by_country.values())
+    ignored = {c.upper() for c in rule.ignore_countries}
+    counted = {c: kg for c, kg in by_country.items() if c not in ignored}
+    if not counted:
+        return Measure(subject + " (all from ignored countries)", 0.0, SHARE_UNIT)
+    country = max(counted, key=lambda c: counted[c])
+    top = [(line, kg) for line, kg in carrying if _country(line) == country]
+    return Measure(
+        f"{subject} ({country}, {counted[country]:.4g} of {total:.4g} kg)",
+        counted[country] / total,
+        SHARE_UNIT,
+        _top(top, "kg", f"{what} mass from {country}"),
+    )
+
+
+def _carrying(
+    element: str | None, materials: list[str], inputs: Inputs
+) -> list[tuple[LineResult, float]] | None:
+    """(line, kg of the element or material) for every line that carries some."""
+    out: list[tuple[LineResult, float]] = []
+    for line in inputs.leaves():
+        if not line.mass_kg:
+            continue
+        if element is None:
+            if _in(line.material, materials):
+                out.append((line, line.mass_kg))
+            continue
+        fractions = inputs.composition(line)
+        if fractions is None:
+            return None
+        if fractions.get(element.lower()):
+            out.append((line, line.mass_kg * fractions[element.lower()]))
+    return out
+
+
+def data_quality(rule: MaxDqr, inputs: Inputs) -> Measure:
+    subject = "data-quality rating (DQR)"
+    quality = inputs.result.data_quality
+    if quality is None or quality.dqr is None:
+        return Measure(subject, missing="no data-quality rating for the product")
+    return Measure(subject, quality.dqr, "DQR (1 best … 5 worst)")
+
+
+def required_fields(rule: RequiredFields, inputs: Inputs) -> Measure:
+    wanted = _names(rule.fields)
+    selection = _names([*rule.elements, *rule.materials])
+    subject = f"lines containing {selection} without {wanted}"
+    if rule.elements and inputs.catalog is None:
+        return Measure(subject, missing="dataset compositions are needed to find the elements")
+    selected = []
+    for line in inputs.leaves():
+        fractions = inputs.composition(line) or {}
+        if _in(line.material, rule.materials) or any(
+            fractions.get(e.lower()) for e in rule.elements
+        ):
+            selected.append(line)
+    if not selected:
+        return Measure(subject, absent=f"no line contains {selection}")
+    offending = []
+    for line in selected:
+        empty = [name for name in rule.fields if _blank(_field(line, name))]
+        if empty:
+            note = "missing " + ", ".join(empty)
+            if line.mass_kg is not None:
+                offending.append(_driver(line, line.mass_kg, "kg", note))
+            else:
+                offending.append(_driver(line, line.quantity, line.unit, note))
+    return Measure(f"{subject} (of {len(selected)})", float(len(offending)), "lines", offending)
+
+
+def _field(line: LineResult, name: str) -> object:
+    if name in LineResult.model_fields:
+        return getattr(line, name)
+    return line.extra.get(name)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+MEASURES: dict[str, Callable[[Any, Inputs], Measure]] = {
+    "max_footprint": footprint,
+    "min_recycled_content": recycled_content,
+    "min_eol_recycling_rate": eol_recycling_rate,
+    "max_single_country_share": single_country_share,
+    "max_dqr": data_quality,
+    "required_fields": required_fields,
+}
