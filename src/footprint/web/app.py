@@ -1,0 +1,401 @@
+"""The FastAPI application: the upload page, the JSON API and the downloads.
+
+Status codes (the page and the API answer alike):
+  200  assessed (the API body is exactly the CLI's ``--json`` document)
+  303  the page's form was assessed: see the result's own page
+  400  a malformed form;  404  an unknown or expired result
+  413  a file over the upload limit (checked while it streams), or a workbook that would
+       expand far beyond its size (zip bomb: the BOM reader's ``InputTooLargeError``)
+  415  not an .xlsx or .csv file, by extension or by content (xlsx = zip, csv = text)
+  422  an invalid BOM, dataset file, rule-set name or date: every problem, located
+  503  the engine is still starting (or failed to start: see ``/health``)
+
+Each request's files live in a private temporary folder removed when the request ends;
+finished results are kept by :class:`~footprint.web.results.ResultStore` under an
+unguessable id for a limited time.  Nothing is fetched from the network: plotly.js and the
+API reference (``/docs``) are served by the app itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from footprint import __version__
+from footprint.errors import FootprintError, InputTooLargeError, Problem
+from footprint.model import Assessment, json_schema
+from footprint.resources import templates_dir
+from footprint.web import apidocs, pages
+from footprint.web.results import DOWNLOADS, ResultStore
+from footprint.web.service import (
+    AssessmentService,
+    AssessRequest,
+    EngineNotReady,
+    parse_as_of,
+    parse_rules,
+)
+from footprint.web.settings import WebSettings
+from footprint.web.static import StaticAssets
+from footprint.web.uploads import (
+    UploadRejected,
+    check_content,
+    limit_text,
+    receive_form,
+)
+
+log = logging.getLogger("footprint.web")
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+MULTIPART_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "the BOM: an .xlsx workbook or a .csv file",
+                        },
+                        "datasets": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "optional dataset file (.csv or .xlsx) of your own "
+                            "emission factors",
+                        },
+                        "rules": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "shipped rule-set names (see GET /api/rules), "
+                            "repeated or comma-separated",
+                        },
+                        "as_of": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "YYYY-MM-DD: which regulatory phase applies to "
+                            "products without a placed-on-market date (default today)",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": "a file over the upload limit, or a zip bomb"},
+    415: {"description": "not an .xlsx or .csv file"},
+    422: {"description": "invalid input: `problems` lists file, sheet, row, column, message"},
+    503: {"description": "the engine is still starting"},
+}
+
+
+@dataclass
+class AppState:
+    settings: WebSettings
+    service: AssessmentService
+    root: Path
+    results: ResultStore
+    limiter: anyio.CapacityLimiter | None = None
+    start_error: str | None = None
+    tasks: list[Any] = field(default_factory=list)
+
+    @property
+    def uploads(self) -> Path:
+        return self.root / "uploads"
+
+
+class Rejected(Exception):
+    """A request answered with problems instead of a result."""
+
+    def __init__(self, status: int, headline: str, problems: list[Problem]) -> None:
+        super().__init__(headline)
+        self.status = status
+        self.headline = headline
+        self.problems = problems
+        self.fields: dict[str, list[str]] = {}  # the form as sent, to fill the page again
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """Build the app; the engine loads in the background when the app starts."""
+    settings = settings or WebSettings()
+    root = Path(tempfile.mkdtemp(prefix="footprint-web-", dir=settings.work_dir))
+    (root / "uploads").mkdir()
+    (root / "results").mkdir()
+    state = AppState(
+        settings=settings,
+        service=AssessmentService(settings.brightway_project),
+        root=root,
+        results=ResultStore(
+            root / "results",
+            ttl_seconds=settings.result_ttl_seconds,
+            max_results=settings.max_results,
+        ),
+    )
+    assets = StaticAssets()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.limiter = anyio.CapacityLimiter(settings.assess_workers)
+        async with anyio.create_task_group() as group:
+            group.start_soon(start_engine, state)
+            try:
+                yield
+            finally:
+                group.cancel_scope.cancel()
+                state.results.clear()
+                shutil.rmtree(root, ignore_errors=True)
+
+    app = FastAPI(
+        title="footprint",
+        version=__version__,
+        summary="PEF climate footprint, circularity and compliance checks for bills of materials",
+        docs_url=None,  # FastAPI's own docs pages load their scripts from a CDN
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.footprint = state
+
+    # ---------------------------------------------------------------- pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def upload_form() -> HTMLResponse:
+        return html_page(form_page(state))
+
+    @app.post("/", include_in_schema=False, openapi_extra=MULTIPART_BODY)
+    async def upload_and_assess(request: Request) -> Response:
+        try:
+            assessment, bom_name = await assess_request(state, request)
+        except Rejected as rejected:
+            as_of = rejected.fields.get("as_of", [""])
+            return html_page(
+                form_page(
+                    state,
+                    problems=rejected.problems,
+                    headline=rejected.headline,
+                    chosen_rules=parse_rules(rejected.fields.get("rules", [])),
+                    as_of=as_of[-1] if len(as_of[-1]) <= 10 else "",
+                ),
+                status=rejected.status,
+            )
+        stored = state.results.add(assessment, bom_name)
+        return RedirectResponse(f"/results/{stored.id}", status_code=303)
+
+    @app.get("/results/{result_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def result(result_id: str) -> HTMLResponse:
+        stored = state.results.get(result_id)
+        if stored is None:
+            return html_page(pages.not_found_page(), status=404)
+        figures = await anyio.to_thread.run_sync(stored.assessment.figures, limiter=state.limiter)
+        return html_page(
+            pages.result_page(
+                stored.assessment, figures, result_id=stored.id, bom_name=stored.bom_name
+            )
+        )
+
+    @app.get("/results/{result_id}/{filename}", include_in_schema=False)
+    async def download(result_id: str, filename: str) -> Response:
+        stored = state.results.get(result_id)
+        kind = next((k for k, d in DOWNLOADS.items() if d.filename == filename), None)
+        if stored is None or kind is None:
+            return JSONResponse({"detail": "no such result (results expire)"}, status_code=404)
+        path = await anyio.to_thread.run_sync(
+            state.results.file, stored, kind, limiter=state.limiter
+        )
+        return FileResponse(
+            path,
+            media_type=DOWNLOADS[kind].media_type,
+            filename=DOWNLOADS[kind].filename,
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
+
+    @app.get("/template/bom-template.xlsx", include_in_schema=False)
+    async def bom_template() -> Response:
+        path = templates_dir() / "bom-template.xlsx"
+        if not path.is_file():
+            return JSONResponse({"detail": "the BOM template is not installed"}, 404)
+        return FileResponse(
+            path,
+            media_type=DOWNLOADS["xlsx"].media_type,
+            filename="bom-template.xlsx",
+        )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str, request: Request) -> Response:
+        return assets.response(name, request.headers.get("if-none-match"))
+
+    # ---------------------------------------------------------------- JSON API
+
+    @app.post(
+        "/api/assess",
+        summary="Assess a BOM",
+        description="Upload a BOM (and optionally a dataset file); the answer is the same "
+        "JSON document as `footprint assess --json`. The `Link` header names the Excel "
+        "workbook and HTML report of the result, kept for a limited time.",
+        openapi_extra=MULTIPART_BODY,
+        responses={200: {"description": "the assessment (GET /api/schema)"}, **PROBLEM_RESPONSES},
+    )
+    async def api_assess(request: Request) -> Response:
+        try:
+            assessment, bom_name = await assess_request(state, request)
+        except Rejected as rejected:
+            return problems_json(rejected)
+        stored = state.results.add(assessment, bom_name)
+        base = f"/results/{stored.id}"
+        links = ", ".join(
+            f'<{base}/{d.filename}>; rel="alternate"; type="{d.media_type.split(";")[0]}"'
+            for d in DOWNLOADS.values()
+        )
+        return Response(
+            assessment.to_json(),
+            media_type="application/json",
+            headers={"Link": links, "X-Footprint-Result": stored.id},
+        )
+
+    @app.get("/api/datasets", summary="The dataset library")
+    async def api_datasets() -> Response:
+        try:
+            return JSONResponse(state.service.datasets_listing())
+        except EngineNotReady:
+            return not_ready_json(state)
+
+    @app.get("/api/rules", summary="The shipped rule sets")
+    async def api_rules() -> Response:
+        if not state.service.ready:
+            return not_ready_json(state)
+        return JSONResponse(state.service.rules_listing())
+
+    @app.get("/api/schema", summary="The JSON schema of an assessment")
+    async def api_schema() -> dict[str, Any]:
+        return json_schema()
+
+    @app.get("/health", summary="Liveness and engine readiness")
+    async def health() -> Response:
+        if state.service.ready:
+            return JSONResponse({"status": "ok", "version": __version__})
+        if state.start_error:
+            return JSONResponse({"status": "failed", "detail": state.start_error}, 500)
+        return JSONResponse({"status": "starting"}, 503)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return html_page(apidocs.render(app.openapi()))
+
+    return app
+
+
+async def start_engine(state: AppState) -> None:
+    try:
+        await anyio.to_thread.run_sync(state.service.start)
+    except Exception as error:  # reported by /health and by every assessment request
+        log.exception("footprint engine failed to start")
+        state.start_error = f"{type(error).__name__}: {error}"
+
+
+def form_page(state: AppState, **kwargs: Any) -> str:
+    return pages.upload_page(
+        state.service.rule_sets,
+        max_upload_text=limit_text(state.settings.max_upload_bytes),
+        ready=state.service.ready,
+        **kwargs,
+    )
+
+
+def html_page(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
+
+
+def problems_json(rejected: Rejected) -> JSONResponse:
+    return JSONResponse(
+        {"detail": rejected.headline, "problems": [p.to_dict() for p in rejected.problems]},
+        status_code=rejected.status,
+    )
+
+
+def not_ready_json(state: AppState) -> JSONResponse:
+    detail = state.start_error or "the engine is still starting; retry shortly"
+    return JSONResponse({"detail": detail}, status_code=503)
+
+
+async def assess_request(state: AppState, request: Request) -> tuple[Assessment, str]:
+    """Receive, check and assess one upload inside its own temporary folder."""
+    settings = state.settings
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=state.uploads))
+    fields: dict[str, list[str]] = {}
+    try:
+        try:
+            form = await receive_form(
+                dict(request.headers),
+                request.stream(),
+                folder,
+                max_file_bytes=settings.max_upload_bytes,
+                max_request_bytes=settings.max_request_bytes,
+            )
+            fields = form.fields
+            bom = form.files.get("file")
+            if bom is None:
+                raise Rejected(
+                    422,
+                    "Choose a BOM file to assess",
+                    [Problem("no BOM uploaded: send it in the form field 'file'", column="file")],
+                )
+            for upload in form.files.values():
+                check_content(upload)
+        except UploadRejected as refused:
+            raise Rejected(
+                refused.status, refused.message, [Problem(refused.message, file=refused.file)]
+            ) from None
+        datasets = form.files.get("datasets")
+        try:
+            assess = AssessRequest(
+                bom=bom.path,
+                bom_name=bom.original_name,
+                datasets=datasets.path if datasets else None,
+                datasets_name=datasets.original_name if datasets else None,
+                rules=tuple(parse_rules(form.values("rules"))),
+                as_of=parse_as_of(form.values("as_of")),
+            )
+            if not state.service.ready:
+                raise EngineNotReady
+            assessment = await anyio.to_thread.run_sync(
+                state.service.assess, assess, limiter=state.limiter
+            )
+        except InputTooLargeError as error:
+            raise Rejected(413, f"{bom.original_name} is too large", error.problems) from None
+        except FootprintError as error:
+            count = len(error.problems)
+            headline = f"{bom.original_name}: {count} problem{'s' if count != 1 else ''} to fix"
+            raise Rejected(422, headline, error.problems) from None
+        except EngineNotReady:
+            detail = state.start_error or "The calculation engine is still starting; retry shortly"
+            raise Rejected(503, detail, []) from None
+        return assessment, bom.original_name
+    except Rejected as rejected:
+        rejected.fields = fields
+        raise
+    finally:
+        await anyio.to_thread.run_sync(shutil.rmtree, folder, True)

@@ -1,0 +1,351 @@
+"""The HTML pages, built as plain strings: every user-supplied text goes through ``esc``.
+
+Pages carry no inline script (the Content-Security-Policy forbids it): charts travel as
+JSON in ``<script type="application/json">`` blocks that ``/static/app.js`` draws with the
+locally served plotly.js.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from footprint import __version__
+from footprint.errors import Problem
+from footprint.model import STAGES, Assessment, Check, ProductResult
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from footprint.compliance.rules import RuleSet
+
+TOP_LINES = 10
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def number(value: float | None, unit: str | None = None) -> str:
+    """A figure an engineer reads at a glance: about four significant digits."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    size = abs(value)
+    if size == 0:
+        text = "0"
+    elif size >= 1000:
+        text = f"{value:,.0f}"
+    elif size >= 10:
+        text = f"{value:,.1f}"
+    elif size >= 0.01:
+        text = f"{value:.3f}"
+    else:
+        text = f"{value:.2e}"
+    return f"{text} {esc(unit)}" if unit else text
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f} %"
+
+
+def page(title: str, body: str) -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · footprint</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/app.css">
+<script src="/static/plotly.min.js" defer></script>
+<script src="/static/app.js" defer></script>
+</head>
+<body>
+<header class="topbar">
+  <a class="brand" href="/">footprint</a>
+  <span class="tagline">PEF climate footprint, circularity and compliance of a bill of
+  materials</span>
+  <nav><a href="/template/bom-template.xlsx">BOM template</a><a href="/docs">API</a></nav>
+</header>
+<main>
+{body}
+</main>
+<footer>footprint {esc(__version__)} · EF 3.1 climate change · results are kept for a limited
+time and are reachable only through their own link</footer>
+</body>
+</html>
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# The upload form
+# --------------------------------------------------------------------------------------------
+
+
+def upload_page(
+    rule_sets: Sequence[RuleSet],
+    *,
+    max_upload_text: str,
+    problems: Sequence[Problem] = (),
+    headline: str | None = None,
+    chosen_rules: Iterable[str] = (),
+    as_of: str = "",
+    ready: bool = True,
+) -> str:
+    chosen = set(chosen_rules)
+    boxes = "\n".join(
+        f"""<label class="rule"><input type="checkbox" name="rules" value="{esc(r.name)}"
+{" checked" if r.name in chosen else ""}><span><strong>{esc(r.title)}</strong>
+<small>{esc(r.description or r.name)}</small></span></label>"""
+        for r in rule_sets
+    )
+    if not rule_sets:
+        boxes = '<p class="muted">No rule sets are available on this server.</p>'
+    notice = (
+        ""
+        if ready
+        else '<p class="notice">The calculation engine is still starting; try again shortly.</p>'
+    )
+    return page(
+        "Assess a bill of materials",
+        f"""<section class="card upload">
+<h1>Assess a bill of materials</h1>
+<p class="lead">Upload a BOM workbook (.xlsx) or a CSV file. You get the EF 3.1 climate
+footprint per product, split by life-cycle stage and by BOM line, circularity figures and
+the checks of the rule sets you choose — on screen and as an Excel workbook.
+Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
+{notice}
+{problems_block(problems, headline)}
+<form id="assess-form" method="post" action="/" enctype="multipart/form-data">
+  <div class="field">
+    <label for="file">Bill of materials <span class="req">required</span></label>
+    <input id="file" name="file" type="file" accept=".xlsx,.csv" required>
+    <small>.xlsx or .csv, up to {esc(max_upload_text)}</small>
+  </div>
+  <div class="field">
+    <label for="datasets">Your own datasets <span class="opt">optional</span></label>
+    <input id="datasets" name="datasets" type="file" accept=".xlsx,.csv">
+    <small>Emission factors your BOM refers to by id, in the shape of the shipped library</small>
+  </div>
+  <fieldset class="field">
+    <legend>Rule sets to check</legend>
+    <div class="rules">{boxes}</div>
+  </fieldset>
+  <div class="field">
+    <label for="as_of">Assess as of <span class="opt">optional</span></label>
+    <input id="as_of" name="as_of" type="date" value="{esc(as_of)}">
+    <small>Which phase of a regulation applies when a product has no placed-on-market date
+    (default: today)</small>
+  </div>
+  <button type="submit" id="assess-button">Assess</button>
+  <span class="busy" id="busy" hidden>Assessing…</span>
+</form>
+</section>""",
+    )
+
+
+def problems_block(problems: Sequence[Problem], headline: str | None) -> str:
+    if not problems and not headline:
+        return ""
+    rows = "\n".join(
+        f"<tr><td>{esc(p.file)}</td><td>{esc(p.sheet)}</td><td>{esc(p.row)}</td>"
+        f"<td>{esc(p.column)}</td><td>{esc(p.message)}</td></tr>"
+        for p in problems
+    )
+    table = (
+        f"""<table class="problems"><thead><tr><th>File</th><th>Sheet</th><th>Row</th>
+<th>Column</th><th>What to fix</th></tr></thead><tbody>{rows}</tbody></table>"""
+        if problems
+        else ""
+    )
+    return f"""<div class="errors" id="errors" role="alert">
+<h2>{esc(headline or "The upload could not be assessed")}</h2>
+{table}
+</div>"""
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+def result_page(
+    assessment: Assessment,
+    figures: dict[str, go.Figure],
+    *,
+    result_id: str,
+    bom_name: str,
+) -> str:
+    base = f"/results/{esc(result_id)}"
+    meta = [f"method {esc(assessment.method.name)}"]
+    if assessment.as_of:
+        meta.append(f"as of {esc(assessment.as_of.isoformat())}")
+    if assessment.rule_sets:
+        meta.append(f"rule sets {esc(', '.join(assessment.rule_sets))}")
+    body = f"""<section class="card result-head">
+<div>
+<h1>Footprint of {esc(bom_name)}</h1>
+<p class="muted">{len(assessment.products)} product(s) · {" · ".join(meta)}</p>
+</div>
+<div class="downloads">
+<a class="button" id="download-xlsx" href="{base}/footprint.xlsx" download>Excel workbook</a>
+<a class="button secondary" href="{base}/footprint.json" download>JSON</a>
+<a class="button secondary" href="{base}/footprint-report.html" download>HTML report</a>
+<a class="button ghost" href="/">Assess another BOM</a>
+</div>
+</section>
+{summary_table(assessment.products)}
+{figures_block(figures)}
+{"".join(product_details(p) for p in assessment.products)}
+{warnings_block(assessment)}
+{datasets_block(assessment)}"""
+    return page(f"Footprint of {bom_name}", body)
+
+
+def summary_table(products: Sequence[ProductResult]) -> str:
+    unit = products[0].climate_change.unit if products else "kg CO2-eq"
+    head = "".join(f"<th>{esc(str(stage).capitalize())}</th>" for stage in STAGES)
+    rows = []
+    for p in products:
+        stages = "".join(f"<td class='num'>{number(p.by_stage[s].total)}</td>" for s in STAGES)
+        circ = p.circularity
+        recycled = circ.recycled_content.share if circ else None
+        mci = circ.mci.mci if circ and circ.mci else None
+        rows.append(
+            f"""<tr><th scope="row">{esc(p.name or p.id)}
+<small>{esc(p.functional_unit or "")}</small></th>
+<td class="num total">{number(p.climate_change.total)}</td>{stages}
+<td class="num">{number(p.mass_kg)}</td><td class="num">{percent(recycled)}</td>
+<td class="num">{number(mci)}</td><td>{checks_summary(p.checks)}</td></tr>"""
+        )
+    return f"""<section class="card">
+<h2>Summary</h2>
+<div class="scroll"><table class="summary" id="summary">
+<thead><tr><th>Product</th><th>Climate change<small>{esc(unit)} per functional unit</small></th>
+{head}<th>Mass<small>kg</small></th><th>Recycled content</th><th>MCI</th><th>Checks</th>
+</tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
+</section>"""
+
+
+def checks_summary(checks: Sequence[Check]) -> str:
+    if not checks:
+        return '<span class="muted">none chosen</span>'
+    counts: dict[str, int] = {}
+    for check in checks:
+        counts[check.status] = counts.get(check.status, 0) + 1
+    return " ".join(
+        f'<span class="badge {status_class(status)}">{n} {esc(status)}</span>'
+        for status, n in counts.items()
+    )
+
+
+def status_class(status: str) -> str:
+    return {
+        "pass": "pass",
+        "fail": "fail",
+        "not applicable": "na",
+        "insufficient data": "warn",
+    }.get(status, "na")
+
+
+def figure_json(figure: go.Figure) -> str:
+    """Plotly JSON safe inside a script element (no "</script>" can close it early)."""
+    text = figure.to_json()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figures_block(figures: dict[str, go.Figure]) -> str:
+    if not figures:
+        return ""
+    blocks = "\n".join(
+        f"""<figure class="chart"><div class="plot" id="figure-{i}"></div>
+<script type="application/json" data-figure="figure-{i}">{figure_json(fig)}</script>
+<figcaption>{esc(name)}</figcaption></figure>"""
+        for i, (name, fig) in enumerate(figures.items())
+    )
+    return f"""<section class="card"><h2>Charts</h2><div class="charts">{blocks}</div></section>"""
+
+
+def product_details(p: ProductResult) -> str:
+    return f"""<section class="card product">
+<h2>{esc(p.name or p.id)}</h2>
+{checks_table(p.checks)}
+{lines_table(p)}
+</section>"""
+
+
+def checks_table(checks: Sequence[Check]) -> str:
+    if not checks:
+        return ""
+    rows = "\n".join(
+        f"""<tr class="{status_class(c.status)}"><td><span class="badge {status_class(c.status)}">
+{esc(c.status)}</span></td><td>{esc(c.title)}<small>{esc(c.rule_set)} · {esc(c.source.regulation)}
+{esc(c.source.article or "")}</small></td><td class="num">{number(c.value)}</td>
+<td class="num">{number(c.limit)}</td><td>{esc(c.unit or "")}</td>
+<td class="num">{number(c.margin)}</td><td>{esc(c.explanation)}</td></tr>"""
+        for c in checks
+    )
+    return f"""<h3>Checks</h3><div class="scroll"><table class="checks">
+<thead><tr><th>Status</th><th>Rule</th><th>Value</th><th>Limit</th><th>Unit</th><th>Margin</th>
+<th>Why</th></tr></thead><tbody>{rows}</tbody></table></div>"""
+
+
+def lines_table(p: ProductResult) -> str:
+    leaves = [line for line in p.lines if line.dataset]
+    top = sorted(leaves, key=lambda line: abs(line.climate_change.total), reverse=True)[:TOP_LINES]
+    if not top:
+        return ""
+    rows = "\n".join(
+        f"""<tr><td>{esc(line.path)}<small>{esc(line.name or "")}</small></td>
+<td>{esc(line.dataset_name or line.dataset)}</td><td>{esc(str(line.stage))}</td>
+<td class="num">{number(line.quantity)} {esc(line.unit)}</td>
+<td class="num">{number(line.climate_change.total)}</td>
+<td class="num">{percent(line.share)}</td></tr>"""
+        for line in top
+    )
+    return f"""<h3>Largest contributions</h3><div class="scroll"><table class="lines">
+<thead><tr><th>BOM line</th><th>Dataset</th><th>Stage</th><th>Quantity per product</th>
+<th>{esc(p.climate_change.unit)}</th><th>Share</th></tr></thead><tbody>{rows}</tbody></table></div>"""
+
+
+def warnings_block(assessment: Assessment) -> str:
+    if not assessment.warnings:
+        return ""
+    items = "\n".join(
+        f"<li><span class='where'>{esc(where(w.file, w.sheet, w.row, w.column, w.product))}</span>"
+        f"{esc(w.message)}</li>"
+        for w in assessment.warnings
+    )
+    return f"""<section class="card warnings"><h2>Warnings</h2><ul>{items}</ul></section>"""
+
+
+def where(*parts: object) -> str:
+    labels = ("", "sheet ", "row ", "column ", "product ")
+    text = ", ".join(f"{label}{part}" for label, part in zip(labels, parts, strict=True) if part)
+    return f"{text}: " if text else ""
+
+
+def datasets_block(assessment: Assessment) -> str:
+    if not assessment.datasets:
+        return ""
+    rows = "\n".join(
+        f"<tr><td>{esc(d.id)}</td><td>{esc(d.name)}</td><td>{esc(d.unit)}</td>"
+        f"<td>{esc(d.source or '')}</td><td>{esc(d.license or '')}</td>"
+        f"<td>{esc(d.year or '')}</td></tr>"
+        for d in assessment.datasets
+    )
+    return f"""<section class="card"><details><summary>Datasets used
+({len(assessment.datasets)})</summary><div class="scroll"><table class="datasets"><thead><tr>
+<th>Id</th><th>Name</th><th>Unit</th><th>Source</th><th>Licence</th><th>Year</th></tr></thead>
+<tbody>{rows}</tbody></table></div></details></section>"""
+
+
+def not_found_page() -> str:
+    return page(
+        "Result not found",
+        """<section class="card"><h1>This result is not available</h1>
+<p>Results are kept for a limited time only. <a href="/">Assess a BOM again</a>.</p></section>""",
+    )

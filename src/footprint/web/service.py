@@ -1,0 +1,189 @@
+"""The web app's bridge to the core: one warm engine shared read-only by all requests.
+
+``AssessmentService.start()`` loads the Brightway project, the catalog and the rule-set
+list once (at application start-up); afterwards ``assess`` only reads them, so requests run
+side by side in the thread pool.  Rule sets are chosen by shipped name only: a web client
+never names a file on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from footprint.errors import FootprintError, Problem
+from footprint.model import Assessment
+
+if TYPE_CHECKING:
+    from footprint.api import Engine
+    from footprint.catalog import Catalog
+    from footprint.compliance.rules import RuleSet
+
+
+class EngineNotReady(Exception):
+    """The service was asked to assess before its engine finished loading."""
+
+
+@dataclass(frozen=True)
+class AssessRequest:
+    bom: Path
+    bom_name: str
+    datasets: Path | None
+    datasets_name: str | None
+    rules: tuple[str, ...]
+    as_of: dt.date | None
+
+
+def parse_rules(values: list[str]) -> list[str]:
+    """Rule-set names from repeated fields and/or comma-separated lists, in order, once each."""
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def parse_as_of(values: list[str]) -> dt.date | None:
+    text = next((v.strip() for v in reversed(values) if v.strip()), "")
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FootprintError(
+            Problem(f"{text!r} is not a date: write it as YYYY-MM-DD", column="as_of")
+        ) from None
+
+
+class AssessmentService:
+    def __init__(self, brightway_project: str | None = None) -> None:
+        self.brightway_project = brightway_project
+        self.engine: Engine | None = None
+        self.catalog: Catalog | None = None
+        self.rule_sets: list[RuleSet] = []
+        self._start_lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self.engine is not None
+
+    def start(self) -> None:
+        """Load the engine (Brightway project, unit scores), catalog and rule sets once."""
+        from footprint.api import Engine
+        from footprint.catalog import load_catalog
+        from footprint.compliance import list_rule_sets
+
+        with self._start_lock:
+            if self.engine is not None:
+                return
+            self.catalog = load_catalog()
+            self.rule_sets = list_rule_sets()
+            self.engine = Engine(brightway_project=self.brightway_project)
+
+    def rule_set_names(self) -> list[str]:
+        return [rule_set.name for rule_set in self.rule_sets]
+
+    def check_rules(self, names: list[str]) -> None:
+        known = self.rule_set_names()
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise FootprintError(
+                [
+                    Problem(
+                        f"{name!r} is not a shipped rule set; choose from: {', '.join(known)}",
+                        column="rules",
+                    )
+                    for name in unknown
+                ]
+            )
+
+    def assess(self, request: AssessRequest) -> Assessment:
+        """Run one assessment (called in a worker thread) and name files as the user did."""
+        from footprint.api import assess
+
+        if self.engine is None:
+            raise EngineNotReady
+        self.check_rules(list(request.rules))
+        try:
+            assessment = assess(
+                request.bom,
+                datasets=[request.datasets] if request.datasets else None,
+                rules=list(request.rules) or None,
+                as_of=request.as_of,
+                engine=self.engine,
+            )
+        except FootprintError as error:
+            raise type(error)([self._rename(p, request) for p in error.problems]) from None
+        return self._renamed_assessment(assessment, request)
+
+    def datasets_listing(self) -> list[dict[str, Any]]:
+        if self.catalog is None:
+            raise EngineNotReady
+        return [
+            {
+                "id": d.id,
+                "name": d.name,
+                "unit": d.unit,
+                "climate_change": d.climate_change,
+                "material": d.material,
+                "recycled": d.recycled,
+                "geography": d.geography,
+                "year": d.year,
+                "source": d.source,
+                "license": d.license,
+                "url": d.url,
+                "dqr": d.dqr.dqr,
+            }
+            for d in self.catalog
+        ]
+
+    def rules_listing(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": r.name,
+                "title": r.title,
+                "description": r.description,
+                "rules": [
+                    {"id": rule.id, "title": rule.title, "kind": rule.kind} for rule in r.rules
+                ],
+            }
+            for r in self.rule_sets
+        ]
+
+    @staticmethod
+    def _display_file(file: str | None, request: AssessRequest) -> str | None:
+        """Server paths of the private folder become the names the user uploaded."""
+        if file is None:
+            return None
+        name = Path(file).name
+        if name == request.bom.name:
+            return request.bom_name
+        if request.datasets is not None and name == request.datasets.name:
+            return request.datasets_name
+        return name
+
+    def _rename(self, problem: Problem, request: AssessRequest) -> Problem:
+        return Problem(
+            problem.message,
+            file=self._display_file(problem.file, request),
+            sheet=problem.sheet,
+            row=problem.row,
+            column=problem.column,
+            extra=problem.extra,
+        )
+
+    def _renamed_assessment(self, assessment: Assessment, request: AssessRequest) -> Assessment:
+        products = [
+            p.model_copy(update={"source_file": self._display_file(p.source_file, request)})
+            for p in assessment.products
+        ]
+        warnings = [
+            w.model_copy(update={"file": self._display_file(w.file, request)})
+            for w in assessment.warnings
+        ]
+        return assessment.model_copy(update={"products": products, "warnings": warnings})
