@@ -1,0 +1,46 @@
+"""The end-of-life model of a product's footprint: cut-off, or the PEF Circular Footprint Formula.
+
+The engine computes every product under the cut-off (recycled-content) model.  When a product
+says ``eol_model = "cff"``, ``apply_cff`` moves its stage figures to the CFF: each CFF line's
+cut-off figure leaves its stage, its virgin and recycled-input terms join raw materials, its
+recycling credit, energy and disposal terms join end of life, and explicit end-of-life lines of
+the same material families leave the end-of-life stage (the CFF models that end of life).  The
+cut-off total stays visible in ``circularity.cff.cut_off_total``; the per-line breakdown under
+the CFF is ``circularity.cff.lines`` (``lines`` keep their cut-off figures).
+"""
+
+from __future__ import annotations
+
+from footprint.circularity.product import CircularityOutcome
+from footprint.model import STAGES, ClimateChange, ProductResult
+
+
+def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResult:
+    """A copy of ``result`` with its stages and total under its end-of-life model.
+
+    A cut-off product comes back unchanged (as a copy).  ``outcome`` is what
+    ``compute_circularity`` returned for this product; its circularity is attached.
+    """
+    if result.eol_model != "cff":
+        return result.model_copy(update={"circularity": outcome.circularity}, deep=True)
+    by_stage = {
+        stage: result.by_stage.get(stage, ClimateChange())
+        + outcome.stage_changes.get(stage, ClimateChange())
+        for stage in STAGES
+    }
+    total = sum(by_stage.values(), ClimateChange())
+    lines = [
+        line.model_copy(
+            update={"share": line.climate_change.total / total.total if total.total else 0.0}
+        )
+        for line in result.lines
+    ]
+    return result.model_copy(
+        update={
+            "by_stage": by_stage,
+            "climate_change": total,
+            "lines": lines,
+            "circularity": outcome.circularity,
+        },
+        deep=True,
+    )

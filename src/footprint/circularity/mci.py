@@ -1,0 +1,103 @@
+"""Material Circularity Indicator (Ellen MacArthur Foundation & Granta Design, 2015).
+
+    V   = M·(1 − FR − FU)                      virgin feedstock
+    W0  = M·(1 − CR − CU)                      unrecoverable waste from the product
+    WC  = M·(1 − EC)·CR                        waste of the end-of-life recycling process
+    WF  = M·(1 − EF)·FR / EF                   waste of producing the recycled feedstock
+    W   = W0 + (WF + WC)/2
+    LFI = (V + W) / (2M + (WF − WC)/2)         linear flow index
+    X   = (L/Lav)·(U/Uav),  F(X) = 0.9/X,  MCI = max(0, 1 − LFI·F(X))
+
+A product of several materials sums V, W0, WC and WF over its materials (each with its own
+efficiencies) before forming LFI.  The 0.9 of F(X) is the methodology's own constant: it makes a
+fully linear product of average utility score 0.1.  The 2019 biological extension (FS, CC, CE)
+is not implemented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from footprint.model import MciResult
+
+# F(X) = 0.9 / X: the constant of the EMF 2015 methodology, not a tunable parameter.
+_UTILITY_CONSTANT = 0.9
+
+
+@dataclass(frozen=True)
+class MciFlow:
+    """One material of a product, as the MCI sees it (all shares are fractions of its mass)."""
+
+    mass_kg: float  # M
+    recycled_share: float = 0.0  # FR, feedstock from recycled sources (the CFF's R1)
+    reuse_share: float = 0.0  # FU, feedstock from reused sources
+    recycling_rate: float = 0.0  # CR, collected for recycling at end of life (the CFF's R2)
+    reuse_rate: float = 0.0  # CU, going to component reuse at end of life
+    efficiency_eol: float = 1.0  # EC, efficiency of the end-of-life recycling process
+    efficiency_feedstock: float = 1.0  # EF, efficiency of producing the recycled feedstock
+
+
+def utility(
+    lifetime: float | None = None,  # L
+    lifetime_average: float | None = None,  # Lav
+    intensity: float | None = None,  # U
+    intensity_average: float | None = None,  # Uav
+) -> tuple[float, list[str]]:
+    """X = (L/Lav)·(U/Uav); a ratio whose figures are missing counts as 1, with a note."""
+    x = 1.0
+    missing = []
+    for name, ratio, value, average in (
+        ("lifetime", "L/Lav", lifetime, lifetime_average),
+        ("use intensity", "U/Uav", intensity, intensity_average),
+    ):
+        if value is None or average is None:
+            missing.append(ratio)
+            continue
+        if value <= 0 or average <= 0:
+            raise ValueError(f"{name} and its industry average must be > 0")
+        x *= value / average
+    if not missing:
+        return x, []
+    taken = " and ".join(f"{r} = 1" for r in missing)
+    return x, [f"MCI: no product-to-industry-average figures for {taken} (Products sheet)"]
+
+
+def mci(flows: MciFlow | Iterable[MciFlow], x: float = 1.0) -> MciResult:
+    """The MCI of one material or of a product made of several; ``x`` is the utility X."""
+    flows = [flows] if isinstance(flows, MciFlow) else list(flows)
+    if x <= 0:
+        raise ValueError("the utility X must be > 0")
+    mass = sum(f.mass_kg for f in flows)  # M
+    if mass <= 0:
+        raise ValueError("the MCI needs a product mass > 0")
+    virgin = sum(f.mass_kg * (1 - f.recycled_share - f.reuse_share) for f in flows)  # V
+    w0 = sum(f.mass_kg * (1 - f.recycling_rate - f.reuse_rate) for f in flows)  # W0
+    wc = sum(f.mass_kg * (1 - f.efficiency_eol) * f.recycling_rate for f in flows)  # WC
+    wf = sum(_feedstock_waste(f) for f in flows)  # WF
+    waste = w0 + (wf + wc) / 2  # W
+    lfi = (virgin + waste) / (2 * mass + (wf - wc) / 2)  # LFI
+    factor = _UTILITY_CONSTANT / x  # F(X)
+    return MciResult(
+        mci=max(0.0, 1 - lfi * factor),
+        mass_kg=mass,
+        virgin_kg=virgin,
+        unrecoverable_waste_kg=waste,
+        linear_flow_index=lfi,
+        utility=x,
+        utility_factor=factor,
+    )
+
+
+def _feedstock_waste(flow: MciFlow) -> float:
+    """WF = M·(1 − EF)·FR/EF; no recycled feedstock means no such waste, whatever EF is."""
+    if flow.recycled_share == 0:
+        return 0.0
+    if flow.efficiency_feedstock <= 0:
+        raise ValueError("EF must be > 0 when there is recycled feedstock")
+    return (
+        flow.mass_kg
+        * (1 - flow.efficiency_feedstock)
+        * flow.recycled_share
+        / flow.efficiency_feedstock
+    )

@@ -1,0 +1,452 @@
+"""The circularity of one product: CFF per material line, recycled content, MCI.
+
+``compute_circularity(product, lines, engine)`` reads the product's BOM lines (for overrides and
+where they are), the engine's lines (mass, stage, cut-off footprint per functional unit) and
+the engine's unit scores of the datasets the CFF terms stand for.  It returns a
+``CircularityOutcome``: the ``Circularity`` model for the JSON, the warnings, and the change
+each life-cycle stage undergoes when the CFF replaces the cut-off model (``apply_cff`` uses it).
+
+Which lines count
+- *Mass lines*: lines with a mass and a catalog dataset that are not waste treatments (end-of-life
+  stage, or an ``eol-*`` dataset).  They make
+  the recycled content and the MCI.
+- *CFF lines*: mass lines whose dataset has a material family.  Lines without a family keep
+  their cut-off figure under the CFF model (there is nothing to take A, R2, ED … from).
+- *Replaced end-of-life lines*: explicit waste-treatment lines whose dataset
+  has the family of a CFF line of the product.  The CFF's R2/R3/disposal terms model that same
+  end of life, so the CFF total leaves them out rather than count the end of life twice; under
+  ``eol_model = "cff"`` each one gets a warning.
+
+Every E term is a per-kg score: the engine's score per reference unit of the mapped dataset,
+converted from the dataset's unit (e.g. per tonne).  ESE is converted to per MJ to match the LHV
+in MJ/kg.  A term whose multiplier is not zero but whose dataset is missing counts as 0, with a
+warning; so does the energy credit when LHV or XER is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from footprint.circularity.cff import CffTerms, cff_terms
+from footprint.circularity.defaults import (
+    DATASET_TERMS,
+    MaterialDefaults,
+    load_material_defaults,
+)
+from footprint.circularity.mci import MciFlow, mci, utility
+from footprint.circularity.parameters import (
+    Findings,
+    LineParameters,
+    check_combinations,
+    check_inputs,
+)
+from footprint.circularity.recycled_content import MaterialMass, recycled_content
+from footprint.errors import BomError, DatasetError, Problem
+from footprint.model import (
+    BomLine,
+    CffLine,
+    CffParameter,
+    CffResult,
+    Circularity,
+    ClimateChange,
+    Dataset,
+    LineResult,
+    MciResult,
+    Product,
+    Stage,
+    Warning_,
+)
+
+_INDICATORS = ("total", "fossil", "biogenic", "luluc")
+
+
+class CatalogLike(Protocol):
+    def get(self, dataset_id: str) -> Dataset: ...
+
+    def __contains__(self, dataset_id: object) -> bool: ...
+
+
+class EngineLike(Protocol):
+    """What circularity needs of the engine: unit scores and the catalog."""
+
+    @property
+    def catalog(self) -> CatalogLike: ...
+
+    def unit_score(self, dataset_id: str) -> ClimateChange: ...
+
+
+@dataclass
+class CircularityOutcome:
+    """What ``compute_circularity`` returns.
+
+    ``stage_changes`` holds, per stage, the CFF figure minus the cut-off figure (per functional
+    unit, all sub-indicators): adding it to the cut-off ``by_stage`` gives the CFF model.
+    """
+
+    circularity: Circularity
+    warnings: list[Warning_] = field(default_factory=list)
+    stage_changes: dict[Stage, ClimateChange] = field(default_factory=dict)
+    replaced_lines: list[str] = field(default_factory=list)
+
+
+def compute_circularity(
+    product: Product,
+    lines: Sequence[LineResult],
+    engine: EngineLike,
+    defaults: MaterialDefaults | None = None,
+) -> CircularityOutcome:
+    """CFF, recycled content and MCI of one product; raises ``BomError`` on invalid parameters."""
+    defaults = defaults or load_material_defaults()
+    findings = Findings()
+    check_inputs(product.circularity, product.source, product.id, findings)
+    bom_lines = {line.id: line for line in product.lines}
+    for bom_line in product.lines:
+        check_inputs(bom_line.circularity, bom_line.source, product.id, findings)
+
+    mass_lines: list[tuple[LineResult, Dataset, LineParameters]] = []
+    for line in lines:
+        dataset = _catalog_dataset(engine, line.dataset)
+        if dataset is None or not line.mass_kg or _is_end_of_life(line, dataset):
+            continue
+        family = (dataset.material or line.material or "").lower() or None
+        params = LineParameters(product, bom_lines.get(line.id), dataset, family, defaults)
+        check_combinations(params, findings)
+        mass_lines.append((line, dataset, params))
+    if findings.problems:
+        raise BomError(findings.problems)
+
+    terms = _Terms(engine, defaults, product.id, findings)
+    cff = CffResult()
+    changes: dict[Stage, ClimateChange] = {}
+    for line, _dataset, params in mass_lines:
+        if params.family is None:
+            continue
+        per_indicator = terms.line_terms(line, params)
+        factor = (line.mass_kg or 0.0) * product.reference_flow
+        total = per_indicator["total"].scaled(factor)
+        cff.lines.append(
+            CffLine(
+                line=line.id,
+                path=line.path,
+                material=params.family,
+                mass_kg=line.mass_kg or 0.0,
+                material_part=total.material,
+                virgin=total.virgin,
+                recycled_input=total.recycled_input,
+                recycling_credit=total.recycling_credit,
+                energy_part=total.energy,
+                disposal_part=total.disposal,
+                total=total.total,
+                parameters=params.used,
+            )
+        )
+        _add(changes, line.stage, line.climate_change.scaled(-1))
+        _add(changes, Stage.RAW_MATERIALS, _stage_figure(per_indicator, "raw_materials", factor))
+        _add(changes, Stage.END_OF_LIFE, _stage_figure(per_indicator, "end_of_life", factor))
+
+    families = {c.material for c in cff.lines}
+    replaced = []
+    for line in lines:
+        dataset = _catalog_dataset(engine, line.dataset)
+        family = ((dataset.material if dataset else None) or line.material or "").lower()
+        if dataset is not None and _is_end_of_life(line, dataset) and family in families:
+            replaced.append(line.id)
+            _add(changes, line.stage, line.climate_change.scaled(-1))
+            if product.eol_model == "cff":
+                findings.warnings.append(
+                    _line_warning(
+                        product,
+                        bom_lines.get(line.id),
+                        line,
+                        f"end-of-life line {line.id!r} ({line.dataset}) is left out of the CFF "
+                        f"total: the CFF already models the end of life of {family}",
+                    )
+                )
+
+    cut_off_total = sum((line.climate_change.total for line in lines), 0.0)
+    cff.material_part = sum(c.material_part for c in cff.lines)
+    cff.energy_part = sum(c.energy_part for c in cff.lines)
+    cff.disposal_part = sum(c.disposal_part for c in cff.lines)
+    cff.total = sum(c.total for c in cff.lines)
+    cff.cut_off_total = cut_off_total
+    cff.cff_total = cut_off_total + sum(c.total for c in changes.values())
+
+    content = recycled_content(
+        MaterialMass(
+            mass_kg=line.mass_kg or 0.0,
+            recycled_share=params.value("recycled_content", 0.0, "no recycled content declared"),
+            post_consumer_share=params.get("recycled_content_post_consumer"),
+            recyclable_share=params.value("eol_recycling_rate", 0.0, "no R2 declared or default"),
+            material=params.family,
+            composition=dataset.composition,
+        )
+        for line, dataset, params in mass_lines
+    )
+    return CircularityOutcome(
+        circularity=Circularity(
+            cff=cff if cff.lines else None,
+            recycled_content=content,
+            mci=_product_mci(product, mass_lines, findings),
+        ),
+        warnings=findings.warnings,
+        stage_changes=changes,
+        replaced_lines=replaced,
+    )
+
+
+def _catalog_dataset(engine: EngineLike, dataset_id: str | None) -> Dataset | None:
+    if dataset_id is None or dataset_id not in engine.catalog:
+        return None
+    return engine.catalog.get(dataset_id)
+
+
+def _is_end_of_life(line: LineResult, dataset: Dataset) -> bool:
+    """A waste-treatment line: in the end-of-life stage, or an ``eol-*`` catalog dataset.
+
+    The ``eol-`` prefix is the shipped catalog's naming of waste treatments; it catches a line
+    whose stage was left at its default.
+    """
+    return line.stage == Stage.END_OF_LIFE or dataset.id.startswith("eol-")
+
+
+def _add(changes: dict[Stage, ClimateChange], stage: Stage, figure: ClimateChange) -> None:
+    changes[stage] = changes.get(stage, ClimateChange()) + figure
+
+
+def _stage_figure(per_indicator: Mapping[str, CffTerms], part: str, factor: float) -> ClimateChange:
+    return ClimateChange(**{k: getattr(per_indicator[k], part) * factor for k in _INDICATORS})
+
+
+def _line_warning(
+    product: Product, bom_line: BomLine | None, line: LineResult, message: str
+) -> Warning_:
+    source = bom_line.source if bom_line is not None else None
+    return Warning_(
+        message=message,
+        file=source.file if source else None,
+        sheet=source.sheet if source else None,
+        row=source.row if source else line.row,
+        product=product.id,
+    )
+
+
+class _Terms:
+    """Evaluates the CFF of a line on each indicator, from parameters and dataset scores."""
+
+    def __init__(
+        self, engine: EngineLike, defaults: MaterialDefaults, product: str, findings: Findings
+    ) -> None:
+        self.engine = engine
+        self.defaults = defaults
+        self.product = product
+        self.findings = findings
+
+    def line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
+        r1 = params.value("recycled_content", 0.0, "no recycled content declared")  # R1
+        r2 = params.value("eol_recycling_rate", 0.0, "no R2 declared or default")  # R2
+        r3 = params.value("eol_energy_recovery_rate", 0.0, "no R3 declared or default")  # R3
+        a = params.value("cff_a", 0.5, "no A declared or default")  # A
+        b = params.value("cff_b", 0.0, "no B declared or default")  # B
+        qsin = params.value("cff_qsin_qp", 1.0, "no Qsin/Qp declared or default")  # Qsin/Qp
+        qsout = params.value("cff_qsout_qp", 1.0, "no Qsout/Qp declared or default")  # Qsout/Qp
+
+        needs = {
+            "ev": (1 - r1) > 0 or r1 * (1 - a) * qsin > 0,
+            "erecycled": r1 * a > 0,
+            "erecycling_eol": (1 - a) * r2 > 0,
+            "ev_star": (1 - a) * r2 * qsout > 0,
+            "eer": (1 - b) * r3 > 0,
+            "ed": (1 - r2 - r3) > 0,
+        }
+        scores = {term: self._score(line, params, term, needed) for term, needed in needs.items()}
+        if scores["ev_star"] is None and scores["ev"] is not None:
+            scores["ev_star"] = scores["ev"]  # E*v = Ev: the recyclate replaces the same material
+            params.used["E*v"] = params.used["Ev"].model_copy(
+                update={"source": f"= Ev ({params.used['Ev'].source})"}
+            )
+
+        energy = self._energy_credit(line, params, needed=(1 - b) * r3 > 0)
+        result = {}
+        for indicator in _INDICATORS:
+            e = {k: getattr(v, indicator) if v is not None else 0.0 for k, v in scores.items()}
+            result[indicator] = cff_terms(
+                a=a, b=b, r1=r1, r2=r2, r3=r3, qsin_qp=qsin, qsout_qp=qsout,
+                ev=e["ev"], erecycled=e["erecycled"], erecycling_eol=e["erecycling_eol"],
+                ev_star=e["ev_star"], eer=e["eer"], ed=e["ed"],
+                lhv=energy.lhv, xer_heat=energy.xer_heat, xer_elec=energy.xer_elec,
+                ese_heat=getattr(energy.ese_heat, indicator),
+                ese_elec=getattr(energy.ese_elec, indicator),
+            )  # fmt: skip
+        return result
+
+    def _score(
+        self, line: LineResult, params: LineParameters, term: str, needed: bool
+    ) -> ClimateChange | None:
+        """Per-kg score of an E term: the line's own dataset for Ev/Erecycled, else the default."""
+        symbol = DATASET_TERMS[term]
+        own = params.dataset
+        if own is not None and (
+            (term == "ev" and not own.recycled) or (term == "erecycled" and own.recycled)
+        ):
+            score = self._per_unit(own, "kg")
+            params.used[symbol] = CffParameter(
+                value=score.total, origin="dataset", source=f"{own.id} (the line's dataset)"
+            )
+            return score
+        default = self.defaults.get(params.family, term)
+        if default is None or str(default.value) not in self.engine.catalog:
+            if needed and term != "ev_star":
+                missing = "no default dataset" if default is None else f"{default.value} missing"
+                self._warn(params, line, f"{symbol} of {params.family}: {missing}; counted as 0")
+            return None
+        dataset = self.engine.catalog.get(str(default.value))
+        score = self._per_unit(dataset, "kg")
+        params.used[symbol] = CffParameter(
+            value=score.total, origin="default", source=f"{dataset.id}: {default.citation}"
+        )
+        return score
+
+    def _energy_credit(self, line: LineResult, params: LineParameters, needed: bool) -> _Energy:
+        lhv = params.get("cff_lhv")  # LHV, MJ/kg
+        xer_heat = params.get("cff_xer_heat")  # XER,heat
+        xer_elec = params.get("cff_xer_elec")  # XER,elec
+        if not needed:
+            return _Energy()
+        if lhv is None or (xer_heat is None and xer_elec is None):
+            self._warn(
+                params,
+                line,
+                f"R3 > 0 but LHV or XER of {params.family} is not given: the energy-recovery "
+                "credit is not counted (give cff_lhv, cff_xer_heat, cff_xer_elec)",
+            )
+            return _Energy()
+        energy = _Energy(lhv=lhv, xer_heat=xer_heat or 0.0, xer_elec=xer_elec or 0.0)
+        for term, attribute, xer in (
+            ("ese_heat", "ese_heat", energy.xer_heat),
+            ("ese_elec", "ese_elec", energy.xer_elec),
+        ):
+            default = self.defaults.get(params.family, term)
+            if default is None or str(default.value) not in self.engine.catalog:
+                if xer > 0:
+                    self._warn(params, line, f"{DATASET_TERMS[term]} has no dataset; counted as 0")
+                continue
+            dataset = self.engine.catalog.get(str(default.value))
+            score = self._per_unit(dataset, "MJ")
+            setattr(energy, attribute, score)
+            params.used[DATASET_TERMS[term]] = CffParameter(
+                value=score.total, origin="default", source=f"{dataset.id}: {default.citation}"
+            )
+        return energy
+
+    def _per_unit(self, dataset: Dataset, unit: str) -> ClimateChange:
+        """The engine's score of ``dataset`` per ``unit`` (kg or MJ) instead of its own unit."""
+        try:
+            amount = _amount_in(dataset.unit, unit)
+        except ValueError as error:
+            raise DatasetError(
+                Problem(
+                    f"dataset {dataset.id} is per {dataset.unit}; the CFF needs it per {unit} "
+                    f"({error})",
+                    file=dataset.origin.file,
+                    row=dataset.origin.row,
+                    column="unit",
+                )
+            ) from None
+        return self.engine.unit_score(dataset.id).scaled(1 / amount)
+
+    def _warn(self, params: LineParameters, line: LineResult, message: str) -> None:
+        self.findings.warnings.append(
+            _line_warning(params.product, params.line, line, f"CFF, line {line.id!r}: {message}")
+        )
+
+
+@dataclass
+class _Energy:
+    lhv: float = 0.0  # LHV, MJ/kg
+    xer_heat: float = 0.0  # XER,heat
+    xer_elec: float = 0.0  # XER,elec
+    ese_heat: ClimateChange = field(default_factory=ClimateChange)  # ESE,heat per MJ
+    ese_elec: ClimateChange = field(default_factory=ClimateChange)  # ESE,elec per MJ
+
+
+@lru_cache(maxsize=64)
+def _amount_in(reference_unit: str, unit: str) -> float:
+    """How many ``unit`` one ``reference_unit`` is (e.g. 1 t = 1000 kg, 1 kWh = 3.6 MJ)."""
+    import pint
+
+    registry = pint.get_application_registry()
+    try:
+        return float(registry.Quantity(1, reference_unit).to(unit).magnitude)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as error:
+        raise ValueError(str(error)) from None
+
+
+def _product_mci(
+    product: Product,
+    mass_lines: Sequence[tuple[LineResult, Dataset, LineParameters]],
+    findings: Findings,
+) -> MciResult | None:
+    """The MCI over the product's mass lines; EC/EF missing where needed count as 1, warned."""
+    if not mass_lines:
+        return None
+    flows = []
+    assumed: set[str] = set()
+    for line, _dataset, params in mass_lines:
+        fr = params.value("recycled_content", 0.0, "no recycled content declared")  # FR
+        cr = params.value("eol_recycling_rate", 0.0, "no R2 declared or default")  # CR
+        ec = params.get("recycling_efficiency_eol")  # EC
+        ef = params.get("recycling_efficiency_feedstock")  # EF
+        if (ec is None and cr > 0) or (ef is None and fr > 0):
+            assumed.add(params.family or "(no material family)")
+        flows.append(
+            MciFlow(
+                mass_kg=line.mass_kg or 0.0,
+                recycled_share=fr,
+                reuse_share=params.value("reuse_share", 0.0, "no reuse declared"),  # FU
+                recycling_rate=cr,
+                reuse_rate=params.value("eol_reuse_rate", 0.0, "no reuse declared"),  # CU
+                efficiency_eol=1.0 if ec is None else ec,
+                efficiency_feedstock=1.0 if ef is None else ef,
+            )
+        )
+    if any(f.recycled_share > 0 and f.efficiency_feedstock == 0 for f in flows):
+        raise BomError(
+            Problem(
+                "EF (recycling_efficiency_feedstock) is 0 for a line with recycled content; "
+                "it must be > 0",
+                file=product.source.file,
+                sheet=product.source.sheet,
+                row=product.source.row,
+                column="recycling_efficiency_feedstock",
+            )
+        )
+    for family in sorted(assumed):
+        findings.warnings.append(
+            Warning_(
+                message=f"MCI: no recycling efficiency EC/EF for {family}; assumed 1 (no process "
+                "losses counted); give recycling_efficiency_eol / _feedstock",
+                product=product.id,
+            )
+        )
+    try:
+        x, notes = utility(
+            product.lifetime,
+            product.lifetime_industry_average,
+            product.use_intensity,
+            product.use_intensity_industry_average,
+        )
+    except ValueError as error:
+        raise BomError(
+            Problem(
+                f"MCI utility: {error}",
+                file=product.source.file,
+                sheet=product.source.sheet,
+                row=product.source.row,
+                column="lifetime",
+            )
+        ) from None
+    findings.warnings.extend(Warning_(message=n, product=product.id) for n in notes)
+    return mci(flows, x)
