@@ -1,0 +1,690 @@
+"""The Excel compliance workbook of an assessment: the document that travels to an auditor.
+
+Sheets: Summary (key figures per product, native charts), Stages, Lines (tidy, filterable),
+Circularity, Compliance, Data sources, Warnings.  Every figure is the assessment's own value,
+stored as a number with a display format (see ``_xlsx`` for exactness and formula safety).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from footprint.io import atomic_path
+from footprint.model import STAGES, Assessment, ProductResult
+from footprint.report import _xlsx as x
+from footprint.report._xlsx import Column, Value
+from footprint.report.summary import (
+    STAGE_LABELS,
+    check_counts,
+    compliance_status,
+    top_lines,
+)
+
+SHEETS = ("Summary", "Stages", "Lines", "Circularity", "Compliance", "Data sources", "Warnings")
+
+# Excel's own "Good", "Neutral" and "Bad" cell styles, so the colours read as Excel users expect.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "green": ("C6EFCE", "006100"),
+    "pass": ("C6EFCE", "006100"),
+    "amber": ("FFEB9C", "9C5700"),
+    "insufficient data": ("FFEB9C", "9C5700"),
+    "red": ("FFC7CE", "9C0006"),
+    "fail": ("FFC7CE", "9C0006"),
+}
+
+TOP_LINES = 10
+CHART_ROWS = 17  # rows a chart covers, with a gap; two charts fit a landscape page
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 7.5
+
+
+def write_workbook(assessment: Assessment, path: Path) -> Path:
+    """Write the workbook to ``path`` whole or not at all; return the path."""
+    path = Path(path)
+    workbook = build_workbook(assessment)
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+    return path
+
+
+def build_workbook(assessment: Assessment) -> Workbook:
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = SHEETS[0]
+    sheets = {name: workbook.create_sheet(name) for name in SHEETS[1:]}
+    footer = f"footprint {assessment.tool_version}, {assessment.created:%Y-%m-%d %H:%M}"
+    _summary(summary, assessment, footer)
+    _stages(sheets["Stages"], assessment, footer)
+    _lines(sheets["Lines"], assessment, footer)
+    _circularity(sheets["Circularity"], assessment, footer)
+    _compliance(sheets["Compliance"], assessment, footer)
+    _data_sources(sheets["Data sources"], assessment, footer)
+    _warnings(sheets["Warnings"], assessment, footer)
+    return workbook
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+_FIRST_PRODUCT_COLUMN = 3  # Summary: figure, unit, then one column per product
+_STAGE_FACT_OFFSET = 4  # the first stage's row among a product's facts
+_WRAPPED_FACTS = ("Name", "Functional unit (FU)", "Checks", "BOM file")
+
+
+def _product_facts(product: ProductResult) -> list[tuple[str, str, Value, str | None]]:
+    """The Summary's rows for one product: (figure, unit, value, number format)."""
+    circ = product.circularity
+    rc = circ.recycled_content if circ else None
+    dq = product.data_quality
+    cc = product.climate_change
+    per_fu = f"{cc.unit} per FU"
+    return [
+        ("Name", "", product.name, None),
+        ("Functional unit (FU)", "", product.functional_unit, None),
+        ("Reference flow", "products per FU", product.reference_flow, x.GENERAL),
+        ("Climate change", per_fu, cc.total, x.KG_CO2),
+        *(
+            (
+                f"  {STAGE_LABELS[stage]}",
+                per_fu,
+                product.by_stage[stage].total if stage in product.by_stage else None,
+                x.KG_CO2,
+            )
+            for stage in STAGES
+        ),
+        ("  Fossil", per_fu, cc.fossil, x.KG_CO2),
+        ("  Biogenic", per_fu, cc.biogenic, x.KG_CO2),
+        ("  Land use and land use change", per_fu, cc.luluc, x.KG_CO2),
+        ("Mass of one product", "kg", product.mass_kg, x.MASS),
+        ("Recycled content", "share of mass", rc.share if rc else None, x.SHARE),
+        (
+            "  of which post-consumer",
+            "share of mass",
+            rc.post_consumer_share if rc else None,
+            x.SHARE,
+        ),
+        (
+            "Material Circularity Indicator",
+            "0 linear … 1 circular",
+            circ.mci.mci if circ and circ.mci else None,
+            x.INDEX,
+        ),
+        ("Compliance", "", compliance_status(product), None),
+        ("Checks", "", check_counts(product) or "no rules applied", None),
+        ("Data quality rating (DQR)", "1 best … 5 worst", dq.dqr if dq else None, x.SCORE),
+        ("Data quality level", "", dq.level if dq else None, None),
+        ("End-of-life model", "", product.eol_model, None),
+        ("Placed on market", "", product.placed_on_market, None),
+        ("BOM file", "", product.source_file, None),
+    ]
+
+
+def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    x.put(ws, 1, 1, "Product carbon footprint, circularity and compliance").font = x.TITLE_FONT
+    method = assessment.method
+    facts: list[tuple[str, Value]] = [
+        ("Created", assessment.created),
+        ("Tool", f"footprint {assessment.tool_version}"),
+        ("Result schema version", assessment.schema_version),
+        ("Impact method", method.name),
+        *(
+            (f"Method for {indicator}", " | ".join(tuple_))
+            for indicator, tuple_ in method.indicators.items()
+        ),
+        ("Result unit", f"{method.unit} per functional unit (FU)"),
+        ("Brightway project", assessment.brightway_project),
+        ("Rules as of", assessment.as_of),
+        ("Rule sets", ", ".join(assessment.rule_sets) or "none"),
+        ("Datasets", "each dataset's source, licence, year and DQR: sheet 'Data sources'"),
+    ]
+    row = 3
+    for label, value in facts:
+        x.put(ws, row, 1, label).font = x.LABEL_FONT
+        x.put(ws, row, 2, value).alignment = Alignment(horizontal="left")
+        row += 1
+
+    products = assessment.products
+    x.put(ws, row + 1, 1, "Products").font = x.SECTION_FONT
+    header_row = row + 2
+    _product_table(ws, header_row, products)
+    last = header_row + (len(_product_facts(products[0])) if products else 0)
+
+    row = last + 2
+    x.put(
+        ws, row, 1, f"Largest contributions (top {TOP_LINES} lines per product)"
+    ).font = x.SECTION_FONT
+    top_columns = [
+        Column("Product"),
+        Column("Line path"),
+        Column("Name"),
+        Column("Climate change per FU", x.KG_CO2, width=22),
+        Column("Share of product", x.SHARE, width=12),
+    ]
+    top_header = row + 1
+    blocks: list[tuple[ProductResult, int, int]] = []
+    rows: list[list[Value]] = []
+    for product in products:
+        lines = top_lines(product, TOP_LINES)
+        if lines:
+            start = top_header + 1 + len(rows)
+            blocks.append((product, start, start + len(lines) - 1))
+        rows.extend(
+            [product.id, line.path, line.name, line.climate_change.total, line.share]
+            for line in lines
+        )
+    last = x.write_table(ws, top_header, top_columns, rows)
+
+    charts: list[BarChart] = []
+    if products:
+        stage_row = header_row + 1 + _STAGE_FACT_OFFSET
+        charts.append(_stage_chart(ws, header_row, stage_row, len(products)))
+    charts.extend(_top_lines_chart(ws, product, first, final) for product, first, final in blocks)
+    chart_row = last + 2
+    for k, chart in enumerate(charts):
+        if k % 2 == 0:  # printed two to a page, never cut in half
+            ws.row_breaks.append(Break(id=chart_row - 1))
+        chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+        chart.y_axis.number_format = "#,##0.0"
+        chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
+        ws.add_chart(chart, f"A{chart_row}")
+        chart_row += CHART_ROWS
+    x.print_setup(ws, footer=footer)
+
+
+def _product_table(ws: Worksheet, header_row: int, products: Sequence[ProductResult]) -> None:
+    """One row per figure, one column per product: reads like a data sheet, prints on a page."""
+    headers = ["Figure", "Unit", *(p.id for p in products)]
+    for j, header in enumerate(headers, 1):
+        cell = x.put(ws, header_row, j, header)
+        cell.font = x.HEADER_FONT
+        cell.fill = x.HEADER_FILL
+        cell.border = x.GRID
+    longest: dict[int, int] = {}
+    for j, product in enumerate(products, _FIRST_PRODUCT_COLUMN):
+        for i, (label, unit, value, number_format) in enumerate(_product_facts(product), 1):
+            row = header_row + i
+            if j == _FIRST_PRODUCT_COLUMN:
+                for column, text in ((1, label), (2, unit)):
+                    label_cell = x.put(ws, row, column, text)
+                    label_cell.border = x.GRID
+                    label_cell.alignment = Alignment(vertical="top")
+                if not label.startswith(" "):
+                    ws.cell(row=row, column=1).font = x.LABEL_FONT
+            cell = x.put(ws, row, j, value, number_format)
+            cell.border = x.GRID
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if label == "Compliance":
+                _paint_status(cell, compliance_status(product))
+            if label in _WRAPPED_FACTS and isinstance(value, str):
+                longest[row] = max(longest.get(row, 0), len(value))
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 22
+    for j in range(len(products)):
+        ws.column_dimensions[get_column_letter(_FIRST_PRODUCT_COLUMN + j)].width = 24
+    for row, length in longest.items():
+        lines = min(-(-length // 22), 6)  # ceiling division: lines of 22 characters
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
+
+
+def _paint_status(cell: Cell, status: str) -> None:
+    if status in STATUS_STYLE:
+        fill, font = STATUS_STYLE[status]
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.font = Font(name=x.FONT_NAME, bold=True, color=font)
+
+
+def _stage_chart(ws: Worksheet, header_row: int, first_stage_row: int, n: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Climate change by life-cycle stage"
+    chart.y_axis.title = "kg CO2-eq per FU"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    last_col = _FIRST_PRODUCT_COLUMN + n - 1
+    for k, stage in enumerate(STAGES):
+        values = Reference(
+            ws, min_col=_FIRST_PRODUCT_COLUMN, max_col=last_col, min_row=first_stage_row + k
+        )
+        chart.series.append(Series(values, title=STAGE_LABELS[stage]))
+    chart.set_categories(
+        Reference(ws, min_col=_FIRST_PRODUCT_COLUMN, max_col=last_col, min_row=header_row)
+    )
+    return chart
+
+
+def _top_lines_chart(ws: Worksheet, product: ProductResult, first: int, last: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"Largest contributions: {product.id}"
+    chart.y_axis.title = "kg CO2-eq per FU"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"  # largest at the top, as in the table
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=4, min_row=first, max_row=last))
+    chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    return chart
+
+
+# --------------------------------------------------------------------------------------------
+# Tidy sheets
+# --------------------------------------------------------------------------------------------
+
+
+def _tidy(
+    ws: Worksheet,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Value]],
+    footer: str,
+    row_formats: Sequence[dict[int, str]] | None = None,
+) -> int:
+    """A filterable table from row 1 with a frozen header, printed with the header repeated."""
+    last = x.write_table(ws, 1, columns, rows, row_formats=row_formats)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
+    x.fit_columns(ws, columns, rows)
+    x.print_setup(ws, title_rows="1:1", footer=footer)
+    return last
+
+
+def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    columns = [
+        Column("Product"),
+        Column("Product name", width=28, wrap=True),
+        Column("Stage"),
+        Column("Climate change per FU", x.KG_CO2, width=14),
+        Column("Fossil", x.KG_CO2, width=12),
+        Column("Biogenic", x.KG_CO2, width=12),
+        Column("Land use change", x.KG_CO2, width=12),
+        Column("Unit", width=11),
+    ]
+    rows = [
+        [p.id, p.name, STAGE_LABELS[stage], cc.total, cc.fossil, cc.biogenic, cc.luluc, cc.unit]
+        for p in assessment.products
+        for stage in STAGES
+        if (cc := p.by_stage.get(stage)) is not None
+    ]
+    _tidy(ws, columns, rows, footer)
+
+
+def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    extra_keys = sorted({k for p in assessment.products for line in p.lines for k in line.extra})
+    columns = [
+        Column("Product"),
+        Column("Line"),
+        Column("Line path"),
+        Column("Depth", x.GENERAL, width=7),
+        Column("Name", width=30, wrap=True),
+        Column("Dataset"),
+        Column("Dataset name", width=30, wrap=True),
+        Column("Quantity", x.GENERAL, width=12),
+        Column("Unit", width=8),
+        Column("BOM quantity", x.GENERAL, width=12),
+        Column("BOM unit", width=8),
+        Column("Mass (kg)", x.MASS, width=11),
+        Column("Stage"),
+        Column("Climate change per FU (kg CO2-eq)", x.KG_CO2, width=16),
+        Column("Fossil", x.KG_CO2, width=12),
+        Column("Biogenic", x.KG_CO2, width=12),
+        Column("Land use change", x.KG_CO2, width=12),
+        Column("Share of product", x.SHARE, width=11),
+        Column("Material"),
+        Column("Recycled content", x.SHARE, width=11),
+        Column("Country", width=9),
+        Column("Supplier"),
+        Column("Smelter id"),
+        Column("Certification"),
+        Column("BOM row", x.GENERAL, width=8),
+        *(Column(key) for key in extra_keys),
+    ]
+    rows = [
+        [
+            p.id,
+            line.id,
+            line.path,
+            line.depth,
+            line.name,
+            line.dataset,
+            line.dataset_name,
+            line.quantity,
+            line.unit,
+            line.bom_quantity,
+            line.bom_unit,
+            line.mass_kg,
+            STAGE_LABELS[line.stage],
+            line.climate_change.total,
+            line.climate_change.fossil,
+            line.climate_change.biogenic,
+            line.climate_change.luluc,
+            line.share,
+            line.material,
+            line.recycled_content,
+            line.country,
+            line.supplier,
+            line.smelter_id,
+            line.certification,
+            line.row,
+            *(line.extra.get(key) for key in extra_keys),
+        ]
+        for p in assessment.products
+        for line in p.lines
+    ]
+    _tidy(ws, columns, rows, footer)
+
+
+def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    products = [p for p in assessment.products if p.circularity is not None]
+    x.put(ws, 1, 1, "Circularity").font = x.TITLE_FONT
+    if not products:
+        x.put(ws, 3, 1, "No circularity results in this assessment.")
+        x.print_setup(ws, footer=footer)
+        return
+    sections: list[tuple[str, list[Column], list[list[Value]]]] = []
+
+    recycled: list[list[Value]] = []
+    for p in products:
+        rc = p.circularity.recycled_content  # type: ignore[union-attr]
+        recycled.append(
+            [p.id, "product", p.id, rc.share, rc.post_consumer_share, None, rc.recyclable_share]
+        )
+        for material, share in rc.by_material.items():
+            recycled.append(
+                [
+                    p.id,
+                    "material",
+                    material,
+                    share,
+                    rc.by_material_post_consumer.get(material),
+                    None,
+                    None,
+                ]
+            )
+        for element, share in rc.by_element.items():
+            recycled.append(
+                [
+                    p.id,
+                    "element",
+                    element,
+                    share,
+                    rc.by_element_post_consumer.get(element),
+                    rc.element_mass_kg.get(element),
+                    None,
+                ]
+            )
+    sections.append(
+        (
+            "Recycled content (share of mass)",
+            [
+                Column("Product"),
+                Column("Scope"),
+                Column("Material or element"),
+                Column("Recycled share (R1)", x.SHARE, width=12),
+                Column("Post-consumer share", x.SHARE, width=12),
+                Column("Element mass (kg)", x.MASS, width=12),
+                Column("Recyclable share (R2)", x.SHARE, width=12),
+            ],
+            recycled,
+        )
+    )
+
+    mci_rows: list[list[Value]] = [
+        [
+            p.id,
+            m.mci,
+            m.mass_kg,
+            m.virgin_kg,
+            m.unrecoverable_waste_kg,
+            m.linear_flow_index,
+            m.utility,
+            m.utility_factor,
+        ]
+        for p in products
+        if (m := p.circularity.mci) is not None  # type: ignore[union-attr]
+    ]
+    if mci_rows:
+        sections.append(
+            (
+                "Material Circularity Indicator (Ellen MacArthur Foundation 2015)",
+                [
+                    Column("Product"),
+                    Column("MCI", x.INDEX),
+                    Column("Mass M (kg)", x.MASS),
+                    Column("Virgin V (kg)", x.MASS),
+                    Column("Unrecoverable waste W (kg)", x.MASS),
+                    Column("Linear flow index LFI", x.INDEX),
+                    Column("Utility X", x.INDEX),
+                    Column("F(X) = 0.9/X", x.INDEX),
+                ],
+                mci_rows,
+            )
+        )
+
+    cff_products = [(p, p.circularity.cff) for p in products if p.circularity.cff]  # type: ignore[union-attr]
+    if cff_products:
+        sections.append(
+            (
+                "Circular Footprint Formula per product (kg CO2-eq per FU)",
+                [
+                    Column("Product"),
+                    Column("End-of-life model"),
+                    Column("Material part", x.KG_CO2),
+                    Column("Energy part", x.KG_CO2),
+                    Column("Disposal part", x.KG_CO2),
+                    Column("CFF total of material lines", x.KG_CO2),
+                    Column("Product total, cut-off", x.KG_CO2),
+                    Column("Product total, CFF", x.KG_CO2),
+                ],
+                [
+                    [
+                        p.id,
+                        p.eol_model,
+                        c.material_part,
+                        c.energy_part,
+                        c.disposal_part,
+                        c.total,
+                        c.cut_off_total,
+                        c.cff_total,
+                    ]
+                    for p, c in cff_products
+                    if c
+                ],
+            )
+        )
+        sections.append(
+            (
+                "Circular Footprint Formula per material line (kg CO2-eq per FU)",
+                [
+                    Column("Product"),
+                    Column("Line"),
+                    Column("Line path"),
+                    Column("Material"),
+                    Column("Mass (kg)", x.MASS),
+                    Column("Virgin (1−R1)·Ev", x.KG_CO2),
+                    Column("Recycled input R1·(A·Erec + (1−A)·Ev·Qsin/Qp)", x.KG_CO2),
+                    Column("Recycling credit (1−A)·R2·(ErecEoL − E*v·Qsout/Qp)", x.KG_CO2),
+                    Column("Material part", x.KG_CO2),
+                    Column("Energy part", x.KG_CO2),
+                    Column("Disposal part", x.KG_CO2),
+                    Column("Total", x.KG_CO2),
+                ],
+                [
+                    [
+                        p.id,
+                        ln.line,
+                        ln.path,
+                        ln.material,
+                        ln.mass_kg,
+                        ln.virgin,
+                        ln.recycled_input,
+                        ln.recycling_credit,
+                        ln.material_part,
+                        ln.energy_part,
+                        ln.disposal_part,
+                        ln.total,
+                    ]
+                    for p, c in cff_products
+                    if c
+                    for ln in c.lines
+                ],
+            )
+        )
+        sections.append(
+            (
+                "CFF parameters used and their origin",
+                [
+                    Column("Product"),
+                    Column("Line"),
+                    Column("Line path"),
+                    Column("Parameter"),
+                    Column("Value", x.GENERAL),
+                    Column("Origin"),
+                    Column("Source", width=40, wrap=True),
+                ],
+                [
+                    [p.id, ln.line, ln.path, name, par.value, par.origin, par.source]
+                    for p, c in cff_products
+                    if c
+                    for ln in c.lines
+                    for name, par in ln.parameters.items()
+                ],
+            )
+        )
+
+    row = 3
+    for title, columns, rows in sections:
+        x.put(ws, row, 1, title).font = x.SECTION_FONT
+        last = x.write_table(ws, row + 1, columns, rows)
+        row = last + 3
+    for _title, columns, rows in sections:
+        x.fit_columns(ws, columns, rows)
+    x.print_setup(ws, footer=footer)
+
+
+def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    columns = [
+        Column("Product"),
+        Column("Rule set"),
+        Column("Rule"),
+        Column("Title", width=26, wrap=True),
+        Column("Kind"),
+        Column("Status", width=12),
+        Column("Value", x.GENERAL, width=12),
+        Column("Limit", x.GENERAL, width=12),
+        Column("Unit", width=12),
+        Column("Margin", x.GENERAL, width=12),
+        Column("Margin (%)", x.PERCENT_POINTS, width=10),
+        Column("Regulation", width=26, wrap=True),
+        Column("Article", width=12),
+        Column("URL", width=30, wrap=True),
+        Column("Explanation", width=50, wrap=True),
+        Column("Drivers", x.GENERAL, width=8),
+    ]
+    checks = [(p, c) for p in assessment.products for c in p.checks]
+    rows: list[list[Value]] = []
+    formats: list[dict[int, str]] = []
+    for p, c in checks:
+        rows.append(
+            [
+                p.id,
+                c.rule_set,
+                c.rule,
+                c.title,
+                c.kind,
+                c.status,
+                c.value,
+                c.limit,
+                c.unit,
+                c.margin,
+                c.margin_percent,
+                c.source.regulation,
+                c.source.article,
+                c.source.url,
+                c.explanation,
+                len(c.drivers) or None,
+            ]
+        )
+        # a share reads as a percentage; other units keep their own figure
+        formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE} if c.unit == "share" else {})
+    last = _tidy(ws, columns, rows, footer, formats)
+    for i, (_p, c) in enumerate(checks):
+        _paint_status(ws.cell(row=2 + i, column=6), c.status)
+
+    drivers = [(p, c, d) for p, c in checks for d in c.drivers]
+    if drivers:
+        row = last + 3
+        x.put(ws, row, 1, "Drivers: the BOM lines behind each check's result").font = x.SECTION_FONT
+        driver_columns = [
+            Column("Product"),
+            Column("Rule set"),
+            Column("Rule"),
+            Column("Line"),
+            Column("Line path"),
+            Column("Value", x.GENERAL),
+            Column("Unit"),
+            Column("Note"),
+        ]
+        driver_rows: list[list[Value]] = [
+            [p.id, c.rule_set, c.rule, d.line, d.path, d.value, d.unit, d.note]
+            for p, c, d in drivers
+        ]
+        x.write_table(ws, row + 1, driver_columns, driver_rows)
+        x.fit_columns(ws, driver_columns, driver_rows)
+
+
+def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    columns = [
+        Column("Dataset"),
+        Column("Name", width=36, wrap=True),
+        Column("Unit", width=8),
+        Column("Source", width=30, wrap=True),
+        Column("Licence", width=14),
+        Column("URL", width=36, wrap=True),
+        Column("Year", x.GENERAL, width=7),
+        Column("Geography", width=10),
+        Column("DQR", x.SCORE, width=7),
+        Column("GWP basis", width=9),
+        Column("Notes", width=40, wrap=True),
+    ]
+    rows = [
+        [
+            d.id,
+            d.name,
+            d.unit,
+            d.source,
+            d.license,
+            d.url,
+            d.year,
+            d.geography,
+            d.dqr,
+            d.gwp_basis,
+            d.notes,
+        ]
+        for d in assessment.datasets
+    ]
+    _tidy(ws, columns, rows, footer)
+
+
+def _warnings(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    columns = [
+        Column("Product"),
+        Column("Message", width=70, wrap=True),
+        Column("File"),
+        Column("Sheet"),
+        Column("Row", x.GENERAL, width=6),
+        Column("Column"),
+    ]
+    rows = [[w.product, w.message, w.file, w.sheet, w.row, w.column] for w in assessment.warnings]
+    _tidy(ws, columns, rows, footer)
