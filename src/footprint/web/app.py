@@ -180,6 +180,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.footprint = state
 
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, error: Exception) -> Response:
+        # a defect in footprint, not the user's input: one line, no traceback to the client
+        log.error("internal error on %s: %s", request.url.path, error, exc_info=error)
+        message = f"internal error in footprint ({type(error).__name__}); please report it"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message, "problems": []}, status_code=500)
+        return html_page(pages.page("Internal error", pages.problems_block([], message)), 500)
+
     # ---------------------------------------------------------------- pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -67,6 +67,7 @@ class AssessmentService:
         self.catalog: Catalog | None = None
         self.rule_sets: list[RuleSet] = []
         self._start_lock = threading.Lock()
+        self._user_engine_lock = threading.Lock()
 
     @property
     def ready(self) -> bool:
@@ -75,15 +76,15 @@ class AssessmentService:
     def start(self) -> None:
         """Load the engine (Brightway project, unit scores), catalog and rule sets once."""
         from footprint.api import Engine
-        from footprint.catalog import load_catalog
         from footprint.compliance import list_rule_sets
 
         with self._start_lock:
             if self.engine is not None:
                 return
-            self.catalog = load_catalog()
             self.rule_sets = list_rule_sets()
-            self.engine = Engine(brightway_project=self.brightway_project)
+            engine = Engine(brightway_project=self.brightway_project)
+            self.catalog = engine.catalog
+            self.engine = engine
 
     def rule_set_names(self) -> list[str]:
         return [rule_set.name for rule_set in self.rule_sets]
@@ -104,18 +105,24 @@ class AssessmentService:
 
     def assess(self, request: AssessRequest) -> Assessment:
         """Run one assessment (called in a worker thread) and name files as the user did."""
-        from footprint.api import assess
+        from footprint.api import Engine, assess
 
         if self.engine is None:
             raise EngineNotReady
         self.check_rules(list(request.rules))
         try:
+            engine = self.engine
+            if request.datasets is not None:
+                # A user's datasets need an engine of their own, which writes to the
+                # Brightway project: one such build at a time (bw2data writes are not
+                # thread-safe).  The shared engine keeps its scores in memory meanwhile.
+                with self._user_engine_lock:
+                    engine = Engine([request.datasets], brightway_project=self.brightway_project)
             assessment = assess(
                 request.bom,
-                datasets=[request.datasets] if request.datasets else None,
                 rules=list(request.rules) or None,
                 as_of=request.as_of,
-                engine=self.engine,
+                engine=engine,
             )
         except FootprintError as error:
             raise type(error)([self._rename(p, request) for p in error.problems]) from None
