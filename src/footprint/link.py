@@ -101,7 +101,12 @@ def link_products(
     linked: list[LinkedProduct] = []
     for product in products:
         lines = []
-        for flat in flatten(product):
+        try:
+            flat_lines = flatten(product)
+        except FootprintError as error:
+            problems.extend(error.problems)
+            continue
+        for flat in flat_lines:
             result = _link_line(flat, catalog, external, problems)
             if result is not None:
                 lines.append(result)

@@ -1,0 +1,394 @@
+"""The Python API: ``assess(...)``, ``read_bom(...)`` and the ``Engine`` that keeps LCA warm.
+
+One assessment runs: read → link → compute → circularity → checks → ``Assessment``.
+
+    >>> from footprint import assess
+    >>> result = assess("examples/phone.xlsx")            # doctest: +SKIP
+    >>> result.products[0].climate_change.total             # doctest: +SKIP
+
+Pipelines that assess many BOMs build one ``Engine`` and call ``engine.assess(...)``: the
+Brightway project, the datasets and the unit scores stay loaded, and ``Engine.assess`` changes
+no shared state, so several threads may call it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from footprint.catalog import Catalog, load_catalog
+from footprint.data_quality import ScoredContribution, product_data_quality
+from footprint.errors import BomError, FootprintError, Problem
+from footprint.lca.engine import LcaEngine
+from footprint.lca.project import INDICATORS
+from footprint.link import BRIGHTWAY_SEPARATOR, LinkedLine, LinkedProduct, link_products
+from footprint.model import (
+    STAGES,
+    Assessment,
+    ClimateChange,
+    DatasetInfo,
+    LineResult,
+    MethodInfo,
+    Product,
+    ProductResult,
+    Warning_,
+)
+
+BOM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+PathLike = str | Path
+BomInput = PathLike | Product | Sequence[PathLike | Product]
+Progress = Callable[[int, int], None]
+
+
+def read_bom(path: PathLike) -> list[Product]:
+    """The products of one BOM file (xlsx or csv)."""
+    from footprint.bom import read_bom as _read_bom
+
+    return _read_bom(Path(path))
+
+
+def bom_files(paths: Iterable[PathLike]) -> list[Path]:
+    """BOM files named directly, or found in named folders (xlsx, xlsm, csv; sorted)."""
+    found: list[Path] = []
+    problems = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in BOM_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+            if not inside:
+                problems.append(Problem("folder holds no BOM file (.xlsx, .csv)", file=str(path)))
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem("no such file or folder", file=str(path)))
+    if problems:
+        raise BomError(problems)
+    return found
+
+
+def _tool_version() -> str:
+    try:
+        return version("footprint")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+class Engine:
+    """Datasets in a Brightway project with warm unit scores, for many assessments.
+
+    ``datasets``: user dataset files added to the shipped ones; ``brightway_project``: an
+    existing Brightway project to compute in (missing pieces are added to it), else
+    footprint's own project.
+    """
+
+    def __init__(
+        self,
+        datasets: Sequence[PathLike] | None = None,
+        *,
+        brightway_project: str | None = None,
+        catalog: Catalog | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        if catalog is not None and datasets:
+            raise ValueError("give either datasets files or a catalog, not both")
+        self.catalog: Catalog = catalog or load_catalog([Path(p) for p in datasets or ()])
+        self.lca = LcaEngine(
+            self.catalog, brightway_project=brightway_project, use_cache=use_cache
+        )
+        self.brightway_project = self.lca.project
+        self.method = MethodInfo(
+            indicators={name: list(method) for name, method in self.lca.methods.items()}
+        )
+
+    # -- unit scores ---------------------------------------------------------------------------
+
+    def _reference(self, dataset_ref: str) -> str:
+        if BRIGHTWAY_SEPARATOR in dataset_ref:
+            return dataset_ref
+        if dataset_ref not in self.catalog:
+            hints = self.catalog.suggest(dataset_ref)
+            tip = f" (did you mean {', '.join(map(repr, hints))}?)" if hints else ""
+            raise FootprintError(
+                Problem(f"{dataset_ref!r} is not a known dataset id{tip}", column="dataset")
+            )
+        return self.lca.catalog_reference(dataset_ref)
+
+    def unit_score(self, dataset_ref: str) -> ClimateChange:
+        """EF 3.1 climate change of one reference unit of a dataset (see ``unit_of``)."""
+        row = self.lca.scores([self._reference(dataset_ref)])[0]
+        return _climate(row)
+
+    def unit_of(self, dataset_ref: str) -> str:
+        """The reference unit of a dataset (catalog id or ``<database>::<code>``)."""
+        if BRIGHTWAY_SEPARATOR not in dataset_ref:
+            self._reference(dataset_ref)
+            return self.catalog.get(dataset_ref).unit
+        activity = self.lca.resolve(dataset_ref)
+        if activity is None:
+            raise FootprintError(
+                Problem(f"{dataset_ref!r} is not an activity of the Brightway project")
+            )
+        return activity.unit
+
+    # -- assessment ----------------------------------------------------------------------------
+
+    def link(self, products: Sequence[Product]) -> list[LinkedProduct]:
+        return link_products(products, self.catalog, external=self.lca)
+
+    def assess(
+        self,
+        bom_or_products: BomInput,
+        *,
+        rules: Sequence[PathLike] | None = None,
+        as_of: date | None = None,
+        progress: Progress | None = None,
+    ) -> Assessment:
+        """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all."""
+        products, warnings = _products(bom_or_products, progress)
+        rule_sets = _rule_sets(rules)
+        linked = self.link(products)
+        results = self._footprints(linked)
+        final = []
+        for item, result in zip(linked, results, strict=True):
+            result, extra_warnings = _circularity(item.product, result, self)
+            warnings.extend(extra_warnings)
+            if rule_sets:
+                from footprint.compliance import evaluate_checks
+
+                checks = evaluate_checks(
+                    result, item.product, rule_sets, as_of=as_of, catalog=self.catalog
+                )
+                result = result.model_copy(update={"checks": checks})
+            final.append(result)
+        return Assessment(
+            tool_version=_tool_version(),
+            created=datetime.now(UTC),
+            method=self.method,
+            brightway_project=self.brightway_project,
+            as_of=as_of,
+            rule_sets=[rs.name for rs in rule_sets],
+            products=final,
+            datasets=self._dataset_infos(linked),
+            warnings=warnings,
+        )
+
+    def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
+        """Cut-off footprints: Σ amount × unit score over all lines of all products at once."""
+        references: list[str] = []
+        owners: list[int] = []
+        amounts: list[float] = []
+        for number, item in enumerate(linked):
+            for line in item.lines:
+                if line.dataset is not None:
+                    references.append(self._scored_reference(line))
+                    owners.append(number)
+                    amounts.append(line.amount * item.product.reference_flow)
+        unit_scores = self.lca.scores(references) if references else np.zeros((0, 4))
+        contributions = np.asarray(amounts)[:, None] * unit_scores
+        per_line = iter(contributions)
+        return [self._product_result(item, per_line) for item in linked]
+
+    def _scored_reference(self, line: LinkedLine) -> str:
+        assert line.dataset is not None
+        if line.activity is not None:
+            return line.activity.reference
+        return self.lca.catalog_reference(line.dataset)
+
+    def _product_result(self, item: LinkedProduct, per_line: Any) -> ProductResult:
+        product = item.product
+        lines: list[LineResult] = []
+        for line in item.lines:
+            figure = _climate(next(per_line)) if line.dataset is not None else ClimateChange()
+            lines.append(_line_result(line, figure))
+        total = sum((ln.climate_change for ln in lines), ClimateChange())
+        by_stage = {stage: ClimateChange() for stage in STAGES}
+        for ln in lines:
+            by_stage[ln.stage] = by_stage[ln.stage] + ln.climate_change
+        lines = [
+            ln.model_copy(
+                update={"share": ln.climate_change.total / total.total if total.total else 0.0}
+            )
+            for ln in lines
+        ]
+        quality = product_data_quality(
+            [
+                ScoredContribution(
+                    ln.climate_change.total, link.record.dqr if link.record else None
+                )
+                for ln, link in zip(lines, item.lines, strict=True)
+                if ln.dataset is not None
+            ]
+        )
+        return ProductResult(
+            id=product.id,
+            name=product.name,
+            functional_unit=product.functional_unit,
+            reference_flow=product.reference_flow,
+            category=product.category,
+            placed_on_market=product.placed_on_market,
+            eol_model=product.eol_model,
+            mass_kg=item.mass_kg,
+            declared_mass_kg=product.mass_kg,
+            energy_kwh=product.total_energy_kwh(),
+            climate_change=total,
+            by_stage=by_stage,
+            lines=lines,
+            data_quality=quality,
+            source_file=product.source.file,
+            extra=dict(product.extra),
+        )
+
+    def _dataset_infos(self, linked: list[LinkedProduct]) -> list[DatasetInfo]:
+        infos: dict[str, DatasetInfo] = {}
+        for item in linked:
+            for line in item.lines:
+                if line.dataset is None or line.dataset in infos:
+                    continue
+                if line.record is not None:
+                    ds = line.record
+                    infos[line.dataset] = DatasetInfo(
+                        id=ds.id,
+                        name=ds.name,
+                        unit=ds.unit,
+                        source=ds.source,
+                        license=ds.license,
+                        url=ds.url,
+                        year=ds.year,
+                        geography=ds.geography,
+                        dqr=ds.dqr.dqr,
+                        gwp_basis=ds.gwp_basis,
+                        notes=ds.notes,
+                    )
+                elif line.activity is not None:
+                    infos[line.dataset] = DatasetInfo(
+                        id=line.dataset,
+                        name=line.activity.name,
+                        unit=line.activity.unit,
+                        source=(
+                            f"Brightway project {self.brightway_project!r}, "
+                            f"database {line.activity.database!r}"
+                        ),
+                    )
+        return sorted(infos.values(), key=lambda info: info.id)
+
+
+def assess(
+    bom_or_products: BomInput,
+    *,
+    datasets: Sequence[PathLike] | None = None,
+    rules: Sequence[PathLike] | None = None,
+    brightway_project: str | None = None,
+    as_of: date | None = None,
+    engine: Engine | None = None,
+) -> Assessment:
+    """Assess BOM files, folders or ``Product`` objects under EF 3.1 climate change.
+
+    ``datasets``: user dataset files; ``rules``: rule-set names or YAML files;
+    ``brightway_project``: an existing Brightway project to compute in; ``engine``: a warm
+    ``Engine`` (then ``datasets`` and ``brightway_project`` are the engine's).
+    """
+    if engine is None:
+        engine = Engine(datasets, brightway_project=brightway_project)
+    elif datasets or brightway_project:
+        raise ValueError("datasets and brightway_project belong to the engine given")
+    return engine.assess(bom_or_products, rules=rules, as_of=as_of)
+
+
+# -- steps ---------------------------------------------------------------------------------------
+
+
+def _climate(row: np.ndarray) -> ClimateChange:
+    values = dict(zip(INDICATORS, (float(v) for v in row), strict=True))
+    return ClimateChange(**values)
+
+
+def _line_result(line: LinkedLine, figure: ClimateChange) -> LineResult:
+    bom = line.line
+    return LineResult(
+        id=bom.id,
+        path=line.path,
+        depth=line.depth,
+        name=bom.name,
+        dataset=line.dataset,
+        dataset_name=line.dataset_name,
+        quantity=line.amount,
+        unit=line.unit,
+        bom_quantity=bom.quantity,
+        bom_unit=bom.unit,
+        mass_kg=line.mass_kg,
+        stage=bom.stage,
+        climate_change=figure,
+        material=line.record.material if line.record else None,
+        recycled_content=bom.circularity.recycled_content,  # R1, recycled content
+        country=bom.country,
+        supplier=bom.supplier,
+        smelter_id=bom.smelter_id,
+        certification=bom.certification,
+        extra=dict(bom.extra),
+        row=bom.source.row,
+    )
+
+
+def _products(
+    bom_or_products: BomInput, progress: Progress | None
+) -> tuple[list[Product], list[Warning_]]:
+    """Products and reader warnings; problems of every file are raised together."""
+    items: list[Any]
+    if isinstance(bom_or_products, (str, Path, Product)):
+        items = [bom_or_products]
+    else:
+        items = list(bom_or_products)
+    products = [p for p in items if isinstance(p, Product)]
+    paths = bom_files(p for p in items if not isinstance(p, Product))
+    warnings: list[Warning_] = []
+    problems: list[Problem] = []
+    for done, path in enumerate(paths, start=1):
+        from footprint.bom import read_bom_file
+
+        try:
+            bom = read_bom_file(path)
+        except FootprintError as error:
+            problems.extend(error.problems)
+        else:
+            products.extend(bom.products)
+            warnings.extend(_as_warning(w, path) for w in bom.warnings)
+        if progress is not None:
+            progress(done, len(paths))
+    if problems:
+        raise BomError(problems)
+    return products, warnings
+
+
+def _as_warning(item: Any, path: Path) -> Warning_:
+    if isinstance(item, Warning_):
+        return item
+    return Warning_(message=str(item), file=str(path))
+
+
+def _rule_sets(rules: Sequence[PathLike] | None) -> list[Any]:
+    if not rules:
+        return []
+    from footprint.compliance import load_rule_sets
+
+    return list(load_rule_sets(list(rules)))
+
+
+def _circularity(
+    product: Product, result: ProductResult, engine: Engine
+) -> tuple[ProductResult, list[Warning_]]:
+    """Circularity figures, and the stages under the product's end-of-life model."""
+    from footprint.circularity import apply_cff, compute_circularity
+
+    outcome = compute_circularity(product, result.lines, engine)
+    return apply_cff(result, outcome), list(outcome.warnings)

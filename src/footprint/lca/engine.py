@@ -1,0 +1,125 @@
+"""The LCA engine: a Brightway project with the datasets in it, and warm unit scores.
+
+``LcaEngine`` does all its Brightway work when it is built (project setup, dataset import,
+unit scores from cache or one adjoint solve).  Afterwards it only reads: footprints are
+amounts × unit scores, and ``<database>::<code>`` references are looked up in tables filled
+once per database under a lock, so one engine can serve several threads at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from footprint import units
+from footprint.errors import FootprintError
+from footprint.lca.datasets_db import DATASETS_DATABASE, import_datasets
+from footprint.lca.project import INDICATORS, ensure_project, footprint_method
+from footprint.lca.unit_scores import UnitScores, project_unit_scores
+from footprint.link import BRIGHTWAY_SEPARATOR, ExternalActivity
+from footprint.model import Dataset
+
+
+@dataclass(frozen=True)
+class _Activity:
+    id: int
+    name: str
+    unit: str  # as Brightway writes it ("kilogram")
+
+
+class LcaEngine:
+    """Unit scores of every activity of one Brightway project for the EF 3.1 indicators."""
+
+    def __init__(
+        self,
+        datasets: Iterable[Dataset],
+        *,
+        brightway_project: str | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        self.project = ensure_project(brightway_project)
+        self.user_project = brightway_project is not None
+        self.datasets_database = import_datasets(datasets, DATASETS_DATABASE)
+        self.methods: dict[str, tuple[str, ...]] = {i: footprint_method(i) for i in INDICATORS}
+        self.unit_scores: UnitScores = project_unit_scores(
+            list(self.methods.values()), use_cache=use_cache
+        )
+        self._tables: dict[str, dict[str, _Activity]] = {}
+        self._databases: list[str] = self._database_names()
+        self._lock = threading.Lock()
+        self._tables[self.datasets_database] = self._load_table(self.datasets_database)
+
+    @property
+    def solver(self) -> str:
+        return self.unit_scores.solver
+
+    # -- references --------------------------------------------------------------------------
+
+    def catalog_reference(self, dataset_id: str) -> str:
+        return f"{self.datasets_database}{BRIGHTWAY_SEPARATOR}{dataset_id}"
+
+    def resolve(self, reference: str) -> ExternalActivity | None:
+        """The activity named by ``<database>::<code>``, or None when there is none."""
+        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
+        activity = self._table(database).get(code)
+        if activity is None:
+            return None
+        try:
+            unit = units.brightway_unit(activity.unit)
+        except FootprintError:
+            unit = activity.unit  # linking then reports the unit on the BOM row
+        return ExternalActivity(reference, database, code, activity.name, unit)
+
+    def suggest(self, reference: str, n: int = 3) -> list[str]:
+        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
+        if database not in self._databases:
+            close = difflib.get_close_matches(database, self._databases, n=n, cutoff=0.5)
+            return [f"{d}{BRIGHTWAY_SEPARATOR}{code}" for d in close]
+        table = self._table(database)
+        by_code = difflib.get_close_matches(code, list(table), n=n, cutoff=0.6)
+        return [f"{database}{BRIGHTWAY_SEPARATOR}{c}" for c in by_code]
+
+    def activity_id(self, reference: str) -> int:
+        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
+        return self._table(database)[code].id
+
+    # -- scores ------------------------------------------------------------------------------
+
+    def scores(self, references: Sequence[str]) -> np.ndarray:
+        """Unit scores, one row per reference, columns in ``INDICATORS`` order."""
+        ids = [self.activity_id(r) for r in references]
+        return self.unit_scores.scores[self.unit_scores.rows(ids)]
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _database_names(self) -> list[str]:
+        import bw2data as bd
+
+        return sorted(bd.databases)
+
+    def _table(self, database: str) -> dict[str, _Activity]:
+        table = self._tables.get(database)
+        if table is not None:
+            return table
+        if database not in self._databases:
+            return {}
+        with self._lock:
+            if database not in self._tables:
+                self._tables[database] = self._load_table(database)
+            return self._tables[database]
+
+    @staticmethod
+    def _load_table(database: str) -> dict[str, _Activity]:
+        from bw2data.backends import ActivityDataset
+
+        query = ActivityDataset.select(
+            ActivityDataset.id, ActivityDataset.code, ActivityDataset.name, ActivityDataset.data
+        ).where(ActivityDataset.database == database)
+        return {
+            row.code: _Activity(row.id, row.name or row.code, str(row.data.get("unit", "")))
+            for row in query
+        }
