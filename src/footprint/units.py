@@ -213,6 +213,12 @@ def _decimal_comma(digits: str, text: str, where: Where) -> str:
     return f"{whole}.{fraction}"
 
 
+def split_quantity(value: Any, *, where: Where = None) -> tuple[float, str | None]:
+    """``(number, canonical unit or None)`` from a cell that may carry its unit ("12 g")."""
+    number, rest = _split_number(value, where)
+    return number, (parse_unit(rest, where=where) if rest else None)
+
+
 def parse_quantity(value: Any, unit: str | None, *, where: Where = None) -> tuple[float, str]:
     """``(number, canonical unit)`` from a cell: ``12``, ``"12 g"``, ``"12g"``, ``"0,5 kWh"``.
 

@@ -1,0 +1,671 @@
+"""Reading a BOM file into ``Product`` trees, reporting every problem of the file together.
+
+The ``BOM`` sheet holds one row per line, the optional ``Products`` sheet one row per product
+(see docs: input-formats §1).  Unknown columns are passed through in ``extra``.  Readers know
+nothing of datasets: an unknown dataset id or a unit that does not fit its dataset is found
+when the lines are linked to the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from footprint.bom.columns import (
+    BOM_ALIASES,
+    EOL_MODELS,
+    PRODUCT_ALIASES,
+    STAGE_ALIASES,
+    Column,
+    normalise_key,
+    split_header,
+    stage_key,
+)
+from footprint.bom.hierarchy import tree_problems
+from footprint.bom.sheets import Cell, RawSheet, read_sheets
+from footprint.bom.summary import material_mass_kg
+from footprint.errors import BomError, FootprintError, Problem, ProblemCollector
+from footprint.model import (
+    CIRCULARITY_PARAMETER_NAMES,
+    BomLine,
+    CircularityParameters,
+    Product,
+    Scalar,
+    SourceRef,
+    Stage,
+    Warning_,
+)
+from footprint.units import (
+    convert,
+    dimension_name,
+    is_count,
+    is_mass,
+    parse_number,
+    parse_quantity,
+    parse_unit,
+    split_quantity,
+)
+
+T = TypeVar("T")
+
+BOM_REQUIRED = ("id", "quantity", "dataset")
+PRODUCTS_REQUIRED = ("product",)
+# input-formats §1: a declared mass that differs from the BOM's by more than this is a warning
+MASS_TOLERANCE = 0.05
+# the range of the CFF allocation factor A in PEF (Annex C gives 0.2, 0.5 or 0.8)
+CFF_A_RANGE = (0.2, 0.8)
+_NOT_SHARES = {"cff_lhv"}  # LHV is MJ/kg, every other circularity parameter is a share
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_TEXT_FIELDS = ("name", "country", "supplier", "smelter_id", "certification")
+
+
+@dataclass
+class BomFile:
+    """The products of one BOM file, and warnings that deserve a look."""
+
+    path: Path
+    products: list[Product]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def read_bom(path: str | Path) -> list[Product]:
+    """The products of a BOM workbook (.xlsx) or CSV file; raises ``BomError`` listing every
+    problem of the file."""
+    return read_bom_file(path).products
+
+
+def read_bom_file(path: str | Path) -> BomFile:
+    """Like ``read_bom``, also returning the file's warnings."""
+    path = Path(path)
+    sheets = read_sheets(path)
+    return parse_sheets(sheets["BOM"], sheets.get("Products"), path=path)
+
+
+def parse_sheets(bom: RawSheet, products: RawSheet | None, *, path: Path) -> BomFile:
+    """Products from already-read sheets (the part of reading that knows no file formats)."""
+    reader = _Reader(path)
+    return reader.run(bom, products)
+
+
+@dataclass
+class _Table:
+    sheet: RawSheet
+    columns: dict[str, Column]
+    unknown: list[Column]
+    rows: list[tuple[int, list[Cell]]]  # (spreadsheet row number, cells)
+
+    def cell(self, cells: list[Cell], name: str) -> Cell:
+        column = self.columns.get(name)
+        if column is None or column.index >= len(cells):
+            return None
+        return cells[column.index]
+
+    def where(self, row: int, name: str | None = None) -> dict[str, Any]:
+        column = self.columns[name].header if name in self.columns else name
+        return {"file": self.sheet.file, "sheet": self.sheet.label, "row": row, "column": column}
+
+
+@dataclass
+class _Line:
+    """A BOM row after cell parsing, before the tree is known."""
+
+    product: str | None
+    row: int
+    fields: dict[str, Any]
+    stage: Stage | None
+    unit_column: str
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems = ProblemCollector()
+        self.warnings: list[Warning_] = []
+
+    # -- shared helpers --------------------------------------------------------------------
+
+    def attempt(self, parse: Callable[..., T], *args: Any) -> T | None:
+        """Run one cell parser; a problem is recorded and ``None`` returned."""
+        try:
+            return parse(*args)
+        except FootprintError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def warn(self, message: str, where: dict[str, Any], product: str | None = None) -> None:
+        self.warnings.append(Warning_(message=message, product=product, **where))
+
+    def table(
+        self, sheet: RawSheet, aliases: dict[str, str], required: tuple[str, ...]
+    ) -> _Table | None:
+        self.problems.extend(sheet.problems)
+        where = {"file": sheet.file, "sheet": sheet.label}
+        first = next(
+            (i for i, row in enumerate(sheet.rows) if any(c is not None for c in row)), None
+        )
+        if first is None:
+            self.problems.add(f"the {sheet.name} sheet is empty", **where)
+            return None
+        if first != 0:
+            self.problems.add("row 1 must hold the column headers (it is empty)", row=1, **where)
+            return None
+        columns: dict[str, Column] = {}
+        unknown: list[Column] = []
+        for index, cell in enumerate(sheet.rows[0]):
+            if cell is None:
+                continue
+            header = _text(cell) or ""
+            name, unit = split_header(header)
+            canonical = aliases.get(normalise_key(name))
+            column = Column(index=index, header=header, unit=unit)
+            if canonical is None:
+                unknown.append(column)
+            elif canonical in columns:
+                self.problems.add(
+                    f'column "{header}" repeats column "{columns[canonical].header}" '
+                    f"(both mean {canonical}); keep one",
+                    row=1,
+                    column=header,
+                    **where,
+                )
+            else:
+                columns[canonical] = column
+        for name in required:
+            if name not in columns:
+                self.problems.add(
+                    f"missing required column {name} (row 1 must have a header {name})",
+                    row=1,
+                    column=name,
+                    **where,
+                )
+        for column in unknown:
+            self.warn(
+                f'column "{column.header}" is not a footprint column; it is passed through to '
+                "the outputs",
+                {**where, "row": 1, "column": column.header},
+            )
+        rows = [
+            (number, row)
+            for number, row in enumerate(sheet.rows[1:], start=2)
+            if any(c is not None for c in row)
+        ]
+        if not rows:
+            self.problems.add(f"the {sheet.name} sheet has a header row but no lines", **where)
+        if any(name not in columns for name in required):
+            return None
+        return _Table(sheet, columns, unknown, rows)
+
+    def circularity(self, table: _Table, cells: list[Cell], row: int) -> CircularityParameters:
+        values: dict[str, float] = {}
+        for name in CIRCULARITY_PARAMETER_NAMES:
+            cell = table.cell(cells, name)
+            if cell is None:
+                continue
+            where = table.where(row, name)
+            if name in _NOT_SHARES:
+                value = self.attempt(_non_negative, cell, where)
+            else:
+                value = self.attempt(_share, cell, where)
+            if value is not None:
+                values[name] = value
+        r2 = values.get("eol_recycling_rate")  # R2
+        r3 = values.get("eol_energy_recovery_rate")  # R3
+        if r2 is not None and r3 is not None and r2 + r3 > 1.0 + 1e-12:
+            self.problems.add(
+                f"R2 + R3 = {r2:g} + {r3:g} is more than 1: a share of the waste cannot be both "
+                "recycled and burnt",
+                **table.where(row, "eol_energy_recovery_rate"),
+            )
+        r1 = values.get("recycled_content")  # R1
+        post = values.get("recycled_content_post_consumer")
+        if post is not None and r1 is not None and post > r1 + 1e-12:
+            self.problems.add(
+                f"post-consumer recycled content {post:g} is more than the recycled content "
+                f"{r1:g} it is part of",
+                **table.where(row, "recycled_content_post_consumer"),
+            )
+        a = values.get("cff_a")  # A, allocation factor
+        if a is not None and not CFF_A_RANGE[0] <= a <= CFF_A_RANGE[1]:
+            self.warn(
+                f"A = {a:g} is outside {CFF_A_RANGE[0]}–{CFF_A_RANGE[1]}, the range PEF uses",
+                table.where(row, "cff_a"),
+            )
+        return CircularityParameters(**values)
+
+    def extra(self, table: _Table, cells: list[Cell]) -> dict[str, Scalar]:
+        extra: dict[str, Scalar] = {}
+        for column in table.unknown:
+            value = cells[column.index] if column.index < len(cells) else None
+            extra[column.header] = _scalar(value)
+        return extra
+
+    # -- the Products sheet ----------------------------------------------------------------
+
+    def read_products(self, sheet: RawSheet) -> dict[str, dict[str, Any]]:
+        table = self.table(sheet, PRODUCT_ALIASES, PRODUCTS_REQUIRED)
+        if table is None:
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        for row, cells in table.rows:
+            product_id = _text(table.cell(cells, "product"))
+            if product_id is None:
+                self.problems.add(
+                    "product is empty; every row needs a product id", **table.where(row, "product")
+                )
+                continue
+            if product_id in found:
+                first = found[product_id]["source"].row
+                self.problems.add(
+                    f'product "{product_id}" is listed twice (first on row {first})',
+                    **table.where(row, "product"),
+                )
+                continue
+            found[product_id] = self.product_fields(table, cells, row)
+        return found
+
+    def product_fields(self, table: _Table, cells: list[Cell], row: int) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "source": SourceRef(file=table.sheet.file, sheet=table.sheet.label, row=row),
+            "circularity": self.circularity(table, cells, row),
+            "extra": self.extra(table, cells),
+            "_where": table.where(row, "mass"),
+        }
+        for name in ("name", "functional_unit", "category"):
+            fields[name] = _text(table.cell(cells, name))
+        numbers = (
+            "lifetime",
+            "lifetime_industry_average",
+            "use_intensity",
+            "use_intensity_industry_average",
+            "cycles_per_year",
+            "service_life_years",
+        )
+        for name in numbers:
+            cell = table.cell(cells, name)
+            if cell is not None:
+                fields[name] = self.attempt(_non_negative, cell, table.where(row, name))
+        cell = table.cell(cells, "reference_flow")
+        if cell is not None:
+            fields["reference_flow"] = self.attempt(
+                _positive, cell, table.where(row, "reference_flow")
+            )
+        for name, target, unit in (
+            ("energy_kwh", "energy_kwh", "kWh"),
+            ("usable_capacity_kwh", "usable_capacity_kwh", "kWh"),
+            ("mass", "mass_kg", "kg"),
+        ):
+            cell = table.cell(cells, name)
+            if cell is not None:
+                default = table.columns[name].unit or unit
+                fields[target] = self.attempt(
+                    _amount_in, cell, default, unit, table.where(row, name)
+                )
+        cell = table.cell(cells, "placed_on_market")
+        if cell is not None:
+            fields["placed_on_market"] = self.attempt(
+                _date, cell, table.where(row, "placed_on_market")
+            )
+        cell = table.cell(cells, "eol_model")
+        if cell is not None:
+            model = EOL_MODELS.get(re.sub(r"[^a-z]", "", str(cell).lower()))
+            if model is None:
+                self.problems.add(
+                    f'"{_text(cell)}" is not an end-of-life model (write cut-off or cff)',
+                    **table.where(row, "eol_model"),
+                )
+            else:
+                fields["eol_model"] = model
+        return {k: v for k, v in fields.items() if v is not None}
+
+    # -- the BOM sheet ---------------------------------------------------------------------
+
+    def read_lines(self, table: _Table) -> list[_Line]:
+        lines: list[_Line] = []
+        quantity_unit = table.columns["quantity"].unit
+        for row, cells in table.rows:
+            fields: dict[str, Any] = {
+                "source": SourceRef(file=table.sheet.file, sheet=table.sheet.label, row=row)
+            }
+            line_id = _text(table.cell(cells, "id"))
+            if line_id is None:
+                self.problems.add(
+                    "id is empty; every line needs an id, unique within its product",
+                    **table.where(row, "id"),
+                )
+            fields["id"] = line_id
+            fields["parent"] = _text(table.cell(cells, "parent"))
+            fields["dataset"] = _text(table.cell(cells, "dataset"))
+            for name in _TEXT_FIELDS:
+                fields[name] = _text(table.cell(cells, name))
+            unit_column = "quantity"
+            quantity, unit = self.quantity(table, cells, row, quantity_unit)
+            if unit is not None and table.cell(cells, "unit") is not None:
+                unit_column = "unit"
+            fields["quantity"], fields["unit"] = quantity, unit
+            stage = self.stage(table, cells, row)
+            cell = table.cell(cells, "mass_per_piece")
+            if cell is not None:
+                default = table.columns["mass_per_piece"].unit or "kg"
+                fields["mass_per_piece_kg"] = self.attempt(
+                    _mass_per_piece, cell, default, table.where(row, "mass_per_piece")
+                )
+            country = fields["country"]
+            if country is not None:
+                if _COUNTRY.match(country):
+                    fields["country"] = country.upper()
+                else:
+                    self.problems.add(
+                        f'"{country}" is not an ISO 3166 alpha-2 country code '
+                        "(write e.g. DE, CN, US)",
+                        **table.where(row, "country"),
+                    )
+            fields["circularity"] = self.circularity(table, cells, row)
+            fields["extra"] = self.extra(table, cells)
+            product = _text(table.cell(cells, "product"))
+            lines.append(_Line(product, row, fields, stage, unit_column))
+        return lines
+
+    def quantity(
+        self, table: _Table, cells: list[Cell], row: int, header_unit: str | None
+    ) -> tuple[float | None, str | None]:
+        unit_cell = _text(table.cell(cells, "unit"))
+        column_unit: str | None = None
+        unit_failed = False
+        if unit_cell is not None:
+            column_unit = self.attempt(_unit, unit_cell, table.where(row, "unit"))
+            unit_failed = column_unit is None
+        elif header_unit is not None:
+            column_unit = self.attempt(_unit, header_unit, table.where(row, "quantity"))
+            unit_failed = column_unit is None
+        cell = table.cell(cells, "quantity")
+        where = table.where(row, "quantity")
+        if cell is None:
+            self.problems.add("quantity is empty (write a number, e.g. 12, or 12 g)", **where)
+            return None, column_unit
+        parsed = self.attempt(_split_quantity, cell, where)
+        if parsed is None:
+            return None, column_unit
+        number, cell_unit = parsed
+        if number < 0:
+            self.problems.add(f"quantity {_text(cell)} is negative (write 0 or more)", **where)
+        if (
+            cell_unit is not None
+            and unit_cell is not None
+            and column_unit is not None
+            and cell_unit != column_unit
+        ):
+            self.problems.add(
+                f'"{_text(cell)}" has the unit {cell_unit} but column '
+                f"{table.columns['unit'].header} says {column_unit}; write the unit in one place",
+                **where,
+            )
+        unit = cell_unit or column_unit
+        if unit is None and not unit_failed:
+            self.problems.add(
+                f"no unit: write it in the unit column or in the quantity cell "
+                f"(e.g. {_text(cell)} kg)",
+                **(table.where(row, "unit") if "unit" in table.columns else where),
+            )
+        return number, unit
+
+    def stage(self, table: _Table, cells: list[Cell], row: int) -> Stage | None:
+        cell = _text(table.cell(cells, "stage"))
+        if cell is None:
+            return None
+        stage = STAGE_ALIASES.get(stage_key(cell))
+        if stage is None:
+            valid = ", ".join(s.value for s in Stage)
+            self.problems.add(
+                f'"{cell}" is not a life-cycle stage (write one of: {valid})',
+                **table.where(row, "stage"),
+            )
+        return stage
+
+    # -- putting it together ---------------------------------------------------------------
+
+    def run(self, bom_sheet: RawSheet, products_sheet: RawSheet | None) -> BomFile:
+        declared = self.read_products(products_sheet) if products_sheet is not None else {}
+        table = self.table(bom_sheet, BOM_ALIASES, BOM_REQUIRED)
+        if table is None:
+            self.problems.raise_if_any()
+            return BomFile(self.path, [])
+        lines = self.read_lines(table)
+        grouped = self.group(table, lines, declared)
+        products = []
+        for product_id, product_lines in grouped.items():
+            product = self.build_product(
+                table, product_id, product_lines, declared.get(product_id, {})
+            )
+            if product is not None:
+                products.append(product)
+        for product_id, fields in declared.items():
+            if product_id not in grouped:
+                source = fields["source"]
+                self.problems.add(
+                    f'product "{product_id}" has no lines in the BOM sheet',
+                    file=source.file,
+                    sheet=source.sheet,
+                    row=source.row,
+                    column="product",
+                )
+        self.problems.raise_if_any()
+        self.cross_check_mass(products, declared)
+        return BomFile(self.path, products, self.warnings)
+
+    def group(
+        self, table: _Table, lines: list[_Line], declared: dict[str, dict[str, Any]]
+    ) -> dict[str, list[_Line]]:
+        named = list(dict.fromkeys(line.product for line in lines if line.product is not None))
+        if "product" in table.columns:
+            fallback = named[0] if len(named) == 1 else None
+        elif len(declared) > 1:
+            self.problems.add(
+                f"missing column product: the Products sheet lists {len(declared)} products, so "
+                "every BOM line must say which one it belongs to",
+                file=table.sheet.file,
+                sheet=table.sheet.label,
+                row=1,
+                column="product",
+            )
+            fallback = None
+        else:
+            fallback = next(iter(declared), None) or self.path.stem
+        grouped: dict[str, list[_Line]] = {}
+        for line in lines:
+            product = line.product or fallback
+            if product is None:
+                self.problems.add(
+                    f"product is empty; this sheet holds several products ({', '.join(named[:3])}"
+                    f"{' …' if len(named) > 3 else ''}), so every line must name one",
+                    **table.where(line.row, "product"),
+                )
+                continue
+            grouped.setdefault(product, []).append(line)
+        return grouped
+
+    def build_product(
+        self, table: _Table, product_id: str, lines: list[_Line], declared: dict[str, Any]
+    ) -> Product | None:
+        first_row: dict[str, int] = {}
+        for line in lines:
+            line_id = line.fields["id"]
+            if line_id is None:
+                continue
+            if line_id in first_row:
+                self.problems.add(
+                    f'duplicate line id "{line_id}" in product {product_id} '
+                    f"(first on row {first_row[line_id]})",
+                    **table.where(line.row, "id"),
+                )
+            else:
+                first_row[line_id] = line.row
+        usable = [line for line in lines if line.fields["id"] is not None]
+        ids = [line.fields["id"] for line in usable]
+        parents = [line.fields["parent"] for line in usable]
+        self.problems.extend(
+            tree_problems(ids, parents, lambda i, column: table.where(usable[i].row, column))
+        )
+        parent_ids = {p for p in parents if p is not None}
+        for line in usable:
+            is_assembly = line.fields["id"] in parent_ids
+            unit = line.fields["unit"]
+            if is_assembly and unit is not None and not is_count(unit):
+                self.problems.add(
+                    f'line "{line.fields["id"]}" is an assembly (other lines name it as '
+                    f"parent), so it is counted in pieces, not {unit} "
+                    f"({dimension_name(unit)}); write piece",
+                    **table.where(line.row, line.unit_column),
+                )
+            if not is_assembly and line.fields["dataset"] is None:
+                self.problems.add(
+                    f'line "{line.fields["id"]}" has no dataset and no lines below it; write a '
+                    "dataset id (e.g. material-steel-primary)",
+                    **table.where(line.row, "dataset"),
+                )
+            if is_assembly and line.fields["dataset"] is not None:
+                self.warn(
+                    f'line "{line.fields["id"]}" has lines below it and a dataset of its own: '
+                    "both are counted",
+                    table.where(line.row, "dataset"),
+                    product_id,
+                )
+        if self.problems:  # the file will be refused: no need to build anything
+            return None
+        stages = _resolve_stages(usable)
+        bom_lines = [
+            BomLine(**{k: v for k, v in line.fields.items() if v is not None}, stage=stage)
+            for line, stage in zip(usable, stages, strict=True)
+        ]
+        fields = {k: v for k, v in declared.items() if not k.startswith("_")}
+        fields.setdefault("source", SourceRef(file=table.sheet.file, sheet=table.sheet.label))
+        return Product(id=product_id, lines=bom_lines, **fields)
+
+    def cross_check_mass(
+        self, products: list[Product], declared: dict[str, dict[str, Any]]
+    ) -> None:
+        for product in products:
+            if product.mass_kg is None:
+                continue
+            bom_mass = material_mass_kg(product)
+            declared_mass = product.mass_kg
+            if declared_mass == 0 and bom_mass == 0:
+                continue
+            difference = abs(bom_mass - declared_mass) / max(declared_mass, 1e-300)
+            if difference > MASS_TOLERANCE:
+                self.warn(
+                    f"declared mass {declared_mass:g} kg differs from the mass of the BOM's "
+                    f"raw-material lines, {bom_mass:g} kg, by {difference:.1%} (more than "
+                    f"{MASS_TOLERANCE:.0%})",
+                    declared[product.id]["_where"],
+                    product.id,
+                )
+
+
+def _resolve_stages(lines: list[_Line]) -> list[Stage]:
+    """A line's stage is its own, else its parent's; top-level lines default to raw materials."""
+    by_id = {line.fields["id"]: index for index, line in enumerate(lines)}
+    resolved: list[Stage | None] = [line.stage for line in lines]
+    for index in range(len(lines)):
+        chain = []
+        node: int | None = index
+        while node is not None and resolved[node] is None:
+            chain.append(node)
+            parent = lines[node].fields["parent"]
+            node = by_id.get(parent) if parent is not None else None
+        stage = resolved[node] if node is not None else Stage.RAW_MATERIALS
+        for item in chain:
+            resolved[item] = stage
+    return [stage or Stage.RAW_MATERIALS for stage in resolved]
+
+
+def _text(value: Cell) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _scalar(value: Cell) -> Scalar:
+    if value is None or isinstance(value, str | float | int | bool):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _unit(text: str, where: dict[str, Any]) -> str:
+    return parse_unit(text, where=where)
+
+
+def _split_quantity(value: Cell, where: dict[str, Any]) -> tuple[float, str | None]:
+    return split_quantity(value, where=where)
+
+
+def _share(value: Cell, where: dict[str, Any]) -> float:
+    """A share in [0, 1], written 0.35 or "35 %"."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and text.endswith("%"):
+        number = parse_number(text[:-1], where=where) / 100
+    else:
+        number = parse_number(value, where=where)
+    if not 0.0 <= number <= 1.0:
+        raise BomError(
+            Problem(f"{_text(value)} is outside 0–1 (write a share such as 0.35 or 35 %)", **where)
+        )
+    return number
+
+
+def _non_negative(value: Cell, where: dict[str, Any]) -> float:
+    number = parse_number(value, where=where)
+    if number < 0:
+        raise BomError(Problem(f"{_text(value)} is negative (write 0 or more)", **where))
+    return number
+
+
+def _positive(value: Cell, where: dict[str, Any]) -> float:
+    number = parse_number(value, where=where)
+    if number <= 0:
+        raise BomError(Problem(f"{_text(value)} must be more than 0", **where))
+    return number
+
+
+def _amount_in(value: Cell, default_unit: str, target: str, where: dict[str, Any]) -> float:
+    number, unit = parse_quantity(value, default_unit, where=where)
+    if number < 0:
+        raise BomError(Problem(f"{_text(value)} is negative (write 0 or more)", **where))
+    return convert(number, unit, target, where=where)
+
+
+def _mass_per_piece(value: Cell, default_unit: str, where: dict[str, Any]) -> float:
+    number, unit = parse_quantity(value, default_unit, where=where)
+    if not is_mass(unit):
+        raise BomError(
+            Problem(
+                f"mass_per_piece must be a mass (e.g. 3.2 g), not {unit} ({dimension_name(unit)})",
+                **where,
+            )
+        )
+    if number <= 0:
+        raise BomError(Problem(f"mass_per_piece {_text(value)} must be more than 0", **where))
+    return convert(number, unit, "kg")
+
+
+def _date(value: Cell, where: dict[str, Any]) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise BomError(
+            Problem(f'"{_text(value)}" is not a date (write e.g. 2030-01-01)', **where)
+        ) from None

@@ -1,0 +1,340 @@
+"""Opening a BOM file safely and handing back its sheets as rows of cell values.
+
+``.xlsx`` is read with python-calamine.  Before parsing, the zip container is checked: its
+uncompressed size and compression ratios (zip bombs), that it is an Excel workbook at all,
+merged cells, and formulas saved without a value (calamine would read them as empty).
+Password-protected workbooks are OLE containers, not zips, and are recognised by their magic
+bytes.  A ``.csv`` file is the ``BOM`` sheet; a ``<name>.products.csv`` beside it, if present,
+is the ``Products`` sheet.
+
+Rows keep the spreadsheet's numbering: ``rows[0]`` is row 1.  Empty cells are ``None`` and
+text is stripped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+import python_calamine
+
+from footprint.errors import BomError, InputTooLargeError, Problem
+
+SHEET_NAMES = ("BOM", "Products")
+
+# Guards against files that are far larger than they look.  A 100,000-line BOM is ~5 MB
+# on disk and ~60 MB uncompressed; spreadsheet XML compresses 5–30×.
+MAX_FILE_BYTES = 200 * 1024**2
+MAX_UNCOMPRESSED_BYTES = 1024**3
+MAX_RATIO = 200
+RATIO_CHECKED_ABOVE_BYTES = 1024**2
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+Cell = str | float | int | bool | Any
+
+
+@dataclass
+class RawSheet:
+    """A sheet as rows of cells; ``rows[i]`` is spreadsheet row ``i + 1``."""
+
+    name: str
+    file: str
+    rows: list[list[Cell]]
+    is_csv: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str | None:
+        """The sheet name to print in a problem (a CSV file has no sheets)."""
+        return None if self.is_csv else self.name
+
+
+def products_csv_for(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.products.csv")
+
+
+def read_sheets(path: Path) -> dict[str, RawSheet]:
+    """The ``BOM`` and ``Products`` sheets of a file (``Products`` may be absent).
+
+    Raises ``BomError`` / ``InputTooLargeError`` for files that cannot be read at all.
+    """
+    display = str(path)
+    if not path.is_file():
+        raise BomError(Problem("file not found", file=display))
+    size = path.stat().st_size
+    if size == 0:
+        raise BomError(Problem("the file is empty (0 bytes)", file=display))
+    if size > MAX_FILE_BYTES:
+        raise InputTooLargeError(
+            Problem(
+                f"the file is {size / 1024**2:.0f} MB; footprint reads BOM files up to "
+                f"{MAX_FILE_BYTES // 1024**2} MB",
+                file=display,
+            )
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return _read_xlsx(path, display)
+    if head.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in path.read_bytes():
+            raise BomError(
+                Problem(
+                    "the workbook is password-protected; remove the password "
+                    "(File > Info > Protect Workbook) and save it again as .xlsx",
+                    file=display,
+                )
+            )
+        raise BomError(
+            Problem(
+                "this is an old binary Excel (.xls) or other Office file; save it as .xlsx",
+                file=display,
+            )
+        )
+    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        sheets = {"BOM": _read_csv(path, display, "BOM")}
+        companion = products_csv_for(path)
+        if companion.is_file():
+            sheets["Products"] = _read_csv(companion, str(companion), "Products")
+        return sheets
+    raise BomError(
+        Problem(
+            "not a spreadsheet: footprint reads .xlsx workbooks and .csv files",
+            file=display,
+        )
+    )
+
+
+def _read_csv(path: Path, display: str, name: str) -> RawSheet:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise InputTooLargeError(Problem("the file is too large", file=display))
+    if b"\x00" in data[:8192]:
+        raise BomError(Problem("not a text CSV file (it holds binary data)", file=display))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows: list[list[Cell]] = [
+            [cell.strip() or None for cell in row] for row in csv.reader(io.StringIO(text), dialect)
+        ]
+    except csv.Error as error:
+        raise BomError(Problem(f"not a readable CSV file ({error})", file=display)) from None
+    return RawSheet(name=name, file=display, rows=rows, is_csv=True)
+
+
+def _read_xlsx(path: Path, display: str) -> dict[str, RawSheet]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise BomError(
+            Problem("the file is corrupt (not a readable .xlsx zip)", file=display)
+        ) from None
+    with archive:
+        _check_sizes(archive, display)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise BomError(
+                Problem(
+                    "not an Excel workbook (a zip file without xl/workbook.xml); "
+                    "save the BOM as .xlsx or .csv",
+                    file=display,
+                )
+            )
+        sheet_paths = _sheet_xml_paths(archive, display)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        except Exception as error:  # calamine raises its own and Rust panics as several types
+            raise BomError(
+                Problem(f"the workbook is corrupt and cannot be read ({error})", file=display)
+            ) from None
+        sheets: dict[str, RawSheet] = {}
+        with workbook:
+            by_key = {name.strip().casefold(): name for name in workbook.sheet_names}
+            for wanted in SHEET_NAMES:
+                actual = by_key.get(wanted.casefold())
+                if actual is None:
+                    continue
+                sheets[wanted] = _read_xlsx_sheet(
+                    workbook, archive, actual, sheet_paths.get(actual), display, wanted
+                )
+        if "BOM" not in sheets:
+            found = ", ".join(workbook.sheet_names) or "none"
+            raise BomError(
+                Problem(
+                    f"the workbook has no sheet named BOM (sheets found: {found})", file=display
+                )
+            )
+        return sheets
+
+
+def _read_xlsx_sheet(
+    workbook: python_calamine.CalamineWorkbook,
+    archive: zipfile.ZipFile,
+    actual: str,
+    xml_path: str | None,
+    display: str,
+    wanted: str,
+) -> RawSheet:
+    try:
+        calamine_sheet = workbook.get_sheet_by_name(actual)
+        values = calamine_sheet.to_python(skip_empty_area=False)
+        merged = calamine_sheet.merged_cell_ranges or []
+    except Exception as error:  # see above: corrupt sheet XML
+        raise BomError(
+            Problem(f"sheet {actual} is corrupt and cannot be read ({error})", file=display)
+        ) from None
+    rows: list[list[Cell]] = [[_clean(cell) for cell in row] for row in values]
+    sheet = RawSheet(name=wanted, file=display, rows=rows)
+    header = rows[0] if rows else []
+    for (top, left), (bottom, right) in merged:
+        sheet.problems.append(
+            Problem(
+                f"merged cells {_ref(top, left)}:{_ref(bottom, right)}; unmerge them and write "
+                "the value in every cell",
+                file=display,
+                sheet=wanted,
+                row=top + 1,
+                column=_column_label(header, left),
+            )
+        )
+    if xml_path is not None:
+        for row, col, formula in _formulas_without_values(archive, xml_path):
+            sheet.problems.append(
+                Problem(
+                    f"formula ={formula} has no saved value; open and save the file in Excel "
+                    "or LibreOffice (or paste values) so the result is stored",
+                    file=display,
+                    sheet=wanted,
+                    row=row,
+                    column=_column_label(header, col),
+                )
+            )
+    return sheet
+
+
+def _clean(cell: Any) -> Cell:
+    if isinstance(cell, str):
+        cell = cell.strip()
+        return cell or None
+    return cell
+
+
+def _check_sizes(archive: zipfile.ZipFile, display: str) -> None:
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_RATIO:
+            raise InputTooLargeError(
+                Problem(
+                    f"{info.filename} expands {ratio:.0f}× to {info.file_size / 1024**2:.0f} MB "
+                    f"(more than {MAX_RATIO}×): refused as a possible zip bomb",
+                    file=display,
+                )
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputTooLargeError(
+            Problem(
+                f"the workbook expands to {total / 1024**2:.0f} MB; footprint reads workbooks "
+                f"up to {MAX_UNCOMPRESSED_BYTES // 1024**2} MB uncompressed",
+                file=display,
+            )
+        )
+
+
+def _sheet_xml_paths(archive: zipfile.ZipFile, display: str) -> dict[str, str]:
+    """Sheet name → path of its XML part inside the zip."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as error:
+        raise BomError(
+            Problem(f"the workbook is corrupt and cannot be read ({error})", file=display)
+        ) from None
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")
+    }
+    paths: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        if not target:
+            continue
+        # a relationship target is relative to xl/, or absolute from the zip's root
+        absolute = target.startswith("/")
+        paths[sheet.get("name", "")] = (
+            target.lstrip("/") if absolute else str(PurePosixPath("xl") / target)
+        )
+    return paths
+
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
+_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
+
+
+def _formulas_without_values(archive: zipfile.ZipFile, xml_path: str) -> list[tuple[int, int, str]]:
+    """(row, 0-based column, formula) of every formula cell saved without its value."""
+    try:
+        data = archive.read(xml_path)
+    except KeyError:
+        return []
+    if b"<f" not in data:
+        return []
+    found = []
+    for match in _CELL.finditer(data):
+        body = match.group(2) or b""
+        formula = _FORMULA.search(body)
+        if formula is None or _VALUE.search(body):
+            continue
+        ref = _CELL_REF.search(match.group(1))
+        if ref is None:
+            continue
+        text = (formula.group(1) or b"(shared formula)").decode("utf-8", errors="replace")
+        found.append((int(ref.group(2)), _column_index(ref.group(1).decode()), text))
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (ord(letter) - ord("A") + 1)
+    return index - 1
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _ref(row: int, col: int) -> str:
+    return f"{_column_letters(col)}{row + 1}"
+
+
+def _column_label(header: list[Cell], col: int) -> str:
+    """The column's header text, or its letter when the header cell is empty."""
+    if col < len(header) and header[col] not in (None, ""):
+        return str(header[col])
+    return _column_letters(col)
