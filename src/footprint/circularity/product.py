@@ -377,9 +377,10 @@ def _amount_in(reference_unit: str, unit: str) -> float:
     """How many ``unit`` one ``reference_unit`` is (e.g. 1 t = 1000 kg, 1 kWh = 3.6 MJ)."""
     import pint
 
-    registry = pint.get_application_registry()
+    from footprint.units import ureg  # the project's one registry (piece, t*km …)
+
     try:
-        return float(registry.Quantity(1, reference_unit).to(unit).magnitude)
+        return float(ureg.Quantity(1, reference_unit).to(unit).magnitude)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as error:
         raise ValueError(str(error)) from None
 
