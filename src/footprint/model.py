@@ -300,6 +300,9 @@ class CffResult(_Model):
     total: float = 0.0
     cut_off_total: float = Field(0.0, description="product total under the cut-off model")
     cff_total: float = Field(0.0, description="product total under the CFF model")
+    by_stage: dict[Stage, ClimateChange] = Field(
+        default_factory=dict, description="the five stages under the CFF model, per FU"
+    )
 
 
 class RecycledContent(_Model):
