@@ -122,3 +122,11 @@ def test_build_reproduces_the_committed_csvs(tmp_path):
 @pytest.mark.parametrize("path", shipped_dataset_files(), ids=lambda p: p.name)
 def test_each_file_reads_on_its_own(path):
     assert read_dataset_file(path)
+
+
+def test_gas_columns_are_the_ones_the_engine_maps_to_biosphere3():
+    from footprint.catalog import GAS_COLUMNS
+
+    flows = REPO / "src" / "footprint" / "lca" / "gas_flows.csv"
+    with flows.open(encoding="utf-8", newline="") as handle:
+        assert [row["column"] for row in csv.DictReader(handle)] == list(GAS_COLUMNS)
