@@ -44,7 +44,9 @@ def battery(build):
 
 def checks_by_rule(product, result, catalog, as_of=None):
     rules = load_rule_sets(["eu-battery-regulation"])
-    return {c.rule: c for c in evaluate_checks(result, product, rules, catalog=catalog, as_of=as_of)}
+    return {
+        c.rule: c for c in evaluate_checks(result, product, rules, catalog=catalog, as_of=as_of)
+    }
 
 
 def test_ev_battery_placed_2032_meets_the_first_phase(battery):
@@ -65,7 +67,11 @@ def test_ev_battery_placed_2032_meets_the_first_phase(battery):
 def test_ev_battery_placed_2037_falls_short_on_cobalt_lithium_nickel(battery):
     make, catalog = battery
     checks = checks_by_rule(*make("ev-battery", date(2037, 1, 1)), catalog)
-    expected = {"art8-cobalt": ("Co", 0.26), "art8-lithium": ("Li", 0.12), "art8-nickel": ("Ni", 0.15)}
+    expected = {
+        "art8-cobalt": ("Co", 0.26),
+        "art8-lithium": ("Li", 0.12),
+        "art8-nickel": ("Ni", 0.15),
+    }
     for rule, (element, minimum) in expected.items():
         check = checks[rule]
         assert check.status == "fail"

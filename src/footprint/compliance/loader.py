@@ -112,17 +112,16 @@ def _validate(data: Any, node: yaml.Node | None, path: Path) -> RuleSet:
                 f"line {_line(node, (key,))}: unknown top-level key {key!r}; "
                 f"valid keys: {', '.join(_SET_FIELDS)}",
                 file=where,
-                column=str(key),
+                extra={"field": str(key)},
             )
     for key in ("title", "rules"):
         if key not in data:
-            found.add(f"the rule set has no {key!r}; it is required", file=where, column=key)
+            found.add(f"the rule set has no {key!r}; it is required", file=where)
     raw_rules = data.get("rules") or []
     if not isinstance(raw_rules, list):
         found.add(
             f"line {_line(node, ('rules',))}: 'rules' must be a list of rules",
             file=where,
-            column="rules",
         )
         raw_rules = []
     rules: list[Any] = []
@@ -139,8 +138,7 @@ def _validate(data: Any, node: yaml.Node | None, path: Path) -> RuleSet:
                 found.add(
                     f"rule {label}, field {field or 'kind'} (line {line}): {_explain(err)}",
                     file=where,
-                    column=field or "kind",
-                    extra={"rule": label},
+                    extra={"rule": label, "field": field or "kind"},
                 )
             continue
         for field, message in _semantic_problems(rule, raw):
@@ -149,16 +147,14 @@ def _validate(data: Any, node: yaml.Node | None, path: Path) -> RuleSet:
             found.add(
                 f"rule {label}, field {field} (line {line}): {message}",
                 file=where,
-                column=field,
-                extra={"rule": label},
+                extra={"rule": label, "field": field},
             )
         if rule.id in seen:
             found.add(
                 f"rule {label}, field id (line {rule_line}): the id is also used by rule "
                 f"#{seen[rule.id] + 1}; ids must be unique within a rule set",
                 file=where,
-                column="id",
-                extra={"rule": label},
+                extra={"rule": label, "field": "id"},
             )
         seen.setdefault(rule.id, index)
         rules.append(rule)
