@@ -19,11 +19,18 @@ import hashlib
 import json
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from footprint.errors import DatasetError, Problem, ProblemCollector, UnitError
+from footprint.errors import (
+    DatasetError,
+    InputTooLargeError,
+    Problem,
+    ProblemCollector,
+    UnitError,
+)
 from footprint.model import DataQuality, Dataset, Scalar, SourceRef
 from footprint.resources import datasets_dir
 from footprint.units import parse_unit
@@ -78,6 +85,7 @@ _FALSE = {"false", "no", "n", "0"}
 # Sums of fractions and sub-indicators published with a few significant figures.
 _ROUNDING = 1e-3
 _MAX_FILE_BYTES = 50 * 1024 * 1024
+_MAX_EXPANDED_BYTES = 500 * 1024 * 1024
 
 
 def _header_key(header: str) -> str:
@@ -122,8 +130,27 @@ def _read_rows(path: Path) -> tuple[str | None, list[list[Any]]]:
     )
 
 
+def _check_expanded_size(path: Path) -> None:
+    """A workbook is a zip: refuse one that would expand far beyond any real dataset file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (e.g. .xls); calamine reports what is wrong with it
+    if expanded > _MAX_EXPANDED_BYTES:
+        raise InputTooLargeError(
+            Problem(
+                f"workbook expands to {expanded // 2**20} MB, over the "
+                f"{_MAX_EXPANDED_BYTES // 2**20} MB limit for a dataset file",
+                file=str(path),
+            )
+        )
+
+
 def _read_workbook(path: Path) -> tuple[str, list[list[Any]]]:
     import python_calamine
+
+    _check_expanded_size(path)
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -182,14 +209,14 @@ class _RowReader:
     def __init__(self, path: Path, sheet: str | None, headers: list[str]) -> None:
         self.path, self.sheet, self.headers = path, sheet, headers
         self.problems = ProblemCollector()
+        self._index: dict[str, int] = {}
+        self.extra_columns: dict[str, int] = {}
 
     def problem(self, row: int, column: str | None, message: str) -> None:
         header = self.headers[self._index[column]] if column in self._index else column
         self.problems.add(message, file=str(self.path), sheet=self.sheet, row=row, column=header)
 
     def map_columns(self) -> dict[str, int]:
-        self._index: dict[str, int] = {}
-        self.extra_columns: dict[str, int] = {}
         for i, header in enumerate(self.headers):
             if not header:
                 continue
@@ -242,22 +269,18 @@ class _RowReader:
             except ValueError:
                 self.problem(row_number, name, f"{value!r} is not a finite number")
         gases = {g: numbers[g] for g in GAS_COLUMNS if g in numbers}
-        if "climate_change" not in numbers and not gases:
-            if not any(n in self._index for n in ("climate_change", *GAS_COLUMNS)):
-                pass  # reported once for the whole file
-            elif not any(
-                not _is_blank(cell(n)) for n in ("climate_change", *GAS_COLUMNS)
-            ):  # blank, not merely malformed
-                self.problem(
-                    row_number,
-                    "climate_change",
-                    "climate_change is empty and no gas column is given; give kg CO2-eq per "
-                    "reference unit",
-                )
+        burden_cells = [cell(n) for n in ("climate_change", *GAS_COLUMNS)]
+        if all(_is_blank(value) for value in burden_cells):  # malformed values are reported above
+            self.problem(
+                row_number,
+                "climate_change",
+                "climate_change is empty and no gas column is given; give kg CO2-eq per "
+                "reference unit",
+            )
         subs = [numbers.get(s) for s in _SUB_INDICATORS]
         if "climate_change" in numbers and all(s is not None for s in subs):
             total = numbers["climate_change"]
-            parts = sum(subs)  # type: ignore[arg-type]
+            parts = sum(s for s in subs if s is not None)
             if abs(parts - total) > _ROUNDING * max(abs(total), 1e-9) + 1e-12:
                 self.problem(
                     row_number,
@@ -399,7 +422,7 @@ def read_dataset_file(path: Path) -> list[Dataset]:
         raise DatasetError(Problem("file is empty; expected a header row", file=str(path)))
     reader = _RowReader(path, sheet, [_cell_text(h) for h in rows[0]])
     index = reader.map_columns()
-    where = {"file": str(path), "sheet": sheet, "row": 1}
+    where: dict[str, Any] = {"file": str(path), "sheet": sheet, "row": 1}
     for name in _REQUIRED_COLUMNS:
         if name not in index:
             reader.problems.add(f"required column {name!r} is missing", **where)
@@ -410,7 +433,7 @@ def read_dataset_file(path: Path) -> list[Dataset]:
     if reader.problems:
         reader.problems.raise_if_any(DatasetError)
     if len(rows) == 1:
-        raise DatasetError(Problem("file has a header but no datasets", **where))  # type: ignore[arg-type]
+        raise DatasetError(Problem("file has a header but no datasets", str(path), sheet, 1))
 
     datasets: list[Dataset] = []
     first_row: dict[str, int] = {}

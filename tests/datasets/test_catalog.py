@@ -3,13 +3,14 @@ problems of a file together; catalog look-ups and "did you mean"."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from footprint.catalog import Catalog, load_catalog, read_dataset_file
-from footprint.errors import DatasetError
+from footprint.errors import DatasetError, InputTooLargeError
 from footprint.model import Dataset
 
 HEADER = "id,name,unit,climate_change"
@@ -228,3 +229,40 @@ def test_duplicate_ids_given_in_code_are_an_error():
     a = Dataset(id="a", name="A", unit="kg", climate_change=1.0)
     with pytest.raises(DatasetError, match="already defined"):
         Catalog([a, a])
+
+
+def _workbook(tmp_path: Path, merge: bool = False) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Datasets"
+    sheet.append(["id", "name", "unit", "climate_change"])
+    sheet.append(["cell", "Cell", "kWh", 65.0])
+    if merge:
+        sheet.merge_cells("A2:B2")
+    path = tmp_path / "mine.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_merged_cells_are_refused(tmp_path):
+    assert problems(_workbook(tmp_path, merge=True)) == [
+        "mine.xlsx, sheet Datasets: merged cells are not allowed; unmerge them"
+    ]
+
+
+def test_a_workbook_that_expands_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    import footprint.catalog
+
+    path = _workbook(tmp_path)
+    expanded = sum(m.file_size for m in zipfile.ZipFile(path).infolist())
+    monkeypatch.setattr(footprint.catalog, "_MAX_EXPANDED_BYTES", expanded - 1)
+    with pytest.raises(InputTooLargeError, match="over the 0 MB limit"):
+        read_dataset_file(path)
+
+
+def test_a_row_without_any_climate_figure(tmp_path):
+    path = write(tmp_path, f"{HEADER},co2_fossil\nx,X,kg,,\n")
+    assert problems(path) == [
+        "mine.csv, row 2, column climate_change: climate_change is empty and no gas column is "
+        "given; give kg CO2-eq per reference unit"
+    ]
