@@ -65,9 +65,13 @@ def summarise(product: Product) -> ProductSummary:
         if _only_a_container(item):
             continue
         line = item.line
-        dimension = dimension_name(line.unit)
-        report_unit = _REPORT_UNITS.get(dimension, line.unit)
-        amount = convert(line.quantity * item.multiplier, line.unit, report_unit)
+        mass = line_mass_kg(item)  # pieces of known mass are added to the mass
+        if mass is not None:
+            dimension, report_unit, amount = "mass", "kg", mass
+        else:
+            dimension = dimension_name(line.unit)
+            report_unit = _REPORT_UNITS.get(dimension, line.unit)
+            amount = convert(line.quantity * item.multiplier, line.unit, report_unit)
         previous = totals.get(dimension, (0.0, report_unit))[0]
         totals[dimension] = (previous + amount, report_unit)
     return ProductSummary(

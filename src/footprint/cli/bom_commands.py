@@ -1,9 +1,145 @@
-"""CLI commands of this room (registered on the main app by `footprint.cli`)."""
+"""``footprint check`` (validate BOM files) and ``footprint template`` (write the BOM template)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from footprint.bom import BomFile, read_bom_file
+from footprint.bom.summary import summarise
+from footprint.errors import BomError, FootprintError, Problem
+from footprint.model import Warning_
+
+BOM_SUFFIXES = (".xlsx", ".csv")
 
 
 def register(app: typer.Typer) -> None:
     """Add this room's commands to ``app``."""
+    app.command("check")(check)
+    app.command("template")(template)
+
+
+def check(
+    paths: Annotated[
+        list[Path], typer.Argument(help="BOM files (.xlsx, .csv) or folders holding them")
+    ],
+    datasets: Annotated[
+        list[Path] | None,
+        typer.Option("--datasets", "-d", help="your own dataset file(s), besides the shipped ones"),
+    ] = None,
+) -> None:
+    """Validate BOM files: print a summary per product, or every problem (exit code 2)."""
+    problems: list[Problem] = []
+    files = _bom_files(paths, problems)
+    read: list[BomFile] = []
+    for path in files:
+        try:
+            read.append(read_bom_file(path))
+        except FootprintError as error:
+            problems.extend(error.problems)
+    unresolved = _link_problems(read, datasets or [])
+    problems.extend(unresolved)
+    failed_files = {p.file for p in problems}
+    for bom in read:
+        if str(bom.path) in failed_files:
+            continue
+        _print_summary(bom)
+    if problems:
+        raise BomError(problems)
+
+
+def _bom_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in BOM_SUFFIXES
+                and not p.name.startswith(("~$", "."))  # Excel lock files, hidden files
+                and not p.name.lower().endswith(".products.csv")  # read with their BOM csv
+            )
+            if not found:
+                problems.append(Problem("no .xlsx or .csv files in this folder", file=str(path)))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem("file not found", file=str(path)))
+    return files
+
+
+def _link_problems(read: list[BomFile], dataset_files: list[Path]) -> list[Problem]:
+    """Unknown datasets and units that do not fit their dataset, found by linking to the catalog.
+
+    References to Brightway activities (``<database>::<code>``) need a Brightway project and are
+    left to ``footprint assess``.
+    """
+    if not read:
+        return []
+    from footprint.catalog import load_catalog
+    from footprint.link import BRIGHTWAY_SEPARATOR, link_products
+
+    try:
+        catalog = load_catalog(dataset_files)
+    except FootprintError as error:
+        return list(error.problems)
+    problems: list[Problem] = []
+    for bom in read:
+        external = {
+            (line.source.file, line.source.row)
+            for product in bom.products
+            for line in product.lines
+            if line.dataset and BRIGHTWAY_SEPARATOR in line.dataset
+        }
+        try:
+            link_products(bom.products, catalog)
+        except FootprintError as error:
+            problems.extend(
+                p
+                for p in error.problems
+                if not (p.column == "dataset" and (p.file, p.row) in external)
+            )
+    return problems
+
+
+def _print_summary(bom: BomFile) -> None:
+    count = len(bom.products)
+    typer.echo(f"{bom.path.name}: ok, {count} product{'s' if count != 1 else ''}")
+    for product in bom.products:
+        summary = summarise(product)
+        label = f'{product.id} "{product.name}"' if product.name else product.id
+        totals = ", ".join(
+            f"{dimension} {amount:.6g} {unit}"
+            for dimension, (amount, unit) in summary.totals.items()
+        )
+        typer.echo(
+            f"  {label}: {summary.lines} lines, {summary.depth} level"
+            f"{'s' if summary.depth != 1 else ''}; raw materials "
+            f"{summary.material_mass_kg:.6g} kg; in all: {totals}"
+        )
+    for warning in bom.warnings:
+        typer.echo(f"  warning: {_warning_text(warning)}")
+
+
+def _warning_text(warning: Warning_) -> str:
+    where = Problem("", warning.file, warning.sheet, warning.row, warning.column).location()
+    return f"{where}: {warning.message}" if where else warning.message
+
+
+def template(
+    out: Annotated[Path, typer.Argument(help="where to write the template (.xlsx)")],
+    force: Annotated[bool, typer.Option("--force", help="replace an existing file")] = False,
+) -> None:
+    """Write the BOM template workbook (BOM, Products and Instructions sheets)."""
+    from footprint.bom.template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise BomError(Problem("the template is an Excel workbook: name it *.xlsx", file=str(out)))
+    if out.exists() and not force:
+        raise BomError(Problem("the file exists; use --force to replace it", file=str(out)))
+    write_template(out)
+    typer.echo(f"wrote {out}")
