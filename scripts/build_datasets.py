@@ -10,7 +10,7 @@ reference unit with exact decimal arithmetic (kg CO2e per tonne ÷ 1000 → per 
 kg).  The output is deterministic: a test re-runs this script and compares bytes.
 
 The data-quality scores (PEF TeR, GeR, TiR, P; 1 = best, 5 = worst) follow the rule in
-``DQR_RULE`` below, explained in datasets/README.md.
+``TIR_BY_MAX_AGE``, ``GER``, ``TER`` and ``P`` below, explained in datasets/README.md.
 """
 
 from __future__ import annotations
@@ -51,21 +51,19 @@ COLUMNS = (
 
 # The rule behind every data-quality score (PEF DQR criteria, simplified; see README).
 REFERENCE_YEAR = 2026  # the year the library is built for: TiR counts data age from it
-DQR_RULE = {
-    # TiR: age of the data in years (REFERENCE_YEAR − year) → score
-    "tir_max_age": ((1, 1), (3, 2), (6, 3), (10, 4)),  # older than 10 years → 5
-    # GeR: how the dataset's geography relates to where it is used
-    "ger": {"country": 1, "global": 2, "UK": 3},
-    # TeR: how specific the technology is
-    "ter": {"specific": 2, "average": 3, "proxy": 4},
-    # P: kind of source
-    "p": {
-        "government": 2,  # national reporting factors with a published method (DESNZ)
-        "statistics": 2,  # energy statistics with a published method (OWID/Ember)
-        "peer-reviewed": 2,  # peer-reviewed LCA, values cross-checked
-        "single-transcription": 4,  # peer-reviewed LCA, one transcription not yet verified
-        "industry": 3,  # manufacturer or industry reports collected by a model (ACT)
-    },
+# TiR: (maximum age in years, score); older than the last → 5
+TIR_BY_MAX_AGE = ((1, 1), (3, 2), (6, 3), (10, 4))
+# GeR: how the dataset's geography relates to where it is used
+GER = {"country": 1, "global": 2, "UK": 3}
+# TeR: how specific the technology is
+TER = {"specific": 2, "average": 3, "proxy": 4}
+# P: the kind of source
+P = {
+    "government": 2,  # national reporting factors with a published method (DESNZ)
+    "statistics": 2,  # energy statistics with a published method (OWID/Ember)
+    "peer-reviewed": 2,  # peer-reviewed LCA, values cross-checked
+    "single-transcription": 4,  # peer-reviewed LCA, one transcription not yet verified
+    "industry": 3,  # manufacturer or industry reports compiled by a model (ACT)
 }
 
 OGL = "OGL-3.0"
@@ -129,19 +127,19 @@ class Row:
             self.license,
             self.url,
             self.gwp_basis,
-            str(DQR_RULE["ter"][self.ter]),  # type: ignore[index]
-            str(DQR_RULE["ger"][self.ger]),  # type: ignore[index]
+            str(TER[self.ter]),
+            str(GER[self.ger]),
             str(tir(self.year)),
-            str(DQR_RULE["p"][self.p]),  # type: ignore[index]
+            str(P[self.p]),
             self.notes,
         ]
 
 
 def tir(year: int) -> int:
     age = REFERENCE_YEAR - year
-    for max_age, score in DQR_RULE["tir_max_age"]:  # type: ignore[misc]
+    for max_age, score in TIR_BY_MAX_AGE:
         if age <= max_age:
-            return int(score)
+            return score
     return 5
 
 
