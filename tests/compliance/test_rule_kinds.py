@@ -230,7 +230,7 @@ def test_min_eol_rate(build, tmp_path, eol_product, basis, limit, status, value)
 
 def test_eol_rate_prefers_the_rate_the_cff_used(build, tmp_path, eol_product):
     product, result = eol_product
-    used = {"eol_recycling_rate": CffParameter(value=0.2, origin="default")}
+    used = {"R2": CffParameter(value=0.2, origin="default")}
     cff = CffResult(
         lines=[
             CffLine(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from footprint.circularity.parameters import SYMBOLS
 from footprint.compliance.rules import (
     MaxDqr,
     MaxFootprint,
@@ -82,9 +83,10 @@ class Inputs:
         """A circularity parameter as used for the line: CFF result, BOM line, product."""
         circularity = self.result.circularity
         if circularity is not None and circularity.cff is not None:
+            symbol = SYMBOLS.get(name, name)  # CffLine.parameters is keyed by PEF symbol
             for cff_line in circularity.cff.lines:
-                if cff_line.line == line.id and name in cff_line.parameters:
-                    return cff_line.parameters[name].value
+                if cff_line.line == line.id and symbol in cff_line.parameters:
+                    return cff_line.parameters[symbol].value
         bom = self.bom.get(line.id)
         if bom is not None and getattr(bom.circularity, name) is not None:
             return float(getattr(bom.circularity, name))
