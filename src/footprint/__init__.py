@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from footprint.api import Engine, assess, read_bom
 from footprint.errors import (
     BomError,
     DatasetError,
@@ -40,6 +41,7 @@ __all__ = [
     "ClimateChange",
     "Dataset",
     "DatasetError",
+    "Engine",
     "FootprintError",
     "InputTooLargeError",
     "LineResult",
@@ -50,4 +52,6 @@ __all__ = [
     "Stage",
     "UnitError",
     "__version__",
+    "assess",
+    "read_bom",
 ]

@@ -103,9 +103,7 @@ class Engine:
         if catalog is not None and datasets:
             raise ValueError("give either datasets files or a catalog, not both")
         self.catalog: Catalog = catalog or load_catalog([Path(p) for p in datasets or ()])
-        self.lca = LcaEngine(
-            self.catalog, brightway_project=brightway_project, use_cache=use_cache
-        )
+        self.lca = LcaEngine(self.catalog, brightway_project=brightway_project, use_cache=use_cache)
         self.brightway_project = self.lca.project
         self.method = MethodInfo(
             indicators={name: list(method) for name, method in self.lca.methods.items()}
@@ -155,8 +153,19 @@ class Engine:
         progress: Progress | None = None,
     ) -> Assessment:
         """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all."""
-        products, warnings = _products(bom_or_products, progress)
-        rule_sets = _rule_sets(rules)
+        products, warnings = read_products(bom_or_products, progress)
+        return self.assess_products(products, warnings, rule_sets=_rule_sets(rules), as_of=as_of)
+
+    def assess_products(
+        self,
+        products: Sequence[Product],
+        warnings: Sequence[Warning_] = (),
+        *,
+        rule_sets: Sequence[Any] = (),
+        as_of: date | None = None,
+    ) -> Assessment:
+        """Assess products already read (``warnings``: the reader's, carried to the result)."""
+        warnings = list(warnings)
         linked = self.link(products)
         results = self._footprints(linked)
         final = []
@@ -298,11 +307,14 @@ def assess(
     ``brightway_project``: an existing Brightway project to compute in; ``engine``: a warm
     ``Engine`` (then ``datasets`` and ``brightway_project`` are the engine's).
     """
+    if engine is not None and (datasets or brightway_project):
+        raise ValueError("datasets and brightway_project belong to the engine given")
+    # input errors first: reading and rule sets are quick, Brightway setup is not
+    products, warnings = read_products(bom_or_products)
+    rule_sets = _rule_sets(rules)
     if engine is None:
         engine = Engine(datasets, brightway_project=brightway_project)
-    elif datasets or brightway_project:
-        raise ValueError("datasets and brightway_project belong to the engine given")
-    return engine.assess(bom_or_products, rules=rules, as_of=as_of)
+    return engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=as_of)
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -340,8 +352,8 @@ def _line_result(line: LinkedLine, figure: ClimateChange) -> LineResult:
     )
 
 
-def _products(
-    bom_or_products: BomInput, progress: Progress | None
+def read_products(
+    bom_or_products: BomInput, progress: Progress | None = None
 ) -> tuple[list[Product], list[Warning_]]:
     """Products and reader warnings; problems of every file are raised together."""
     items: list[Any]
@@ -374,6 +386,11 @@ def _as_warning(item: Any, path: Path) -> Warning_:
     if isinstance(item, Warning_):
         return item
     return Warning_(message=str(item), file=str(path))
+
+
+def load_rules(rules: Sequence[PathLike] | None) -> list[Any]:
+    """Rule sets by shipped name or YAML path (none when ``rules`` is empty)."""
+    return _rule_sets(rules)
 
 
 def _rule_sets(rules: Sequence[PathLike] | None) -> list[Any]:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-
 _copies = itertools.count()
 
 

@@ -88,10 +88,10 @@ def _products(rng: np.random.Generator) -> tuple[list[Product], list[dict[str, f
         lines: list[BomLine] = []
         demand: dict[str, float] = {}
 
-        def add(line: BomLine, factor: float, multiplier: float, demand=demand, lines=lines):
+        def add(line, factor, multiplier, demand=demand, lines=lines, flow=reference_flow):
             lines.append(line)
             if line.dataset:
-                amount = line.quantity * factor * multiplier * reference_flow
+                amount = line.quantity * factor * multiplier * flow
                 demand[line.dataset] = demand.get(line.dataset, 0.0) + amount
 
         for k in range(6):
@@ -162,9 +162,8 @@ def test_every_product_equals_bw2calc(scenario) -> None:
 def test_loops_make_the_database_not_triangular(scenario) -> None:
     """Guard on the test itself: the random database really has loops."""
     engine, _, _ = scenario
-    from scipy.sparse.csgraph import connected_components
-
     import bw2calc as bc
+    from scipy.sparse.csgraph import connected_components
 
     lca = bc.LCA({engine.lca.activity_id("random::a0"): 1}, method=footprint_method("total"))
     lca.lci()

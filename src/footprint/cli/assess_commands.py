@@ -1,9 +1,167 @@
-"""CLI commands of this room (registered on the main app by `footprint.cli`)."""
+"""``footprint assess``, ``footprint setup`` and ``footprint schema``.
+
+Exit codes (see ``footprint.cli``): 0 ok, 2 invalid input (nothing written), 1 internal error,
+3 a failing check with ``--fail-on-noncompliance``.  Input problems are raised as
+``FootprintError`` before anything is computed or written.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from footprint.errors import FootprintError, Problem
+from footprint.model import Assessment, ProductResult, json_schema
+
+EXIT_NONCOMPLIANT = 3
+PROGRESS_FROM_FILES = 4  # show a progress bar from this many BOM files on
+
+DatasetsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--datasets", "-d", help="a dataset file of your own (.csv/.xlsx); repeatable"),
+]
+ProjectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--brightway-project",
+        help="compute in this existing Brightway project (missing pieces are added to it)",
+    ),
+]
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FootprintError(
+            Problem(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD", column="as-of")
+        ) from None
+
+
+def assess_command(
+    boms: Annotated[list[Path], typer.Argument(help="BOM files (.xlsx/.csv) or folders")],
+    datasets: DatasetsOption = None,
+    brightway_project: ProjectOption = None,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option("--rules", "-r", help="rule set name or YAML file; repeatable"),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="date selecting the limits in force, YYYY-MM-DD")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the JSON here")] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="write the report here")] = None,
+    fail_on_noncompliance: Annotated[
+        bool, typer.Option("--fail-on-noncompliance", help="exit 3 when a check fails")
+    ] = False,
+) -> int:
+    """Footprint of every product in the BOM files: by stage, by line, with checks."""
+    from footprint.api import Engine, bom_files, load_rules, read_products
+
+    when = _parse_date(as_of)
+    files = bom_files(boms)
+    console = Console(stderr=True)
+    if len(files) >= PROGRESS_FROM_FILES:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("reading BOMs", total=len(files))
+            products, warnings = read_products(
+                files, progress=lambda done, _total: bar.update(task, completed=done)
+            )
+    else:
+        products, warnings = read_products(files)
+    rule_sets = load_rules(rules)
+    with console.status("computing footprints"):
+        engine = Engine(datasets, brightway_project=brightway_project)
+        assessment = engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=when)
+    if json_out is not None:
+        assessment.to_json(json_out)
+    if xlsx_out is not None:
+        assessment.to_excel(xlsx_out)
+    if html_out is not None:
+        assessment.to_html(html_out)
+    _print_summary(assessment)
+    failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
+    return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
+
+
+def _print_summary(assessment: Assessment) -> None:
+    console = Console()
+    table = Table(title="Climate change, EF 3.1 (per functional unit)")
+    for header in ("product", "total", "unit", "top stage", "recycled", "MCI", "checks"):
+        table.add_column(header, justify="right" if header in ("total", "MCI") else "left")
+    for product in assessment.products:
+        table.add_row(
+            product.id,
+            f"{product.climate_change.total:.4g}",
+            f"{product.climate_change.unit} / {product.functional_unit or 'product'}",
+            _top_stage(product),
+            _recycled(product),
+            f"{product.circularity.mci.mci:.2f}"
+            if product.circularity and product.circularity.mci
+            else "",
+            _checks(product),
+        )
+    console.print(table)
+    for warning in assessment.warnings:
+        where = ", ".join(
+            str(v) for v in (warning.file and Path(warning.file).name, warning.row) if v
+        )
+        console.print(f"warning: {where + ': ' if where else ''}{warning.message}", markup=False)
+
+
+def _top_stage(product: ProductResult) -> str:
+    stage, figure = max(product.by_stage.items(), key=lambda item: item[1].total)
+    total = product.climate_change.total
+    share = f" ({figure.total / total:.0%})" if total else ""
+    return f"{stage.value}{share}"
+
+
+def _recycled(product: ProductResult) -> str:
+    if product.circularity is None or product.circularity.recycled_content.share is None:
+        return ""
+    return f"{product.circularity.recycled_content.share:.0%}"
+
+
+def _checks(product: ProductResult) -> str:
+    if not product.checks:
+        return ""
+    counts: dict[str, int] = {}
+    for check in product.checks:
+        counts[check.status] = counts.get(check.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def setup_command(brightway_project: ProjectOption = None) -> None:
+    """Set up the Brightway project offline (biosphere, EF 3.1 methods, datasets, unit scores)."""
+    from footprint.api import Engine
+
+    engine = Engine(brightway_project=brightway_project)
+    import bw2data as bd
+
+    typer.echo(
+        f"Brightway project {engine.brightway_project!r} ready in {bd.projects.dir}: "
+        f"{len(engine.catalog)} datasets, EF 3.1 climate change methods, "
+        f"unit scores by {engine.lca.solver}"
+    )
+
+
+def schema_command() -> None:
+    """Print the JSON schema of an assessment document."""
+    typer.echo(json.dumps(json_schema(), indent=2))
 
 
 def register(app: typer.Typer) -> None:
     """Add this room's commands to ``app``."""
+    app.command("assess")(assess_command)
+    app.command("setup")(setup_command)
+    app.command("schema")(schema_command)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,10 +111,13 @@ def brightway_matrices(
     lca.load_lci_data()
     columns = []
     for position, method in enumerate(methods):
-        if position == 0:
-            lca.load_lcia_data()
-        else:
-            lca.switch_method(method)
+        with warnings.catch_warnings():
+            # a sub-indicator none of the flows in use counts for is a valid zero column
+            warnings.filterwarnings("ignore", "All values in characterization matrix are zero")
+            if position == 0:
+                lca.load_lcia_data()
+            else:
+                lca.switch_method(method)
         per_flow = np.asarray(lca.characterization_matrix.diagonal()).ravel()
         columns.append(lca.biosphere_matrix.T @ per_flow)
     characterised = np.column_stack(columns)
