@@ -1,0 +1,327 @@
+"""The HTML report: one self-contained file (plotly.js embedded once) that works offline.
+
+Per product: key figures, the stage chart, the BOM sunburst, the CFF waterfall, recycled
+content against its targets, the compliance table and the largest contributions; a portfolio
+comparison when there are several products; then data sources and warnings.  Every string
+from the assessment is escaped, so a BOM cannot inject markup or script.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from footprint.io import write_text_atomic
+from footprint.model import Assessment, Check, ProductResult
+from footprint.report.figures import (
+    bom_figure,
+    cff_figure,
+    portfolio_figure,
+    recycled_content_figure,
+    stage_figure,
+)
+from footprint.report.summary import (
+    check_counts,
+    compliance_status,
+    product_label,
+    top_lines,
+)
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+STYLE = """
+body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
+       background: #f6f7f9; }
+header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 24px; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { border-bottom: 2px solid #305496; padding-bottom: 4px; margin-top: 1.6em; }
+section { background: white; border-radius: 6px; padding: 8px 20px 20px; margin: 20px 0;
+          box-shadow: 0 1px 3px rgba(0,0,0,0.12); }
+.meta { color: #555; font-size: 0.92em; }
+nav a { margin-right: 14px; }
+.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px;
+         margin: 12px 0; }
+.fact { background: #f0f3f9; border-radius: 4px; padding: 8px 12px; }
+.fact .label { font-size: 0.82em; color: #555; }
+.fact .value { font-size: 1.25em; font-weight: 600; }
+/* fixed tracks: plotly sizes each chart when its script runs, before later charts exist */
+.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
+@media (max-width: 1000px) { .charts { grid-template-columns: minmax(0, 1fr); } }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 8px 0; }
+th { background: #305496; color: white; text-align: left; padding: 5px 8px; }
+td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.status { font-weight: 600; border-radius: 3px; padding: 1px 6px; white-space: nowrap; }
+.pass, .green { background: #C6EFCE; color: #006100; }
+.fail, .red { background: #FFC7CE; color: #9C0006; }
+.insufficient-data, .amber { background: #FFEB9C; color: #9C5700; }
+.not-applicable, .none { background: #eee; color: #555; }
+footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }
+"""
+
+
+def e(text: object) -> str:
+    """Escape anything for HTML text and attribute values; None becomes empty."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def num(value: float | int | None, spec: str = ",.4g") -> str:
+    return "" if value is None else format(value, spec)
+
+
+def share(value: float | None) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def write_html(assessment: Assessment, path: Path) -> Path:
+    """Write the report to ``path`` whole or not at all; return the path."""
+    return write_text_atomic(Path(path), render_html(assessment))
+
+
+def render_html(assessment: Assessment) -> str:
+    ids = (f"figure-{n}" for n in itertools.count(1))
+    products = assessment.products
+    title = "Product carbon footprint report"
+    nav = [("portfolio", "Portfolio")] if len(products) > 1 else []
+    nav += [(f"product-{i}", p.id) for i, p in enumerate(products, 1)]
+    nav += [("data-sources", "Data sources"), ("warnings", "Warnings")]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title>",
+        f"<style>{STYLE}</style>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        "</head><body>",
+        "<header>",
+        f"<h1>{e(title)}</h1>",
+        _meta(assessment),
+        "<nav>" + "".join(f'<a href="#{a}">{e(label)}</a>' for a, label in nav) + "</nav>",
+        "</header><main>",
+    ]
+    portfolio = portfolio_figure(assessment)
+    if portfolio is not None:
+        parts += [
+            '<section id="portfolio"><h2>Portfolio</h2>',
+            _products_table(products),
+            _figure(portfolio, next(ids)),
+            "</section>",
+        ]
+    for i, product in enumerate(products, 1):
+        parts.append(_product_section(product, f"product-{i}", ids))
+    parts += [
+        _data_sources(assessment),
+        _warnings(assessment),
+        "</main>",
+        f"<footer>Generated by footprint {e(assessment.tool_version)} on "
+        f"{e(assessment.created.isoformat(sep=' ', timespec='seconds'))}. "
+        "The Excel workbook of the same assessment holds every figure to full precision."
+        "</footer>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _meta(assessment: Assessment) -> str:
+    method = assessment.method
+    items = [
+        f"Method: {e(method.name)} ({e(method.unit)} per functional unit)",
+        f"created {e(assessment.created.isoformat(sep=' ', timespec='seconds'))}",
+        f"footprint {e(assessment.tool_version)}",
+    ]
+    if assessment.brightway_project:
+        items.append(f"Brightway project {e(assessment.brightway_project)}")
+    if assessment.rule_sets:
+        items.append(f"rule sets {e(', '.join(assessment.rule_sets))}")
+    if assessment.as_of:
+        items.append(f"rules as of {e(assessment.as_of.isoformat())}")
+    return f'<p class="meta">{" · ".join(items)}</p>'
+
+
+def _figure(fig: go.Figure, div_id: str) -> str:
+    return str(
+        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG)
+    )
+
+
+def _status(status: str) -> str:
+    return f'<span class="status {e(status.replace(" ", "-"))}">{e(status)}</span>'
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
+    """An HTML table; cells are already escaped or formatted by the caller."""
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{cell}</td>' if j in numeric else f"<td>{cell}</td>"
+            for j, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _products_table(products: Sequence[ProductResult]) -> str:
+    rows = [
+        [
+            e(p.id),
+            e(p.name),
+            e(p.functional_unit),
+            num(p.climate_change.total),
+            e(p.climate_change.unit),
+            share(p.circularity.recycled_content.share if p.circularity else None),
+            _status(compliance_status(p)),
+        ]
+        for p in products
+    ]
+    headers = [
+        "Product",
+        "Name",
+        "Functional unit",
+        "Climate change per FU",
+        "Unit",
+        "Recycled content",
+        "Compliance",
+    ]
+    return _table(headers, rows, numeric={3, 5})
+
+
+def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) -> str:
+    id_iter = iter(ids)
+    circ = product.circularity
+    facts = [
+        ("Climate change", f"{num(product.climate_change.total)} {e(product.climate_change.unit)}"),
+        ("Functional unit", e(product.functional_unit or "1 product")),
+        ("Recycled content", share(circ.recycled_content.share if circ else None) or "–"),
+        ("MCI", num(circ.mci.mci, ".3f") if circ and circ.mci else "–"),
+        (
+            "Compliance",
+            _status(compliance_status(product))
+            + (f" <small>{e(check_counts(product))}</small>" if product.checks else ""),
+        ),
+        (
+            "Data quality (DQR)",
+            (
+                f"{num(product.data_quality.dqr, '.2f')} {e(product.data_quality.level)}"
+                if product.data_quality and product.data_quality.dqr is not None
+                else "–"
+            ),
+        ),
+    ]
+    figures = [
+        fig
+        for fig in (
+            stage_figure(product),
+            bom_figure(product),
+            cff_figure(product),
+            recycled_content_figure(product),
+        )
+        if fig is not None
+    ]
+    parts = [
+        f'<section id="{e(anchor)}">',
+        f"<h2>{e(product_label(product))}</h2>",
+        '<div class="facts">'
+        + "".join(
+            f'<div class="fact"><div class="label">{e(label)}</div>'
+            f'<div class="value">{value}</div></div>'
+            for label, value in facts
+        )
+        + "</div>",
+        '<div class="charts">' + "".join(_figure(f, next(id_iter)) for f in figures) + "</div>",
+        "<h3>Compliance</h3>",
+        _checks_table(product.checks) if product.checks else "<p>No rules applied.</p>",
+        "<h3>Largest contributions</h3>",
+        _table(
+            [
+                "Line",
+                "Name",
+                "Dataset",
+                "Quantity",
+                "Unit",
+                "Stage",
+                f"{product.climate_change.unit} per FU",
+                "Share",
+            ],
+            (
+                [
+                    e(line.path),
+                    e(line.name),
+                    e(line.dataset_name or line.dataset),
+                    num(line.quantity),
+                    e(line.unit),
+                    e(line.stage.value),
+                    num(line.climate_change.total),
+                    share(line.share),
+                ]
+                for line in top_lines(product, 15)
+            ),
+            numeric={3, 6, 7},
+        ),
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def _checks_table(checks: Sequence[Check]) -> str:
+    def value(check: Check, figure: float | None) -> str:
+        return share(figure) if check.unit == "share" else num(figure)
+
+    rows = [
+        [
+            e(c.title) + f"<br><small>{e(c.rule_set)} / {e(c.rule)}</small>",
+            _status(c.status),
+            value(c, c.value),
+            value(c, c.limit),
+            "" if c.unit == "share" else e(c.unit),
+            value(c, c.margin),
+            e(" ".join(filter(None, (c.source.regulation, c.source.article)))),
+            e(c.explanation)
+            + "".join(
+                f"<br><small>driver: {e(d.path)} {num(d.value)} {e(d.unit)}"
+                f"{(' — ' + e(d.note)) if d.note else ''}</small>"
+                for d in c.drivers
+            ),
+        ]
+        for c in checks
+    ]
+    headers = ["Rule", "Status", "Value", "Limit", "Unit", "Margin", "Source", "Explanation"]
+    return _table(headers, rows, numeric={2, 3, 5})
+
+
+def _data_sources(assessment: Assessment) -> str:
+    rows = [
+        [
+            e(d.id),
+            e(d.name),
+            e(d.unit),
+            e(d.source),
+            e(d.license),
+            e(d.url),
+            e(d.year),
+            e(d.geography),
+            num(d.dqr, ".2f"),
+        ]
+        for d in assessment.datasets
+    ]
+    headers = ["Dataset", "Name", "Unit", "Source", "Licence", "URL", "Year", "Geography", "DQR"]
+    body = _table(headers, rows, numeric={6, 8}) if rows else "<p>No datasets listed.</p>"
+    return f'<section id="data-sources"><h2>Data sources</h2>{body}</section>'
+
+
+def _warnings(assessment: Assessment) -> str:
+    rows = [
+        [e(w.product), e(w.message), e(w.file), e(w.sheet), e(w.row), e(w.column)]
+        for w in assessment.warnings
+    ]
+    headers = ["Product", "Warning", "File", "Sheet", "Row", "Column"]
+    body = _table(headers, rows, numeric={4}) if rows else "<p>No warnings.</p>"
+    return f'<section id="warnings"><h2>Warnings</h2>{body}</section>'

@@ -1,0 +1,107 @@
+"""The tidy long table of an assessment: one row per product × BOM line × indicator.
+
+This is what ``Assessment.to_dataframe()`` returns, for pandas ``.loc``, pivots and Excel
+filters.  Values are the assessment's own figures, per functional unit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from footprint.model import Assessment, ClimateChange
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# EF 3.1 climate change and its three sub-indicators, as (column value, ClimateChange field).
+INDICATORS: tuple[tuple[str, str], ...] = (
+    ("climate change", "total"),
+    ("climate change, fossil", "fossil"),
+    ("climate change, biogenic", "biogenic"),
+    ("climate change, land use and land use change", "luluc"),
+)
+
+COLUMNS: tuple[str, ...] = (
+    "product",
+    "product_name",
+    "line",
+    "path",
+    "depth",
+    "name",
+    "dataset",
+    "dataset_name",
+    "stage",
+    "quantity",
+    "unit",
+    "mass_kg",
+    "material",
+    "recycled_content",
+    "country",
+    "supplier",
+    "smelter_id",
+    "certification",
+    "row",
+    "indicator",
+    "value",
+    "indicator_unit",
+    "share_of_product",
+)
+
+
+def assessment_dataframe(assessment: Assessment) -> pd.DataFrame:
+    """Rows: product × line × indicator; ``share_of_product`` only on the total's rows.
+
+    Unknown BOM columns (``extra``) follow as ``extra.<name>`` columns.
+    """
+    import pandas as pd
+
+    extra_keys = sorted(
+        {key for p in assessment.products for line in p.lines for key in line.extra}
+    )
+    records: list[dict[str, object]] = []
+    for product in assessment.products:
+        for line in product.lines:
+            common: dict[str, object] = {
+                "product": product.id,
+                "product_name": product.name,
+                "line": line.id,
+                "path": line.path,
+                "depth": line.depth,
+                "name": line.name,
+                "dataset": line.dataset,
+                "dataset_name": line.dataset_name,
+                "stage": line.stage.value,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "mass_kg": line.mass_kg,
+                "material": line.material,
+                "recycled_content": line.recycled_content,
+                "country": line.country,
+                "supplier": line.supplier,
+                "smelter_id": line.smelter_id,
+                "certification": line.certification,
+                "row": line.row,
+            }
+            extras = {f"extra.{key}": line.extra.get(key) for key in extra_keys}
+            for indicator, field in INDICATORS:
+                records.append(
+                    {
+                        **common,
+                        "indicator": indicator,
+                        "value": _value(line.climate_change, field),
+                        "indicator_unit": line.climate_change.unit,
+                        "share_of_product": line.share if field == "total" else None,
+                        **extras,
+                    }
+                )
+    columns = [*COLUMNS, *(f"extra.{key}" for key in extra_keys)]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in ("quantity", "mass_kg", "recycled_content", "value", "share_of_product"):
+        frame[column] = frame[column].astype("float64")
+    frame["depth"] = frame["depth"].astype("int64")
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def _value(climate_change: ClimateChange, field: str) -> float:
+    return float(getattr(climate_change, field))
