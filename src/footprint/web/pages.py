@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -96,9 +97,10 @@ def upload_page(
 ) -> str:
     chosen = set(chosen_rules)
     boxes = "\n".join(
-        f"""<label class="rule"><input type="checkbox" name="rules" value="{esc(r.name)}"
-{" checked" if r.name in chosen else ""}><span><strong>{esc(r.title)}</strong>
-<small>{esc(r.description or r.name)}</small></span></label>"""
+        f"""<label class="rule" title="{esc(r.description or "")}"><input type="checkbox"
+name="rules" value="{esc(r.name)}"{" checked" if r.name in chosen else ""}><span>
+<strong>{esc(r.title)}</strong><small>{esc(first_sentence(r.description or r.name))}</small>
+</span></label>"""
         for r in rule_sets
     )
     if not rule_sets:
@@ -110,7 +112,7 @@ def upload_page(
     )
     return page(
         "Assess a bill of materials",
-        f"""<section class="card upload">
+        f"""<div class="upload-layout"><section class="card upload">
 <h1>Assess a bill of materials</h1>
 <p class="lead">Upload a BOM workbook (.xlsx) or a CSV file. You get the EF 3.1 climate
 footprint per product, split by life-cycle stage and by BOM line, circularity figures and
@@ -142,8 +144,41 @@ Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
   <button type="submit" id="assess-button">Assess</button>
   <span class="busy" id="busy" hidden>Assessing…</span>
 </form>
-</section>""",
+</section>
+{bom_help()}
+</div>""",
     )
+
+
+def first_sentence(text: str, limit: int = 150) -> str:
+    """The gist of a description for a checkbox label (the whole text is its tooltip)."""
+    # a full stop after 40 characters ends the first sentence ("Art. 8" does not)
+    stop = next((m.start() for m in re.finditer(r"\.\s", text) if m.start() >= 40), len(text))
+    sentence = text[:stop].rstrip(".")
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+BOM_COLUMNS = (
+    ("product", "product id, when the file holds several products"),
+    ("id", "line id, unique within its product"),
+    ("parent", "id of the assembly the line belongs to"),
+    ("quantity", 'a number, or "12 g" with its unit'),
+    ("unit", "g, kg, piece, kWh, t*km, m2 …"),
+    ("dataset", "id from the dataset library or your file"),
+    ("stage", "raw materials, manufacturing, distribution, use, end of life"),
+)
+
+
+def bom_help() -> str:
+    rows = "".join(f"<dt>{esc(name)}</dt><dd>{esc(text)}</dd>" for name, text in BOM_COLUMNS)
+    return f"""<aside class="card help">
+<h2>What the BOM needs</h2>
+<p class="muted">One row per BOM line on a sheet named <code>BOM</code> (or one CSV).
+Optional sheet <code>Products</code>: name, functional unit, category, placed-on-market date.</p>
+<dl>{rows}</dl>
+<p><a href="/template/bom-template.xlsx">Download the template</a> ·
+<a href="/api/datasets">dataset library (JSON)</a></p>
+</aside>"""
 
 
 def problems_block(problems: Sequence[Problem], headline: str | None) -> str:
@@ -258,13 +293,19 @@ def figure_json(figure: go.Figure) -> str:
 
 
 def figures_block(figures: dict[str, go.Figure]) -> str:
-    if not figures:
+    # tables read better as HTML (the checks are below): keep the charts only
+    charts = {
+        name: fig
+        for name, fig in figures.items()
+        if not fig.data or any(trace.type != "table" for trace in fig.data)
+    }
+    if not charts:
         return ""
     blocks = "\n".join(
         f"""<figure class="chart"><div class="plot" id="figure-{i}"></div>
 <script type="application/json" data-figure="figure-{i}">{figure_json(fig)}</script>
 <figcaption>{esc(name)}</figcaption></figure>"""
-        for i, (name, fig) in enumerate(figures.items())
+        for i, (name, fig) in enumerate(charts.items())
     )
     return f"""<section class="card"><h2>Charts</h2><div class="charts">{blocks}</div></section>"""
 
