@@ -155,13 +155,15 @@ class _Reader:
             return None
         columns: dict[str, Column] = {}
         unknown: list[Column] = []
-        for index, cell in enumerate(sheet.rows[0]):
-            if cell is None:
-                continue
-            header = _text(cell) or ""
+        headers = [(i, _text(c) or "") for i, c in enumerate(sheet.rows[0]) if c is not None]
+        exact = {normalise_key(split_header(h)[0]) for _, h in headers}
+        for index, header in headers:
             name, unit = split_header(header)
-            canonical = aliases.get(normalise_key(name))
+            key = normalise_key(name)
+            canonical = aliases.get(key)
             column = Column(index=index, header=header, unit=unit)
+            if canonical is not None and key != canonical and canonical in exact:
+                canonical = None  # "Part number" beside "id": the exact name wins, keep the other
             if canonical is None:
                 unknown.append(column)
             elif canonical in columns:

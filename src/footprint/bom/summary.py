@@ -14,7 +14,7 @@ _REPORT_UNITS: dict[str, str] = {
     "energy": "kWh",
     "mass × distance": "t*km",
     "count": "piece",
-    "area": "m**2",
+    "area": "cm**2",
     "volume": "l",
     "length": "m",
     "data size": "GB",
