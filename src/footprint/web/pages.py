@@ -47,6 +47,10 @@ def number(value: float | None, unit: str | None = None) -> str:
     return f"{text} {esc(unit)}" if unit else text
 
 
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f} %"
 
@@ -222,7 +226,7 @@ def result_page(
     body = f"""<section class="card result-head">
 <div>
 <h1>Footprint of {esc(bom_name)}</h1>
-<p class="muted">{len(assessment.products)} product(s) · {" · ".join(meta)}</p>
+<p class="muted">{count(len(assessment.products), "product")} · {" · ".join(meta)}</p>
 </div>
 <div class="downloads">
 <a class="button" id="download-xlsx" href="{base}/footprint.xlsx" download>Excel workbook</a>
