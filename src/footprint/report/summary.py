@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal
 
-from footprint.model import STAGES, Check, LineResult, ProductResult, Stage
+from footprint.model import STAGES, Check, CheckStatus, LineResult, ProductResult, Stage
 
 Status = Literal["green", "amber", "red", "none"]
 
-STATUS_ORDER: tuple[str, ...] = ("fail", "insufficient data", "pass", "not applicable")
+STATUS_ORDER: tuple[CheckStatus, ...] = ("fail", "insufficient data", "pass", "not applicable")
 
 STAGE_LABELS: dict[Stage, str] = {stage: stage.value.capitalize() for stage in STAGES}
 

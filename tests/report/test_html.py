@@ -1,0 +1,91 @@
+"""The HTML report: self-contained, escaped, and free of errors in a real browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from plotly.offline import get_plotlyjs
+
+from footprint.model import Assessment
+from footprint.report.html import write_html
+
+HOSTILE_HTML = "<script>alert('x')</script>"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def report(assessment: Assessment, tmp_path: Path) -> Path:
+    return write_html(assessment, tmp_path / "report.html")
+
+
+def test_the_report_embeds_plotly_once_and_loads_nothing_from_the_network(report):
+    text = report.read_text(encoding="utf-8")
+    library = get_plotlyjs()
+    assert text.count(library) == 1
+    ours = text.replace(library, "")  # the library itself names a CDN for map data only
+    assert not re.search(r"<script[^>]+src=", ours)
+    assert not re.search(r"<link[^>]+href=", ours)
+    assert "cdn.plot.ly" not in ours and "https://cdn" not in ours
+
+
+def test_every_user_string_is_escaped(report):
+    text = report.read_text(encoding="utf-8")
+    assert HOSTILE_HTML not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text  # shown, not run
+    assert "=HYPERLINK(&quot;http://evil.example&quot;" in text
+
+
+def test_each_product_has_its_charts_tables_and_the_portfolio(report, assessment):
+    text = report.read_text(encoding="utf-8")
+    # battery: stages, BOM, CFF, recycled content; charger: no CFF; plus the portfolio
+    assert text.count('class="plotly-graph-div"') == 4 + 3 + 1
+    assert text.count("<h3>Compliance</h3>") == 2
+    assert "Recycled lithium" in text and "insufficient data" in text
+    assert 'id="data-sources"' in text and 'id="warnings"' in text
+    for product in assessment.products:
+        assert f"{product.climate_change.total:,.4g}" in text
+
+
+def test_a_single_product_has_no_portfolio(one_product, tmp_path):
+    text = write_html(one_product, tmp_path / "one.html").read_text(encoding="utf-8")
+    assert 'id="portfolio"' not in text
+    assert text.count('class="plotly-graph-div"') == 4
+
+
+def test_chromium_renders_the_report_without_errors_or_network(report, chromium):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on(
+                "request",
+                lambda r: requests.append(r.url) if not r.url.startswith("file:") else None,
+            )
+            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+            page.goto(report.as_uri(), wait_until="load")
+            page.wait_for_function("document.querySelectorAll('.main-svg').length > 0")
+            drawn = page.evaluate(
+                "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                ".filter(d => d.querySelector('.main-svg')).length"
+            )
+        finally:
+            browser.close()
+    assert errors == []  # no console error, no page error, no alert() from a BOM string
+    assert requests == []
+    assert drawn == 8  # every figure was drawn by the embedded plotly.js
