@@ -122,7 +122,11 @@ def _read_rows(path: Path) -> tuple[str | None, list[list[Any]]]:
             raise DatasetError(
                 Problem("CSV file is not UTF-8 text (save it as CSV UTF-8)", file=str(path))
             ) from None
-        return None, [list(row) for row in csv.reader(text.splitlines())]
+        lines = text.splitlines()
+        # Excel in many European locales saves "CSV" with semicolons
+        first = lines[0] if lines else ""
+        delimiter = ";" if ";" in first and "," not in first else ","
+        return None, [list(row) for row in csv.reader(lines, delimiter=delimiter)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _read_workbook(path)
     raise DatasetError(

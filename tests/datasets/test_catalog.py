@@ -266,3 +266,9 @@ def test_a_row_without_any_climate_figure(tmp_path):
         "mine.csv, row 2, column climate_change: climate_change is empty and no gas column is "
         "given; give kg CO2-eq per reference unit"
     ]
+
+
+def test_semicolon_separated_csv(tmp_path):
+    path = write(tmp_path, "id;name;unit;climate_change\nx;X;kg;1.25\n")
+    (dataset,) = read_dataset_file(path)
+    assert (dataset.id, dataset.climate_change) == ("x", 1.25)

@@ -23,7 +23,6 @@ FilesOption = Annotated[
         "--datasets",
         "-d",
         help="a dataset file of your own (.csv or .xlsx) to include; repeatable",
-        exists=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
