@@ -157,13 +157,16 @@ class _Reader:
         unknown: list[Column] = []
         headers = [(i, _text(c) or "") for i, c in enumerate(sheet.rows[0]) if c is not None]
         exact = {normalise_key(split_header(h)[0]) for _, h in headers}
+        shadowed: dict[str, str] = {}
         for index, header in headers:
             name, unit = split_header(header)
             key = normalise_key(name)
             canonical = aliases.get(key)
             column = Column(index=index, header=header, unit=unit)
             if canonical is not None and key != canonical and canonical in exact:
-                canonical = None  # "Part number" beside "id": the exact name wins, keep the other
+                # "Part number" beside "id": the exact name wins, the other is passed through
+                shadowed[header] = canonical
+                canonical = None
             if canonical is None:
                 unknown.append(column)
             elif canonical in columns:
@@ -185,9 +188,14 @@ class _Reader:
                     **where,
                 )
         for column in unknown:
+            meaning = shadowed.get(column.header)
+            reason = (
+                f"could mean {meaning}, but column {meaning} is there"
+                if meaning
+                else "is not a footprint column"
+            )
             self.warn(
-                f'column "{column.header}" is not a footprint column; it is passed through to '
-                "the outputs",
+                f'column "{column.header}" {reason}; it is passed through to the outputs',
                 {**where, "row": 1, "column": column.header},
             )
         rows = [
