@@ -130,3 +130,21 @@ def test_gas_columns_are_the_ones_the_engine_maps_to_biosphere3():
     flows = REPO / "src" / "footprint" / "lca" / "gas_flows.csv"
     with flows.open(encoding="utf-8", newline="") as handle:
         assert [row["column"] for row in csv.DictReader(handle)] == list(GAS_COLUMNS)
+
+
+def test_build_restores_the_en_dashes_the_desnz_mirror_lost():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_datasets", REPO / "scripts" / "build_datasets.py"
+    )
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    sys.modules["build_datasets"] = build  # dataclasses look their module up there
+    spec.loader.exec_module(build)
+    raw = (build.SOURCES / "desnz_2025_freighting_goods.csv").read_text(encoding="utf-8")
+    assert raw.count("\ufffd") == 120  # as the source note says
+    rows = build.read_csv("desnz_2025_freighting_goods.csv")
+    sizes = {row["Level 4"] for row in rows}
+    assert "10,000\u201334,999 dwt" in sizes
+    assert not any("\ufffd" in value for row in rows for value in row.values())
