@@ -175,19 +175,22 @@ def test_the_page_flow_redirects_to_a_private_result_page(live_server):
 
 
 def upload_sets(tmp_path: Path) -> list[tuple[str, bytes]]:
-    widget = tmp_path / "widget.csv"
-    widget.write_text(WIDGET_CSV, encoding="utf-8")
-    files = [widget]
-    examples = REPO / "examples"
-    files += sorted(p for p in examples.glob("*") if p.suffix in (".xlsx", ".csv"))
-    return [(p.name, p.read_bytes()) for p in files]
+    """The example BOMs, each copied alone into ``tmp_path`` (an upload is one file: a
+    ``.products.csv`` sidecar does not travel with its CSV), and a small CSV."""
+    uploads = [("widget.csv", WIDGET_CSV.encode())]
+    for path in sorted((REPO / "examples").glob("*")):
+        if path.suffix in (".xlsx", ".csv") and not path.name.endswith(".products.csv"):
+            uploads.append((path.name, path.read_bytes()))
+    for name, content in uploads:
+        (tmp_path / name).write_bytes(content)
+    return uploads
 
 
 def test_twenty_concurrent_uploads_are_all_right_and_health_stays_quick(live_server, tmp_path):
     uploads = upload_sets(tmp_path)
     reference = {}
     for name, _ in uploads:
-        direct = assess(tmp_path / name if name == "widget.csv" else REPO / "examples" / name)
+        direct = assess(tmp_path / name)
         reference[name] = {p.id: p.climate_change.total for p in direct.products}
     jobs = [uploads[i % len(uploads)] for i in range(20)]
 

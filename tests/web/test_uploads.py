@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from footprint.web import WebSettings, create_app
-from footprint.web.uploads import display_name
+from footprint.web.uploads import display_name, safe_stem
 
 from .conftest import minimal_xlsx
 
@@ -186,3 +186,18 @@ def test_the_request_limit_follows_the_setting(tmp_path):
     assert answer.status_code == 503  # 4,004 bytes pass a 5,000-byte limit
     answer = client.post("/api/assess", files={"file": ("bom.csv", b"a,b\n" + b"1,2\n" * 1300)})
     assert answer.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("shown", "stem"),
+    [
+        ("office-chair.csv", "office-chair"),
+        ("Stückliste v2.xlsx", "Stückliste v2"),
+        ("..xlsx", "_"),
+        (" .csv", "bom"),
+        ("a.b.c.csv", "a_b_c"),
+        ("$(rm -rf).csv", "__rm -rf_"),
+    ],
+)
+def test_stored_stems_keep_harmless_characters_only(shown, stem):
+    assert safe_stem(shown) == stem

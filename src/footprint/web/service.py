@@ -167,12 +167,14 @@ class AssessmentService:
         """Server paths of the private folder become the names the user uploaded."""
         if file is None:
             return None
-        name = Path(file).name
-        if name == request.bom.name:
+        path = Path(file)
+        if path == request.bom or path.name == request.bom.name:
             return request.bom_name
-        if request.datasets is not None and name == request.datasets.name:
+        if request.datasets is not None and (
+            path == request.datasets or path.name == request.datasets.name
+        ):
             return request.datasets_name
-        return name
+        return path.name
 
     def _rename(self, problem: Problem, request: AssessRequest) -> Problem:
         return Problem(

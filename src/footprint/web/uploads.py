@@ -3,8 +3,8 @@
 Starlette's own form parser spools a whole upload before the handler sees it; this reader
 instead writes each file part straight into the request's private folder as it arrives and
 stops with :class:`UploadTooLarge` the moment a file or the request passes its limit.
-Uploaded filenames are kept only as display text: files are stored under fixed names
-(``bom.xlsx``, ``datasets.csv``) chosen from the accepted extension.
+Uploaded filenames are never used as paths: a file is stored in its field's own subfolder
+under a stem reduced to letters, digits, spaces, '-' and '_', plus the accepted extension.
 """
 
 from __future__ import annotations
@@ -81,6 +81,17 @@ def display_name(raw: str) -> str:
     return name[:120] or "upload"
 
 
+def safe_stem(shown: str) -> str:
+    """A file stem made only of letters, digits, spaces, '-' and '_' (no dots, no slashes).
+
+    Readers name a product after its CSV file when the BOM has no product column, so the
+    stored file keeps the user's stem as far as it is harmless; it can never leave the
+    request's folder.
+    """
+    stem = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in Path(shown).stem)
+    return stem.strip()[:80] or "bom"
+
+
 def limit_text(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MB"
 
@@ -150,7 +161,9 @@ class _Receiver:
                 field=self._name,
                 file=shown,
             )
-        self._upload = StoredUpload(self._name, self.folder / f"{self._name}{suffix}", shown)
+        place = self.folder / self._name
+        place.mkdir()
+        self._upload = StoredUpload(self._name, place / f"{safe_stem(shown)}{suffix}", shown)
         self._sink = self._upload.path.open("xb")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
