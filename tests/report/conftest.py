@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -436,7 +436,7 @@ def _charger() -> ProductResult:
 def make_assessment() -> Assessment:
     return Assessment(
         tool_version="0.1.0",
-        created=datetime(2026, 11, 23, 14, 5, 7),
+        created=datetime(2026, 11, 23, 15, 5, 7, tzinfo=timezone(timedelta(hours=1))),
         method=MethodInfo(
             indicators={"climate change": ["EF v3.1", "climate change", "global warming potential"]}
         ),

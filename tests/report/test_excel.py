@@ -109,7 +109,8 @@ def test_summary_figures_per_product_match_the_json(workbook_path, assessment):
     assert ws.cell(facts["Recycled content"], 3).number_format == "0.0%"
     assert ws.cell(facts["Material Circularity Indicator"], 3).value == 0.4233333333333333
     assert ws.cell(facts["Placed on market"], 3).value == datetime(2027, 3, 1)
-    assert ws["B3"].value == datetime(2026, 11, 23, 14, 5, 7)  # created
+    # created at 15:05 in UTC+1: Excel has no time zones, so the sheet says UTC
+    assert (ws["A3"].value, ws["B3"].value) == ("Created (UTC)", datetime(2026, 11, 23, 14, 5, 7))
 
 
 def test_stage_rows_add_up_to_the_product_and_match_the_json(workbook_path, assessment):

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -67,6 +67,8 @@ def put(
         if number_format:
             cell.number_format = number_format
     elif isinstance(value, datetime | date):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones
         cell.value = value
         cell.number_format = DATETIME if isinstance(value, datetime) else DATE
     else:
@@ -147,7 +149,7 @@ def set_height(
     lines = 1
     for col, value in zip(columns, values, strict=True):
         if (col.wrap or all_wrap) and col.width and isinstance(value, str):
-            per_line = max(int(col.width) - 2, 1)
+            per_line = max(int(col.width), 1)
             lines = max(
                 lines, sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n"))
             )

@@ -26,6 +26,7 @@ from footprint.report.summary import (
     STAGE_LABELS,
     check_counts,
     compliance_status,
+    is_share,
     top_lines,
 )
 
@@ -133,7 +134,7 @@ def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     x.put(ws, 1, 1, "Product carbon footprint, circularity and compliance").font = x.TITLE_FONT
     method = assessment.method
     facts: list[tuple[str, Value]] = [
-        ("Created", assessment.created),
+        ("Created (UTC)" if assessment.created.tzinfo else "Created", assessment.created),
         ("Tool", f"footprint {assessment.tool_version}"),
         ("Result schema version", assessment.schema_version),
         ("Impact method", method.name),
@@ -149,6 +150,8 @@ def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     ]
     row = 3
     for label, value in facts:
+        if value is None:
+            continue
         x.put(ws, row, 1, label).font = x.LABEL_FONT
         x.put(ws, row, 2, value).alignment = Alignment(horizontal="left")
         row += 1
@@ -617,7 +620,7 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             ]
         )
         # a share reads as a percentage; other units keep their own figure
-        formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE} if c.unit == "share" else {})
+        formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE} if is_share(c.unit) else {})
     last = _tidy(ws, columns, rows, footer, formats)
     for i, (_p, c) in enumerate(checks):
         _paint_status(ws.cell(row=2 + i, column=6), c.status)

@@ -12,7 +12,7 @@ import html
 import plotly.graph_objects as go
 
 from footprint.model import STAGES, Assessment, ProductResult, Stage
-from footprint.report.summary import STAGE_LABELS, recycled_content_checks
+from footprint.report.summary import STAGE_LABELS, is_share, recycled_content_checks
 
 STAGE_COLOURS: dict[Stage, str] = {
     Stage.RAW_MATERIALS: "#4472C4",
@@ -171,7 +171,7 @@ def recycled_content_figure(product: ProductResult) -> go.Figure | None:
     """Recycled content against the targets that apply; by material when no target applies."""
     checks = [c for c in recycled_content_checks(product) if c.limit is not None]
     if checks:
-        as_share = all(c.unit in (None, "share") for c in checks)
+        as_share = all(c.unit is None or is_share(c.unit) for c in checks)
         labels = [esc(c.title) for c in checks]
         fig = go.Figure()
         fig.add_bar(

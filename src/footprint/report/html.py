@@ -28,7 +28,9 @@ from footprint.report.figures import (
 from footprint.report.summary import (
     check_counts,
     compliance_status,
+    is_share,
     product_label,
+    sorted_checks,
     top_lines,
 )
 
@@ -62,6 +64,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .fail, .red { background: #FFC7CE; color: #9C0006; }
 .insufficient-data, .amber { background: #FFEB9C; color: #9C5700; }
 .not-applicable, .none { background: #eee; color: #555; }
+summary { cursor: pointer; color: #305496; margin: 6px 0; }
 footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }
 """
 
@@ -238,7 +241,7 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
         + "</div>",
         '<div class="charts">' + "".join(_figure(f, next(id_iter)) for f in figures) + "</div>",
         "<h3>Compliance</h3>",
-        _checks_table(product.checks) if product.checks else "<p>No rules applied.</p>",
+        _compliance(product.checks),
         "<h3>Largest contributions</h3>",
         _table(
             [
@@ -271,9 +274,24 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
     return "\n".join(parts)
 
 
+def _compliance(checks: list[Check]) -> str:
+    """Checks that apply first (failures on top); those that do not apply folded away."""
+    if not checks:
+        return "<p>No rules applied.</p>"
+    applicable = [c for c in sorted_checks(checks) if c.status != "not applicable"]
+    others = [c for c in checks if c.status == "not applicable"]
+    parts = [_checks_table(applicable)] if applicable else ["<p>No rule applies.</p>"]
+    if others:
+        parts.append(
+            f"<details><summary>{len(others)} rules do not apply</summary>"
+            f"{_checks_table(others)}</details>"
+        )
+    return "".join(parts)
+
+
 def _checks_table(checks: Sequence[Check]) -> str:
     def value(check: Check, figure: float | None) -> str:
-        return share(figure) if check.unit == "share" else num(figure)
+        return share(figure) if is_share(check.unit) else num(figure)
 
     rows = [
         [
@@ -281,7 +299,7 @@ def _checks_table(checks: Sequence[Check]) -> str:
             _status(c.status),
             value(c, c.value),
             value(c, c.limit),
-            "" if c.unit == "share" else e(c.unit),
+            "" if is_share(c.unit) else e(c.unit),
             value(c, c.margin),
             e(" ".join(filter(None, (c.source.regulation, c.source.article)))),
             e(c.explanation)

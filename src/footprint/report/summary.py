@@ -45,6 +45,18 @@ def top_lines(product: ProductResult, n: int = 10) -> list[LineResult]:
     return contributing[:n]
 
 
+SHARE_UNITS = ("share", "fraction")  # units of a check whose figures are shares of 1
+
+
+def is_share(unit: str | None) -> bool:
+    return unit in SHARE_UNITS
+
+
+def sorted_checks(checks: list[Check]) -> list[Check]:
+    """Failures first, then missing data, passes, and rules that do not apply."""
+    return sorted(checks, key=lambda check: STATUS_ORDER.index(check.status))
+
+
 def recycled_content_checks(product: ProductResult) -> list[Check]:
     return [check for check in product.checks if check.kind == MIN_RECYCLED_CONTENT]
 
