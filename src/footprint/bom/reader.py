@@ -562,15 +562,23 @@ class _Reader:
                 continue
             bom_mass = material_mass_kg(product)
             declared_mass = product.mass_kg
-            if declared_mass == 0 and bom_mass == 0:
+            where = declared[product.id]["_where"]
+            if bom_mass <= 0:
+                if declared_mass > 0:
+                    self.warn(
+                        f"declared mass {declared_mass:g} kg cannot be checked: no raw-material "
+                        "line of the BOM has a mass",
+                        where,
+                        product.id,
+                    )
                 continue
-            difference = abs(bom_mass - declared_mass) / max(declared_mass, 1e-300)
+            difference = abs(declared_mass - bom_mass) / bom_mass
             if difference > MASS_TOLERANCE:
                 self.warn(
                     f"declared mass {declared_mass:g} kg differs from the mass of the BOM's "
-                    f"raw-material lines, {bom_mass:g} kg, by {difference:.1%} (more than "
-                    f"{MASS_TOLERANCE:.0%})",
-                    declared[product.id]["_where"],
+                    f"raw-material lines, {bom_mass:g} kg, by {difference * 100:.1f} % (more "
+                    f"than {MASS_TOLERANCE * 100:g} %)",
+                    where,
                     product.id,
                 )
 
