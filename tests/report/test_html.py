@@ -89,3 +89,18 @@ def test_chromium_renders_the_report_without_errors_or_network(report, chromium)
     assert errors == []  # no console error, no page error, no alert() from a BOM string
     assert requests == []
     assert drawn == 8  # every figure was drawn by the embedded plotly.js
+
+
+def test_an_empty_assessment_and_a_product_without_lines_still_report(assessment, tmp_path):
+    empty = assessment.model_copy(update={"products": []})
+    assert "No warnings" not in write_html(empty, tmp_path / "empty.html").read_text("utf-8")
+    assert empty.to_dataframe().empty and empty.figures() == {}
+    bare = assessment.products[1].model_copy(
+        update={"lines": [], "circularity": None, "checks": []}
+    )
+    lonely = assessment.model_copy(update={"products": [bare]})
+    text = write_html(lonely, tmp_path / "lonely.html").read_text("utf-8")
+    assert "No rules applied." in text
+    assert set(lonely.figures()) == {"CH-65W/stages", "CH-65W/bom"}
+    assert lonely.to_excel(tmp_path / "lonely.xlsx").stat().st_size > 0
+    assert empty.to_excel(tmp_path / "empty.xlsx").stat().st_size > 0
