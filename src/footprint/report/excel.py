@@ -389,17 +389,17 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
 
 
 def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
-    products = [p for p in assessment.products if p.circularity is not None]
+    circular = [(p, p.circularity) for p in assessment.products if p.circularity is not None]
     x.put(ws, 1, 1, "Circularity").font = x.TITLE_FONT
-    if not products:
+    if not circular:
         x.put(ws, 3, 1, "No circularity results in this assessment.")
         x.print_setup(ws, footer=footer)
         return
     sections: list[tuple[str, list[Column], list[list[Value]]]] = []
 
     recycled: list[list[Value]] = []
-    for p in products:
-        rc = p.circularity.recycled_content  # type: ignore[union-attr]
+    for p, circ in circular:
+        rc = circ.recycled_content
         recycled.append(
             [p.id, "product", p.id, rc.share, rc.post_consumer_share, None, rc.recyclable_share]
         )
@@ -454,8 +454,8 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             m.utility,
             m.utility_factor,
         ]
-        for p in products
-        if (m := p.circularity.mci) is not None  # type: ignore[union-attr]
+        for p, circ in circular
+        if (m := circ.mci) is not None
     ]
     if mci_rows:
         sections.append(
@@ -475,7 +475,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             )
         )
 
-    cff_products = [(p, p.circularity.cff) for p in products if p.circularity.cff]  # type: ignore[union-attr]
+    cff_products = [(p, circ.cff) for p, circ in circular if circ.cff is not None]
     if cff_products:
         sections.append(
             (
@@ -502,7 +502,6 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                         c.cff_total,
                     ]
                     for p, c in cff_products
-                    if c
                 ],
             )
         )
@@ -539,7 +538,6 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                         ln.total,
                     ]
                     for p, c in cff_products
-                    if c
                     for ln in c.lines
                 ],
             )
@@ -559,7 +557,6 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                 [
                     [p.id, ln.line, ln.path, name, par.value, par.origin, par.source]
                     for p, c in cff_products
-                    if c
                     for ln in c.lines
                     for name, par in ln.parameters.items()
                 ],
