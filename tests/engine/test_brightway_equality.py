@@ -201,3 +201,20 @@ def test_iteration_on_a_random_supply_chain_matches_dense_solve() -> None:
     solution, solver = solve_adjoint(sp.csr_matrix(dense), h)
     assert solver == "jacobi"
     np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11)
+
+
+def test_matrix_builders_agree(scenario) -> None:
+    """Our datapackage reader and bw2calc's own matrices give the same unit scores."""
+    import bw2data as bd
+
+    from footprint.lca import unit_scores
+
+    packages = [bd.Database(name).datapackage() for name in sorted(bd.databases)]
+    methods = [bd.Method(footprint_method(i)).datapackage() for i in INDICATORS]
+    ours = unit_scores._matrices_from_vectors(packages, methods)
+    theirs = unit_scores._matrices_through_bw2calc(packages, methods)
+    ours_scores, _ = solve_adjoint(ours[0], ours[1])
+    their_scores, _ = solve_adjoint(theirs[0], theirs[1])
+    order = np.argsort(theirs[2])
+    assert np.array_equal(ours[2], theirs[2][order])
+    np.testing.assert_allclose(ours_scores, their_scores[order], rtol=1e-12, atol=1e-300)

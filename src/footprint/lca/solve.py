@@ -41,16 +41,19 @@ def _jacobi(matrix: sp.csr_matrix, rhs: np.ndarray) -> np.ndarray | None:
         return None
     off_diagonal = (matrix - sp.diags(diagonal)).tocsr()
     inverse_diagonal = (1.0 / diagonal)[:, None]
-    x = rhs * inverse_diagonal
+    scaled_rhs = rhs * inverse_diagonal
+    scaled = (off_diagonal.multiply(inverse_diagonal)).tocsr()  # D⁻¹·N: one product per sweep
+    x = scaled_rhs
     for _ in range(MAX_SWEEPS):
-        updated = (rhs - off_diagonal @ x) * inverse_diagonal
+        updated = scaled_rhs - scaled @ x
         step = np.abs(updated - x).max(initial=0.0)
         x = updated
-        if not np.all(np.isfinite(x)):
-            return None
-        if step <= _STEP_TOLERANCE * max(np.abs(x).max(initial=0.0), 1e-300):
-            break
+        if not step <= _STEP_TOLERANCE * max(np.abs(x).max(initial=0.0), 1e-300):
+            continue  # also true for NaN: a diverging iteration runs out of sweeps
+        break
     else:
+        return None
+    if not np.all(np.isfinite(x)):
         return None
     return x if _residual_ok(matrix, x, rhs) else None
 
