@@ -241,9 +241,14 @@ def _format(number: float) -> str:
     return f"{number:g}"
 
 
+@lru_cache(maxsize=1024)
+def _units(unit: str) -> pint.Unit:
+    return ureg.parse_units(_normalise(unit))
+
+
 def dimension_name(unit: str) -> str:
     """The dimension in plain words: "mass", "energy", "count", "mass × distance" …"""
-    parsed = ureg.parse_units(_normalise(unit))
+    parsed = _units(unit)
     if parsed.dimensionless:
         return "data size" if _is_information(parsed) else "a plain number"
     dims = parsed.dimensionality
@@ -251,16 +256,16 @@ def dimension_name(unit: str) -> str:
 
 
 def is_mass(unit: str) -> bool:
-    return bool(ureg.parse_units(_normalise(unit)).dimensionality == _MASS)
+    return bool(_units(unit).dimensionality == _MASS)
 
 
 def is_count(unit: str) -> bool:
-    return bool(ureg.parse_units(_normalise(unit)).dimensionality == _COUNT)
+    return bool(_units(unit).dimensionality == _COUNT)
 
 
 @lru_cache(maxsize=4096)
 def _factor(from_unit: str, to_unit: str) -> float | None:
-    source, target = ureg.parse_units(_normalise(from_unit)), ureg.parse_units(_normalise(to_unit))
+    source, target = _units(from_unit), _units(to_unit)
     if source.dimensionality != target.dimensionality:
         return None
     return float(ureg.Quantity(1.0, source).to(target).magnitude)
