@@ -85,7 +85,9 @@ def read_bom_file(path: str | Path) -> BomFile:
     path = Path(path)
     with _cyclic_gc_paused():
         sheets = read_sheets(path)
-        return parse_sheets(sheets["BOM"], sheets.get("Products"), path=path)
+        bom = parse_sheets(sheets["BOM"], sheets.get("Products"), path=path)
+        del sheets  # free the raw cells before the collector runs again
+    return bom
 
 
 @contextmanager
@@ -578,10 +580,9 @@ class _Reader:
             return None
         stages = _resolve_stages(usable)
         # nested values are plain dicts: one validation call per line builds the whole line
-        bom_lines = [
-            BomLine.model_validate({**line.fields, "stage": stage})
-            for line, stage in zip(usable, stages, strict=True)
-        ]
+        for line, stage in zip(usable, stages, strict=True):
+            line.fields["stage"] = stage
+        bom_lines = [BomLine.model_validate(line.fields) for line in usable]
         fields = {k: v for k, v in declared.items() if not k.startswith("_")}
         fields.setdefault("source", SourceRef(file=table.sheet.file, sheet=table.sheet.label))
         return Product(id=product_id, lines=bom_lines, **fields)
