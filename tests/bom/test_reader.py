@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from footprint.bom import read_bom, read_bom_file
+from footprint.errors import BomError
 from footprint.model import Stage
 
 STEEL = "material-steel-primary"
@@ -174,3 +175,10 @@ def test_empty_rows_are_skipped_and_rows_keep_their_numbers(xlsx: Callable[..., 
     )
     lines = read_bom(path)[0].lines
     assert [(line.id, line.source.row) for line in lines] == [("a", 2), ("b", 4)]
+
+
+def test_a_products_csv_alone_points_to_its_bom(tmp_path: Path) -> None:
+    path = tmp_path / "chair.products.csv"
+    path.write_text("product,name\nchair-1,Chair\n")
+    with pytest.raises(BomError, match="this is the Products sheet of chair.csv"):
+        read_bom(path)

@@ -104,6 +104,15 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
             )
         )
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        if path.name.lower().endswith(".products.csv"):
+            bom_csv = path.name[: -len(".products.csv")] + ".csv"
+            raise BomError(
+                Problem(
+                    f"this is the Products sheet of {bom_csv}; check or assess {bom_csv}, "
+                    "which reads it",
+                    file=display,
+                )
+            )
         sheets = {"BOM": _read_csv(path, display, "BOM")}
         companion = products_csv_for(path)
         if companion.is_file():
