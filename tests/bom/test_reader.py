@@ -149,7 +149,7 @@ def test_warnings_mass_cross_check_and_allocation_factor(xlsx: Callable[..., Pat
     # BOM mass: 0.6 + 0.4 = 1.0 kg (the end-of-life line is not a material); 1.1 is 10 % off
     assert "declared mass 1.1 kg differs" in messages["mass"]
     assert "1 kg, by 10.0 %" in messages["mass"]
-    assert "A = 0.9 is outside 0.2–0.8" in messages["cff_a"]
+    assert "cff_a = 0.9 is outside 0.2–0.8, the range of the PEF method" in messages["cff_a"]
 
 
 def test_mass_within_five_percent_is_quiet(xlsx: Callable[..., Path]) -> None:

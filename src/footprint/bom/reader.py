@@ -1,7 +1,7 @@
 """Reading a BOM file into ``Product`` trees, reporting every problem of the file together.
 
 The ``BOM`` sheet holds one row per line, the optional ``Products`` sheet one row per product
-(see docs: input-formats §1).  Unknown columns are passed through in ``extra``.  Readers know
+(the input-formats contract, §1).  Unknown columns are passed through in ``extra``.  Readers know
 nothing of datasets: an unknown dataset id or a unit that does not fit its dataset is found
 when the lines are linked to the catalog.
 """
@@ -27,7 +27,9 @@ from footprint.bom.columns import (
     split_header,
     stage_key,
 )
+from footprint.bom.countries import is_country_code, suggest_country_code
 from footprint.bom.hierarchy import tree_problems
+from footprint.bom.ranges import parameter_ranges
 from footprint.bom.sheets import Cell, RawSheet, read_sheets
 from footprint.bom.summary import material_mass_kg
 from footprint.errors import BomError, FootprintError, Problem, ProblemCollector
@@ -58,10 +60,7 @@ BOM_REQUIRED = ("id", "quantity", "dataset")
 PRODUCTS_REQUIRED = ("product",)
 # input-formats §1: a declared mass that differs from the BOM's by more than this is a warning
 MASS_TOLERANCE = 0.05
-# the range of the CFF allocation factor A in PEF (Annex C gives 0.2, 0.5 or 0.8)
-CFF_A_RANGE = (0.2, 0.8)
 _NOT_SHARES = {"cff_lhv"}  # LHV is MJ/kg, every other circularity parameter is a share
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _TEXT_FIELDS = ("name", "country", "supplier", "smelter_id", "certification")
 
 
@@ -264,12 +263,14 @@ class _Reader:
                 f"{r1:g} it is part of",
                 **table.where(row, "recycled_content_post_consumer"),
             )
-        a = values.get("cff_a")  # A, allocation factor
-        if a is not None and not CFF_A_RANGE[0] <= a <= CFF_A_RANGE[1]:
-            self.warn(
-                f"A = {a:g} is outside {CFF_A_RANGE[0]}–{CFF_A_RANGE[1]}, the range PEF uses",
-                table.where(row, "cff_a"),
-            )
+        for name, limits in parameter_ranges().items():  # e.g. A, allocation factor
+            value = values.get(name)
+            if value is not None and not limits.minimum <= value <= limits.maximum:
+                self.warn(
+                    f"{name} = {value:g} is outside {limits.minimum:g}–{limits.maximum:g}, the "
+                    "range of the PEF method",
+                    table.where(row, name),
+                )
         return values
 
     def extra(self, table: _Table, cells: list[Cell]) -> dict[str, Scalar]:
@@ -389,12 +390,13 @@ class _Reader:
                 fields["mass_per_piece_kg"] = mass_per_piece.get(cell)
             country = fields["country"]
             if country is not None:
-                if _COUNTRY.match(country):
+                if is_country_code(country):
                     fields["country"] = country.upper()
                 else:
+                    code = suggest_country_code(country)
+                    hint = f'did you mean "{code}"?' if code else "write e.g. DE, CN, US"
                     self.problems.add(
-                        f'"{country}" is not an ISO 3166 alpha-2 country code '
-                        "(write e.g. DE, CN, US)",
+                        f'"{country}" is not an ISO 3166 alpha-2 country code ({hint})',
                         **table.where(row, "country"),
                     )
             fields["circularity"] = self.circularity(table, cells, row)
