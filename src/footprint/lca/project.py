@@ -19,7 +19,9 @@ Brightway's per-user data folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -68,32 +70,36 @@ def ensure_project(name: str | None = None) -> str:
     A user's project must exist already; footprint's own project is created on first use.
     Returns the project name.
     """
+    # Brightway and bw2io print their logs and progress on stdout, which is ours (tables, JSON)
+    with _SETUP_LOCK, contextlib.redirect_stdout(sys.stderr):
+        return _ensure_project(name)
+
+
+def _ensure_project(name: str | None) -> str:
     import bw2data as bd
 
-    with _SETUP_LOCK:
-        project = name or PROJECT_NAME
-        if name is not None and project not in bd.projects:
-            known = ", ".join(sorted(p.name for p in bd.projects)) or "none"
-            raise DatasetError(
-                Problem(
-                    f"Brightway project {project!r} does not exist "
-                    f"(projects in {bd.projects.dir.parent}: {known})",
-                    column="brightway_project",
-                )
+    project = name or PROJECT_NAME
+    if name is not None and project not in bd.projects:
+        known = ", ".join(sorted(p.name for p in bd.projects)) or "none"
+        raise DatasetError(
+            Problem(
+                f"Brightway project {project!r} does not exist (known projects: {known})",
+                column="brightway_project",
             )
-        if bd.projects.current != project:
-            bd.projects.set_current(project)
-        if BIOSPHERE not in bd.databases:
-            _create_biosphere()
-        missing = [m for m in SHIPPED_METHODS if m not in bd.methods]
-        if missing:
-            _write_shipped_methods(missing)
-        if FLOWS_DATABASE not in bd.databases:
-            _write_own_flows()
-        for indicator in INDICATORS:
-            if footprint_method(indicator) not in bd.methods:
-                _write_footprint_method(indicator)
-        return project
+        )
+    if bd.projects.current != project:
+        bd.projects.set_current(project)
+    if BIOSPHERE not in bd.databases:
+        _create_biosphere()
+    missing = [m for m in SHIPPED_METHODS if m not in bd.methods]
+    if missing:
+        _write_shipped_methods(missing)
+    if FLOWS_DATABASE not in bd.databases:
+        _write_own_flows()
+    for indicator in INDICATORS:
+        if footprint_method(indicator) not in bd.methods:
+            _write_footprint_method(indicator)
+    return project
 
 
 def _create_biosphere() -> None:

@@ -1,0 +1,313 @@
+"""Benchmark: footprints of many products, footprint's engine against Brightway's batch paths.
+
+    BRIGHTWAY_DIR=/tmp/footprint-bench/bw /work/venv/bin/python benchmarks/engine.py
+
+A synthetic background shaped like ecoinvent (20,000 activities, ~10 inputs each: most from a
+few hundred Zipf-popular hub activities, a couple from nearby upstream activities, loops only
+inside small groups of ≤ 50) is written once into a Brightway project; 10,000 products × 100
+lines reference its activities.  Each contender runs in a fresh process (cold: matrices are
+built from the project's processed data, factorised / solved, scored) and reports its time
+and peak memory; the totals of all contenders are asserted equal (1e-9 relative).
+
+Contenders
+- ``footprint cold``: ``project_unit_scores`` without cache (bw2calc-built A, B, C; one
+  adjoint solve for the four EF 3.1 indicators) + footprints of 1,000 products;
+- ``footprint warm``: unit scores from the on-disk cache + footprints of 10,000 products;
+- ``bw2calc FastScoresOnlyMultiLCA (pypardiso)``: Brightway's best batch path, in its adjoint
+  direction (one PARDISO factorisation, one solve per indicator) and in its current default
+  forward direction (one solve per product), for 1,000 products and the four indicators;
+- ``bw2calc MultiLCA (SuperLU)``: Brightway without pypardiso (its default solver).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import footprint.lca  # noqa: F401  # first: passes BRIGHTWAY_DIR on before bw2data is imported
+
+N_ACTIVITIES = 20_000
+N_HUBS = 300
+MAX_GROUP = 50
+LINES_PER_PRODUCT = 100
+MAX_PRODUCTS = 10_000
+DATABASE = "synthetic"
+PROJECT = "footprint-bench"
+# biosphere3 air flows: CO2 fossil, CH4 fossil, N2O, CH4 non-fossil, CO2 from soil or biomass
+FLOWS = (
+    "349b29d1-3e58-4c66-98b9-9d1a076efd2e",
+    "0795345f-c7ae-410c-ad25-1845784c75f5",
+    "20185046-64bb-4c09-a8e7-e8a9e144ca98",
+    "da1157e2-7593-4dfd-80dd-a3449b37a4d8",
+    "e4e9febc-07c1-403d-8d3a-6707bb4d96e6",
+)
+
+
+def synthetic_background(n: int = N_ACTIVITIES, seed: int = 1) -> dict:
+    """Activities in upstream-first order, as a Brightway ``Database.write`` dictionary."""
+    rng = np.random.default_rng(seed)
+    hubs = np.sort(
+        rng.choice(np.arange(1, max(2, n // 2)), size=min(N_HUBS, n // 4), replace=False)
+    )
+    popularity = 1.0 / np.arange(1, len(hubs) + 1)  # Zipf: the k-th hub is used ∝ 1/k
+    rng.shuffle(popularity)
+    starts = [0]
+    while starts[-1] < n:  # group sizes: mostly 1, a few loops up to MAX_GROUP
+        size = 1 if rng.random() < 0.8 else int(rng.integers(2, MAX_GROUP + 1))
+        starts.append(min(n, starts[-1] + size))
+    group_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    data = {}
+    for i in range(n):
+        group_start = starts[group_of[i]]
+        group_end = starts[group_of[i] + 1]
+        inputs: dict[int, float] = {}
+        upstream_hubs = hubs[hubs < group_start]
+        if len(upstream_hubs):
+            weights = popularity[: len(upstream_hubs)] / popularity[: len(upstream_hubs)].sum()
+            for j in rng.choice(upstream_hubs, size=min(8, len(upstream_hubs)), p=weights):
+                inputs[int(j)] = inputs.get(int(j), 0.0) + float(rng.uniform(0.001, 0.05))
+        if group_start > 0:
+            for j in rng.integers(max(0, group_start - 30), group_start, size=2):
+                inputs[int(j)] = inputs.get(int(j), 0.0) + float(rng.uniform(0.01, 0.2))
+        if group_end - group_start > 1:  # a loop inside the group
+            j = int(rng.integers(group_start, group_end))
+            if j != i:
+                inputs[j] = inputs.get(j, 0.0) + float(rng.uniform(0.01, 0.3))
+        exchanges = [{"input": (DATABASE, f"a{i}"), "amount": 1.0, "type": "production"}]
+        exchanges += [
+            {"input": (DATABASE, f"a{j}"), "amount": amount, "type": "technosphere"}
+            for j, amount in inputs.items()
+        ]
+        for flow in rng.choice(FLOWS, size=int(rng.integers(1, 4)), replace=False):
+            exchanges.append(
+                {
+                    "input": ("biosphere3", str(flow)),
+                    "amount": float(rng.uniform(0.01, 3.0)),
+                    "type": "biosphere",
+                }
+            )
+        data[(DATABASE, f"a{i}")] = {
+            "name": f"synthetic activity {i}",
+            "unit": "kilogram",
+            "type": "process",
+            "location": "GLO",
+            "exchanges": exchanges,
+        }
+    return data
+
+
+def product_lines(n_products: int, seed: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """(activity index, amount) of each line, shape (n_products, LINES_PER_PRODUCT)."""
+    rng = np.random.default_rng(seed)
+    # drawn for the largest run and cut, so the first products are the same in every run
+    count = max(n_products, MAX_PRODUCTS)
+    activities = rng.integers(0, N_ACTIVITIES, size=(count, LINES_PER_PRODUCT))
+    amounts = rng.uniform(0.001, 5.0, size=(count, LINES_PER_PRODUCT))
+    return activities[:n_products], amounts[:n_products]
+
+
+# -- the contenders, each in its own process ----------------------------------------------------
+
+
+def _open_project() -> None:
+    import bw2data as bd
+
+    bd.projects.set_current(PROJECT)
+
+
+def _activity_ids() -> np.ndarray:
+    """Brightway id of activity a{i}, indexed by i."""
+    from bw2data.backends import ActivityDataset
+
+    ids = np.zeros(N_ACTIVITIES, dtype=np.int64)
+    query = ActivityDataset.select(ActivityDataset.id, ActivityDataset.code).where(
+        ActivityDataset.database == DATABASE
+    )
+    for row in query:
+        ids[int(row.code[1:])] = row.id
+    return ids
+
+
+def _methods() -> list[tuple[str, ...]]:
+    from footprint.lca.project import INDICATORS, footprint_method
+
+    return [footprint_method(i) for i in INDICATORS]
+
+
+def run_footprint(n_products: int, use_cache: bool) -> dict:
+    import bw2calc  # noqa: F401  # imported before timing, as in the baselines
+    import scipy.sparse as sp
+
+    from footprint.lca.unit_scores import project_unit_scores
+
+    _open_project()
+    activities, amounts = product_lines(n_products)
+    ids = _activity_ids()
+    start = time.perf_counter()
+    scores = project_unit_scores(_methods(), use_cache=use_cache)
+    solved = time.perf_counter()
+    rows = scores.rows(ids)  # activity index → row of λ
+    demand = sp.csr_matrix(
+        (
+            amounts.ravel(),
+            rows[activities.ravel()],
+            np.arange(0, amounts.size + 1, LINES_PER_PRODUCT),
+        ),
+        shape=(n_products, len(scores.product_ids)),
+    )
+    totals = demand @ scores.scores  # Σ amount × λ over all lines of all products
+    end = time.perf_counter()
+    return {
+        "seconds": end - start,
+        "unit_scores_seconds": solved - start,
+        "footprints_seconds": end - solved,
+        "solver": scores.solver,
+        "totals": totals.tolist(),
+    }
+
+
+def run_brightway(n_products: int, solver: str) -> dict:
+    if solver == "superlu":
+        sys.modules["pypardiso"] = None  # type: ignore[assignment]  # hide it from bw2calc
+    import bw2calc as bc
+    import bw2data as bd
+
+    _open_project()
+    activities, amounts = product_lines(n_products)
+    ids = _activity_ids()
+    demands: dict[str, dict[int, float]] = {}
+    for p in range(n_products):  # repeated activities in one product add up
+        merged: dict[int, float] = {}
+        for a, q in zip(activities[p], amounts[p], strict=True):
+            merged[int(ids[a])] = merged.get(int(ids[a]), 0.0) + float(q)
+        demands[f"p{p}"] = merged
+    methods = _methods()
+    start = time.perf_counter()
+    config = {"impact_categories": methods}
+    # the datapackages directly: bw2data's get_multilca_data_objs looks every demand up in
+    # SQLite one by one (about 60 s here), which would measure bw2data, not the calculation
+    data_objs = [bd.Database(name).datapackage() for name in sorted(bd.databases)]
+    data_objs += [bd.Method(m).datapackage() for m in methods]
+    if solver in ("pardiso", "pardiso-forward"):
+        assert bc.PYPARDISO, "pypardiso is not installed: pip install pypardiso"
+        lca = bc.FastScoresOnlyMultiLCA(
+            demands=demands,
+            method_config=config,
+            data_objs=data_objs,
+            direction="adjoint" if solver == "pardiso" else "forward",
+        )
+        next(lca)
+        scores = lca.scores  # LCIA × demands
+        keys = list(lca.precalculated)
+        order = [next(i for i, k in enumerate(keys) if k == m or m in k) for m in methods]
+        values = np.asarray(scores.values)[order]  # methods × demands, demands in given order
+        assert list(scores.coords["processes"].values) == list(demands)
+        totals = values.T.tolist()
+    else:
+        assert not bc.PYPARDISO
+        lca = bc.MultiLCA(demands=demands, method_config=config, data_objs=data_objs)
+        lca.lci()
+        lca.lcia()
+        totals = [[float(lca.scores[(m, f"p{p}")]) for m in methods] for p in range(n_products)]
+    end = time.perf_counter()
+    return {"seconds": end - start, "solver": solver, "totals": totals}
+
+
+def _child(args: argparse.Namespace) -> None:
+    if args.contender == "footprint":
+        result = run_footprint(args.products, use_cache=args.warm)
+    else:
+        result = run_brightway(args.products, args.contender)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(args.out).write_text(json.dumps(result), encoding="utf-8")
+
+
+# -- orchestration --------------------------------------------------------------------------------
+
+
+def prepare() -> None:
+    import bw2data as bd
+
+    from footprint.lca.project import ensure_project
+
+    if PROJECT not in bd.projects:
+        bd.projects.create_project(PROJECT)
+    ensure_project(PROJECT)
+    if DATABASE not in bd.databases:
+        started = time.perf_counter()
+        bd.Database(DATABASE).write(synthetic_background())
+        print(f"wrote {N_ACTIVITIES} synthetic activities in {time.perf_counter() - started:.0f} s")
+
+
+def contender(name: str, products: int, *, warm: bool = False, cache_dir: str) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    command = [sys.executable, __file__, "--child", name, "--products", str(products)]
+    command += ["--out", out] + (["--warm"] if warm else [])
+    subprocess.run(command, check=True, env={**os.environ, "FOOTPRINT_CACHE_DIR": cache_dir})
+    result = json.loads(Path(out).read_text(encoding="utf-8"))
+    os.unlink(out)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", dest="contender")
+    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--warm-products", type=int, default=10_000)
+    parser.add_argument("--out")
+    parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--skip-superlu", action="store_true")
+    args = parser.parse_args()
+    if args.contender:
+        _child(args)
+        return
+    if "BRIGHTWAY_DIR" not in os.environ:
+        sys.exit("set BRIGHTWAY_DIR to a folder under /tmp (never your own Brightway folder)")
+    prepare()
+    cache = tempfile.mkdtemp(prefix="footprint-bench-cache-")
+    n = args.products
+    rows = []
+
+    def show(label: str, result: dict) -> None:
+        rows.append((label, result))
+        print(f"{label:<68} {result['seconds']:>9.3f} s {result['peak_rss_mib']:>7.0f} MiB")
+        sys.stdout.flush()
+
+    ours = contender("footprint", n, cache_dir=cache)
+    show(f"footprint cold, {n} products ({ours['solver']})", ours)
+    warm = contender("footprint", args.warm_products, warm=True, cache_dir=cache)
+    show(f"footprint warm, {args.warm_products} products", warm)
+    pardiso = contender("pardiso", n, cache_dir=cache)
+    show(f"bw2calc FastScoresOnlyMultiLCA adjoint, pypardiso, {n} products", pardiso)
+    forward = contender("pardiso-forward", n, cache_dir=cache)
+    show(f"bw2calc FastScoresOnlyMultiLCA forward, pypardiso, {n} products", forward)
+    baselines = [pardiso, forward]
+    if not args.skip_superlu:
+        superlu = contender("superlu", n, cache_dir=cache)
+        show(f"bw2calc MultiLCA, SuperLU, {n} products", superlu)
+        baselines.append(superlu)
+    expected = np.asarray(ours["totals"])
+    for baseline in baselines:
+        np.testing.assert_allclose(expected, np.asarray(baseline["totals"]), rtol=1e-9)
+    np.testing.assert_allclose(np.asarray(warm["totals"])[:n], expected, rtol=1e-12)
+    print(
+        f"\nfootprint cold: unit scores {ours['unit_scores_seconds']:.3f} s, "
+        f"footprints {ours['footprints_seconds']:.4f} s"
+    )
+    for label, baseline in rows[2:]:
+        print(f"speed-up (cold) vs {label}: {baseline['seconds'] / ours['seconds']:.0f}×")
+    print("totals equal to 1e-9 relative: yes")
+
+
+if __name__ == "__main__":
+    main()
