@@ -76,3 +76,14 @@ def test_several_files_report_all_problems(
     assert "bad1.csv, row 2, column quantity" in err
     assert "bad2.csv, row 1, column dataset: missing required column dataset" in err
     assert "missing.xlsx: file not found" in err
+
+
+def test_own_dataset_files(
+    tmp_path: Path, bom_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = tmp_path / "own.csv"
+    own.write_text("id,name,unit,climate_change\nmy-bracket,Bracket from supplier X,piece,0.8\n")
+    path = bom_csv([["id", "quantity", "unit", "dataset"], ["b", "4", "pcs", "my-bracket"]])
+    assert run(["check", str(path)]) == 2
+    assert "'my-bracket' is not a known dataset id" in capsys.readouterr().err
+    assert run(["check", str(path), "--datasets", str(own)]) == 0

@@ -17,7 +17,7 @@ from footprint.bom import flatten, read_bom
 from footprint.bom.reader import parse_sheets
 from footprint.bom.sheets import RawSheet
 from footprint.bom.summary import summarise
-from footprint.errors import BomError
+from footprint.errors import BomError, FootprintError
 
 HEADERS = [
     "product", "id", "parent", "name", "quantity", "Qty [g]", "unit", "dataset", "stage",
@@ -123,4 +123,49 @@ def test_any_csv_table_reads_or_raises_bom_error(rows: list[list[str]]) -> None:
         path = Path(folder) / "bom.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         with contextlib.suppress(BomError):
+            read_bom(path)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    magic=st.sampled_from([b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"", b"id,"]),
+    body=st.binary(max_size=400),
+    suffix=st.sampled_from([".xlsx", ".csv", ".xls"]),
+)
+def test_any_bytes_read_or_raise_a_footprint_error(magic: bytes, body: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"bom{suffix}"
+        path.write_bytes(magic + body)
+        with contextlib.suppress(FootprintError):
+            read_bom(path)
+
+
+def _small_workbook() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "BOM"
+    sheet.append(["id", "quantity", "unit", "dataset"])
+    sheet.append(["a", 1, "kg", "material-steel-primary"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SMALL_WORKBOOK = _small_workbook()
+
+
+@settings(max_examples=150, deadline=None)
+@given(flips=st.lists(st.tuples(st.integers(0, len(SMALL_WORKBOOK) - 1), st.integers(1, 255)),
+                      min_size=1, max_size=4))  # fmt: skip
+def test_damaged_workbooks_read_or_raise_a_footprint_error(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(SMALL_WORKBOOK)
+    for position, mask in flips:
+        data[position] ^= mask
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bom.xlsx"
+        path.write_bytes(bytes(data))
+        with contextlib.suppress(FootprintError):
             read_bom(path)

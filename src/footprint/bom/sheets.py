@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,6 +37,21 @@ MAX_RATIO = 200
 RATIO_CHECKED_ABOVE_BYTES = 1024**2
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# what unpacking a damaged zip member raises (bad CRC, bad deflate data, truncation, …)
+_DAMAGED_ZIP: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
+_UNREADABLE_PART: tuple[type[Exception], ...] = (
+    KeyError,
+    ElementTree.ParseError,
+    ValueError,
+    *_DAMAGED_ZIP,
+)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -152,7 +168,7 @@ def _read_csv(path: Path, display: str, name: str) -> RawSheet:
 def _read_xlsx(path: Path, display: str) -> dict[str, RawSheet]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except _DAMAGED_ZIP:
         raise BomError(
             Problem("the file is corrupt (not a readable .xlsx zip)", file=display)
         ) from None
@@ -167,10 +183,11 @@ def _read_xlsx(path: Path, display: str) -> dict[str, RawSheet]:
                     file=display,
                 )
             )
-        sheet_paths = _sheet_xml_paths(archive, display)
+        sheet_paths = _sheet_xml_paths(archive)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        except Exception as error:  # calamine raises its own and Rust panics as several types
+        except BaseException as error:  # calamine's own errors, and Rust panics (BaseException)
+            _reraise_interrupts(error)
             raise BomError(
                 Problem(f"the workbook is corrupt and cannot be read ({error})", file=display)
             ) from None
@@ -206,7 +223,8 @@ def _read_xlsx_sheet(
         calamine_sheet = workbook.get_sheet_by_name(actual)
         values = calamine_sheet.to_python(skip_empty_area=False)
         merged = calamine_sheet.merged_cell_ranges or []
-    except Exception as error:  # see above: corrupt sheet XML
+    except BaseException as error:  # see above: corrupt sheet XML
+        _reraise_interrupts(error)
         raise BomError(
             Problem(f"sheet {actual} is corrupt and cannot be read ({error})", file=display)
         ) from None
@@ -228,7 +246,7 @@ def _read_xlsx_sheet(
             )
         )
     if xml_path is not None:
-        for row, col, formula in _formulas_without_values(archive, xml_path):
+        for row, col, formula in _formulas_without_values(archive, xml_path, display):
             sheet.problems.append(
                 Problem(
                     f"formula ={formula} has no saved value; open and save the file in Excel "
@@ -265,15 +283,14 @@ def _check_sizes(archive: zipfile.ZipFile, display: str) -> None:
         )
 
 
-def _sheet_xml_paths(archive: zipfile.ZipFile, display: str) -> dict[str, str]:
-    """Sheet name → path of its XML part inside the zip."""
+def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML part inside the zip ({} when the parts cannot be found:
+    calamine then decides whether the workbook is readable)."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as error:
-        raise BomError(
-            Problem(f"the workbook is corrupt and cannot be read ({error})", file=display)
-        ) from None
+    except _UNREADABLE_PART:
+        return {}
     targets = {
         rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")
     }
@@ -296,12 +313,20 @@ _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
 _VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
 
 
-def _formulas_without_values(archive: zipfile.ZipFile, xml_path: str) -> list[tuple[int, int, str]]:
+def _formulas_without_values(
+    archive: zipfile.ZipFile, xml_path: str, display: str
+) -> list[tuple[int, int, str]]:
     """(row, 0-based column, formula) of every formula cell saved without its value."""
     try:
         data = archive.read(xml_path)
     except KeyError:
         return []
+    except _DAMAGED_ZIP:
+        raise BomError(
+            Problem(
+                "the file is corrupt (a part of the .xlsx zip cannot be unpacked)", file=display
+            )
+        ) from None
     if b"<f" not in data:
         return []
     found = []
@@ -316,6 +341,11 @@ def _formulas_without_values(archive: zipfile.ZipFile, xml_path: str) -> list[tu
         text = (formula.group(1) or b"(shared formula)").decode("utf-8", errors="replace")
         found.append((int(ref.group(2)), _column_index(ref.group(1).decode()), text))
     return found
+
+
+def _reraise_interrupts(error: BaseException) -> None:
+    if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+        raise error  # KeyboardInterrupt, SystemExit: not a property of the file
 
 
 def _column_index(letters: str) -> int:
