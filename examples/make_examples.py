@@ -246,7 +246,7 @@ CHAIR_PRODUCTS: list[Row] = [
 
 WORKBOOKS: dict[str, tuple[list[Row], list[Row], list[str]]] = {
     "smartphone.xlsx": (SMARTPHONE_LINES, SMARTPHONE_PRODUCTS, ["Part number"]),
-    "ebike-battery.xlsx": (EBIKE_LINES, EBIKE_PRODUCTS, []),
+    "e-bike-battery.xlsx": (EBIKE_LINES, EBIKE_PRODUCTS, []),
     "ev-battery-module.xlsx": (EV_LINES, EV_PRODUCTS, []),
     "pet-multipack.xlsx": (PET_LINES, PET_PRODUCTS, []),
 }

@@ -20,7 +20,7 @@ from footprint.resources import templates_dir
 
 EXAMPLE_FILES = [
     "smartphone.xlsx",
-    "ebike-battery.xlsx",
+    "e-bike-battery.xlsx",
     "ev-battery-module.xlsx",
     "pet-multipack.xlsx",
     "office-chair.csv",

@@ -10,7 +10,16 @@ template.py   the BOM template workbook
 
 from __future__ import annotations
 
+from footprint.bom.files import bom_files, is_bom_file
 from footprint.bom.hierarchy import FlatLine, flatten
 from footprint.bom.reader import BomFile, read_bom, read_bom_file
 
-__all__ = ["BomFile", "FlatLine", "flatten", "read_bom", "read_bom_file"]
+__all__ = [
+    "BomFile",
+    "FlatLine",
+    "bom_files",
+    "flatten",
+    "is_bom_file",
+    "read_bom",
+    "read_bom_file",
+]

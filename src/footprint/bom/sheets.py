@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from footprint.bom.files import PRODUCTS_CSV_SUFFIX
 from footprint.errors import BomError, InputTooLargeError, Problem
 
 SHEET_NAMES = ("BOM", "Products")
@@ -78,7 +79,7 @@ class RawSheet:
 
 
 def products_csv_for(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.products.csv")
+    return path.with_name(f"{path.stem}{PRODUCTS_CSV_SUFFIX}")
 
 
 def read_sheets(path: Path) -> dict[str, RawSheet]:
@@ -120,8 +121,8 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
             )
         )
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        if path.name.lower().endswith(".products.csv"):
-            bom_csv = path.name[: -len(".products.csv")] + ".csv"
+        if path.name.lower().endswith(PRODUCTS_CSV_SUFFIX):
+            bom_csv = path.name[: -len(PRODUCTS_CSV_SUFFIX)] + ".csv"
             raise BomError(
                 Problem(
                     f"this is the Products sheet of {bom_csv}; check or assess {bom_csv}, "

@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from footprint.bom import BomFile, read_bom_file
+from footprint.bom import BomFile, bom_files, read_bom_file
 from footprint.bom.summary import summarise
 from footprint.errors import BomError, FootprintError, Problem
 from footprint.model import Warning_
-
-BOM_SUFFIXES = (".xlsx", ".csv")
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +30,12 @@ def check(
 ) -> None:
     """Validate BOM files: print a summary per product, or every problem (exit code 2)."""
     problems: list[Problem] = []
-    files = _bom_files(paths, problems)
+    files: list[Path] = []
+    for path in paths:  # one at a time: a missing file is reported with the others' problems
+        try:
+            files.extend(bom_files([path]))
+        except FootprintError as error:
+            problems.extend(error.problems)
     read: list[BomFile] = []
     for path in files:
         try:
@@ -48,28 +51,6 @@ def check(
         _print_summary(bom)
     if problems:
         raise BomError(problems)
-
-
-def _bom_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in BOM_SUFFIXES
-                and not p.name.startswith(("~$", "."))  # Excel lock files, hidden files
-                and not p.name.lower().endswith(".products.csv")  # read with their BOM csv
-            )
-            if not found:
-                problems.append(Problem("no .xlsx or .csv files in this folder", file=str(path)))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(Problem("file not found", file=str(path)))
-    return files
 
 
 def _link_problems(read: list[BomFile], dataset_files: list[Path]) -> list[Problem]:
