@@ -121,8 +121,9 @@ EBIKE_LINES = _lines("ebike-pack-36v", [
 
 EBIKE_PRODUCTS: list[Row] = [
     {"product": "ebike-pack-36v", "name": "E-bike battery pack 36 V 14 Ah (504 Wh)",
-     "category": "lmt-battery", "functional_unit": "1 kWh delivered over the service life",
-     "placed_on_market": date(2028, 8, 18), "lifetime": 5, "mass": "3.5 kg",
+     "category": "lmt-battery",
+     "functional_unit": "1 battery pack delivering 378 kWh over 5 years",
+     "placed_on_market": date(2036, 9, 1), "lifetime": 5, "mass": "3.5 kg",
      "usable_capacity_kwh": 0.504, "cycles_per_year": 150, "service_life_years": 5},
 ]  # fmt: skip
 
@@ -165,7 +166,8 @@ EV_LINES = _lines("ev-module-nmc811", [
 
 EV_PRODUCTS: list[Row] = [
     {"product": "ev-module-nmc811", "name": "EV battery module NMC811 5.3 kWh",
-     "category": "ev-battery", "functional_unit": "1 kWh delivered over the service life",
+     "category": "ev-battery",
+     "functional_unit": "1 battery module delivering 6,360 kWh over 10 years",
      "placed_on_market": date(2032, 1, 1), "lifetime": 10, "mass": "23.1 kg",
      "usable_capacity_kwh": 5.3, "cycles_per_year": 120, "service_life_years": 10,
      "eol_model": "cff"},
