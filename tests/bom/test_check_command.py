@@ -87,3 +87,11 @@ def test_own_dataset_files(
     assert run(["check", str(path)]) == 2
     assert "'my-bracket' is not a known dataset id" in capsys.readouterr().err
     assert run(["check", str(path), "--datasets", str(own)]) == 0
+
+
+def test_brightway_references_are_noted(
+    bom_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bom_csv([["id", "quantity", "unit", "dataset"], ["a", "1", "kg", "ei-3.10::abc"]])
+    assert run(["check", str(path)]) == 0
+    assert "note: 1 line names a Brightway activity" in capsys.readouterr().out

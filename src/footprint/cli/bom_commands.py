@@ -10,6 +10,7 @@ import typer
 from footprint.bom import BomFile, bom_files, read_bom_file
 from footprint.bom.summary import summarise
 from footprint.errors import BomError, FootprintError, Problem
+from footprint.link import BRIGHTWAY_SEPARATOR
 from footprint.model import Warning_
 
 
@@ -62,7 +63,7 @@ def _link_problems(read: list[BomFile], dataset_files: list[Path]) -> list[Probl
     if not read:
         return []
     from footprint.catalog import load_catalog
-    from footprint.link import BRIGHTWAY_SEPARATOR, link_products
+    from footprint.link import link_products
 
     try:
         catalog = load_catalog(dataset_files)
@@ -101,6 +102,13 @@ def _print_summary(bom: BomFile) -> None:
             f"  {label}: {summary.lines} lines, {summary.depth} level"
             f"{'s' if summary.depth != 1 else ''}; raw materials "
             f"{summary.material_mass_kg:.6g} kg; in all: {totals}"
+        )
+    references = [line.dataset or "" for p in bom.products for line in p.lines]
+    external = sum(1 for reference in references if BRIGHTWAY_SEPARATOR in reference)
+    if external:
+        typer.echo(
+            f"  note: {external} line{'s name' if external != 1 else ' names'} a Brightway "
+            "activity (database::code); footprint assess checks it in the Brightway project"
         )
     for warning in bom.warnings:
         typer.echo(f"  warning: {_warning_text(warning)}")
