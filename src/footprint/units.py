@@ -193,6 +193,10 @@ def _split_number(value: Any, where: Where) -> tuple[float, str]:
     if not match:
         raise _problem(f'"{text}" is not a number', where)
     digits, rest = match.group(1), match.group(2).strip()
+    if rest[:1].isdigit():  # "12 000 g": a thousands separator
+        raise _problem(
+            f'"{text}" is not a number (write it without spaces or thousands separators)', where
+        )
     if "," in digits:
         digits = _decimal_comma(digits, text, where)
     number = float(digits)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from footprint.errors import UnitError
 from footprint.units import (
@@ -107,6 +109,7 @@ def test_parse_quantity(cell: object, default: str | None, expected: tuple[float
         ("inf kg", "not a finite number"),
         (float("nan"), "not a finite number"),
         ("1,500 kg", "ambiguous"),
+        ("12 000 g", "without spaces or thousands separators"),
         (12, "has no unit"),
         (True, "is not a number"),
     ],
@@ -192,3 +195,28 @@ def test_brightway_units(name: str, canonical: str) -> None:
 def test_unknown_brightway_unit() -> None:
     with pytest.raises(UnitError, match="kilo Becquerel"):
         brightway_unit("kilo Becquerel")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.one_of(st.text(max_size=12), st.sampled_from(["kg*", "**2", "1/0", "kg^", "(", "%%"]))
+)
+def test_any_text_is_a_unit_or_a_unit_error(text: str) -> None:
+    try:
+        canonical = parse_unit(text)
+    except UnitError as error:
+        assert error.problems[0].message
+        return
+    assert parse_unit(canonical) == canonical  # canonical spellings are stable
+    dimension_name(canonical)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(max_size=12), st.floats(), st.integers()))
+def test_any_cell_is_a_quantity_or_a_unit_error(value: object) -> None:
+    try:
+        number, unit = parse_quantity(value, "kg")
+    except UnitError:
+        return
+    assert number == number  # never NaN
+    assert parse_unit(unit) == unit
