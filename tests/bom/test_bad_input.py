@@ -171,6 +171,15 @@ CASES: list[Case] = [
     ("self-parent", "bom.xlsx",
      lambda p: bom(p, [["a", "a", "x", 1, "piece", STEEL]]),
      [(2, "parent", "the parents form a cycle: a → a")]),
+    ("tree-too-deep", "bom.csv",
+     lambda p: csv_file(p, "id,parent,quantity,unit,dataset\n" + "".join(
+         f"l{i},{f'l{i - 1}' if i else ''},1,piece,{'x' if i == 150 else ''}\n"
+         for i in range(151))),
+     [(102, "parent", "the assembly tree is more than 100 levels deep here")]),
+    ("long-cycle", "bom.csv",
+     lambda p: csv_file(p, "id,parent,quantity,unit,dataset\n" + "".join(
+         f"l{i},l{(i + 1) % 20},1,piece,\n" for i in range(20))),
+     [(2, "parent", "the parents form a cycle: l0 → l1 → l2 → … → l18 → l19 → l0")]),
     ("formula-without-value", "bom.xlsx", formula,
      [(2, "quantity", "formula =1+1 has no saved value")]),
     ("merged-cells", "bom.xlsx", merged,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from footprint.errors import BomError, Problem
 from footprint.model import BomLine, Product
 
+MAX_DEPTH = 100  # real BOMs have 3–15 levels; deeper trees are generated or broken
+
 
 @dataclass(frozen=True)
 class FlatLine:
@@ -111,7 +113,8 @@ def tree_problems(
             node = position.get(parent) if parent is not None else None
         if node is not None and state.get(node) == 1:
             cycle = walk[walk.index(node) :]
-            names = " → ".join(ids[i] for i in [*cycle, node])
+            shown = [*cycle, node] if len(cycle) <= 6 else [*cycle[:3], -1, *cycle[-2:], node]
+            names = " → ".join(ids[i] if i >= 0 else "…" for i in shown)
             first = min(cycle)
             problems.append(
                 Problem(
@@ -121,4 +124,36 @@ def tree_problems(
             )
         for visited in walk:
             state[visited] = 2
+    if not problems:
+        problems.extend(_depth_problems(ids, parents, position, locate))
     return problems
+
+
+def _depth_problems(
+    ids: Sequence[str],
+    parents: Sequence[str | None],
+    position: dict[str, int],
+    locate: Callable[[int, str], dict[str, object]],
+) -> list[Problem]:
+    """A tree deeper than MAX_DEPTH levels is refused (paths would grow without bound)."""
+    depth: dict[int, int] = {}
+    for start in range(len(ids)):
+        walk: list[int] = []
+        node: int | None = start
+        while node is not None and node not in depth:
+            walk.append(node)
+            parent = parents[node]
+            node = position.get(parent) if parent is not None else None
+        level = depth[node] if node is not None else -1
+        for visited in reversed(walk):
+            level += 1
+            depth[visited] = level
+        if depth[start] >= MAX_DEPTH:
+            return [
+                Problem(
+                    f"the assembly tree is more than {MAX_DEPTH} levels deep here; footprint "
+                    f"reads up to {MAX_DEPTH} levels",
+                    **locate(start, "parent"),  # type: ignore[arg-type]
+                )
+            ]
+    return []
