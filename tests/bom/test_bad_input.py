@@ -228,7 +228,16 @@ CASES: list[Case] = [
     ("blank-product-in-multi-product-sheet", "bom.xlsx",
      lambda p: bom(p, [["p1", *ok_row()], ["p2", *ok_row()], [None, *ok_row("b")]],
                    ["product", *HEADER]),
-     [(4, "product", "this sheet holds several products (p1, p2)")]),
+     [(4, "product", "this file holds several products (p1, p2)")]),
+    ("blank-product-column-with-several-declared", "bom.xlsx",
+     lambda p: xlsx_file(p, {
+         "BOM": [["product", *HEADER], [None, *ok_row()]],
+         "Products": [["product"], ["p1"], ["p2"]],
+     }),
+     [(2, "product", "product is empty; this file holds several products (p1, p2)")]),
+    ("several-declared-no-product-column", "bom.xlsx",
+     lambda p: xlsx_file(p, {"BOM": [HEADER, ok_row()], "Products": [["product"], ["p1"], ["p2"]]}),
+     [(1, "product", "missing column product: the Products sheet lists 2 products")]),
     ("products-sheet-values", "bom.xlsx",
      lambda p: xlsx_file(p, {
          "BOM": [["product", *HEADER], ["p1", *ok_row()]],

@@ -505,9 +505,12 @@ class _Reader:
         self, table: _Table, lines: list[_Line], declared: dict[str, dict[str, Any]]
     ) -> dict[str, list[_Line]]:
         named = list(dict.fromkeys(line.product for line in lines if line.product is not None))
-        if "product" in table.columns:
-            fallback = named[0] if len(named) == 1 else None
-        elif len(declared) > 1:
+        fallback: str | None = None  # the product of lines that do not name one
+        if len(named) == 1:
+            fallback = named[0]
+        elif not named and len(declared) <= 1:
+            fallback = next(iter(declared), None) or self.path.stem
+        elif not named and "product" not in table.columns:
             self.problems.add(
                 f"missing column product: the Products sheet lists {len(declared)} products, so "
                 "every BOM line must say which one it belongs to",
@@ -516,16 +519,16 @@ class _Reader:
                 row=1,
                 column="product",
             )
-            fallback = None
-        else:
-            fallback = next(iter(declared), None) or self.path.stem
+            return {}
+        several = ", ".join(named[:3] or list(declared)[:3])
         grouped: dict[str, list[_Line]] = {}
         for line in lines:
             product = line.product or fallback
             if product is None:
                 self.problems.add(
-                    f"product is empty; this sheet holds several products ({', '.join(named[:3])}"
-                    f"{' …' if len(named) > 3 else ''}), so every line must name one",
+                    f"product is empty; this file holds several products ({several}"
+                    f"{' …' if max(len(named), len(declared)) > 3 else ''}), so every line must "
+                    "name one",
                     **table.where(line.row, "product"),
                 )
                 continue
