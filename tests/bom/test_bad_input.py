@@ -331,3 +331,33 @@ def test_problem_text_is_one_line(tmp_path: Path) -> None:
     assert str(caught.value) == (
         'bom.xlsx, sheet BOM, row 2, column unit: "kgs" is not a unit (did you mean "kg"?)'
     )
+
+
+# Every "Bad input" case of input-formats.md §1 that reading can find, and the corpus files
+# that pin it.  Unknown datasets and units that do not fit their dataset are found when lines
+# are linked to the catalog: tests/bom/test_check_command.py pins those through `check`.
+SPEC_CASES: dict[str, list[str]] = {
+    "missing required column": ["missing-quantity-column", "missing-id-column",
+                                "missing-dataset-column"],
+    "empty file or sheet": ["empty-xlsx-file", "empty-csv-file", "empty-bom-sheet",
+                            "header-only"],
+    "unknown unit": ["unknown-unit"],
+    "negative or non-numeric quantity": ["negative-quantity", "non-numeric-quantity"],
+    "NaN/inf": ["nan-quantity", "inf-quantity"],
+    "share outside 0–1 or R2 + R3 > 1": ["share-above-one", "share-percent-above-100",
+                                         "r2-plus-r3-above-one"],
+    "duplicate line id": ["duplicate-line-id"],
+    "parent that does not exist": ["missing-parent"],
+    "cycles in the hierarchy": ["cycle", "self-parent", "long-cycle"],
+    "formulas without cached values": ["formula-without-value"],
+    "merged cells": ["merged-cells"],
+    "password-protected or corrupt files": ["password-protected", "corrupt-zip"],
+    "files that are not spreadsheets at all": ["pdf-named-xlsx", "zip-not-a-workbook",
+                                               "binary-csv"],
+}  # fmt: skip
+
+
+def test_every_reading_case_of_the_contract_has_corpus_files() -> None:
+    names = {case[0] for case in CASES}
+    for spec_case, files in SPEC_CASES.items():
+        assert files and set(files) <= names, spec_case
