@@ -193,6 +193,8 @@ CASES: list[Case] = [
     ("zip-not-a-workbook", "bom.xlsx", docx_like,
      [(None, None, "not an Excel workbook (a zip file without xl/workbook.xml)")]),
     ("binary-csv", "bom.csv", binary_csv, [(None, None, "not a text CSV file")]),
+    ("zip-bomb", "bom.xlsx", zip_bomb,
+     [(None, None, "xl/worksheets/sheet1.xml expands 1029× to 20 MB (more than 200×)")]),
     ("assembly-not-in-pieces", "bom.xlsx",
      lambda p: bom(p, [["asm", None, "x", 2, "kg", None], ok_row("b", "asm")]),
      [(2, "unit", 'line "asm" is an assembly')]),
@@ -352,6 +354,7 @@ SPEC_CASES: dict[str, list[str]] = {
     "formulas without cached values": ["formula-without-value"],
     "merged cells": ["merged-cells"],
     "password-protected or corrupt files": ["password-protected", "corrupt-zip"],
+    "spreadsheets far larger than their size suggests (zip bombs)": ["zip-bomb"],
     "files that are not spreadsheets at all": ["pdf-named-xlsx", "zip-not-a-workbook",
                                                "binary-csv"],
 }  # fmt: skip
