@@ -15,6 +15,7 @@ import pytest
 
 _BW_DIR = tempfile.mkdtemp(prefix="footprint-tests-bw-")
 os.environ["BRIGHTWAY_DIR"] = _BW_DIR
+os.environ["BRIGHTWAY2_DIR"] = _BW_DIR  # the variable bw2data itself reads
 os.environ.setdefault("FOOTPRINT_CACHE_DIR", tempfile.mkdtemp(prefix="footprint-tests-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,3 +33,47 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return REPO / "examples"
+
+
+# Headless Chromium as this machine runs it: no sandbox as root, and no background
+# networking (the closed network refuses those connections).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_program(*names: str) -> str:
+    """The path of the first program found.  Missing: skip locally, fail in CI.
+
+    CI sets FOOTPRINT_REQUIRE_EXTERNAL_TOOLS (``.ci/run`` installs the programs), so the
+    browser and LibreOffice tests can never pass there by being skipped.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    message = f"{' or '.join(names)} is not installed"
+    if os.environ.get("FOOTPRINT_REQUIRE_EXTERNAL_TOOLS"):
+        pytest.fail(f"{message}, and FOOTPRINT_REQUIRE_EXTERNAL_TOOLS is set")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    return require_program("soffice", "libreoffice")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return require_program("chromium", "chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium_args() -> list[str]:
+    return list(CHROMIUM_ARGS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from footprint.api import Engine, assess, read_bom
+from footprint.api import Engine, assess
+from footprint.bom import read_bom
 from footprint.errors import (
     BomError,
     DatasetError,

@@ -13,7 +13,7 @@ no shared state, so several threads may call it at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from footprint.bom import bom_files, read_bom_file
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
 from footprint.errors import BomError, FootprintError, Problem
@@ -39,42 +40,9 @@ from footprint.model import (
     Warning_,
 )
 
-BOM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-
 PathLike = str | Path
 BomInput = PathLike | Product | Sequence[PathLike | Product]
 Progress = Callable[[int, int], None]
-
-
-def read_bom(path: PathLike) -> list[Product]:
-    """The products of one BOM file (xlsx or csv)."""
-    from footprint.bom import read_bom as _read_bom
-
-    return _read_bom(Path(path))
-
-
-def bom_files(paths: Iterable[PathLike]) -> list[Path]:
-    """BOM files named directly, or found in named folders (xlsx, xlsm, csv; sorted)."""
-    found: list[Path] = []
-    problems = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in BOM_SUFFIXES and not p.name.startswith(("~$", "."))
-            )
-            if not inside:
-                problems.append(Problem("folder holds no BOM file (.xlsx, .csv)", file=str(path)))
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(Problem("no such file or folder", file=str(path)))
-    if problems:
-        raise BomError(problems)
-    return found
 
 
 def _tool_version() -> str:
@@ -366,8 +334,6 @@ def read_products(
     warnings: list[Warning_] = []
     problems: list[Problem] = []
     for done, path in enumerate(paths, start=1):
-        from footprint.bom import read_bom_file
-
         try:
             bom = read_bom_file(path)
         except FootprintError as error:

@@ -264,6 +264,12 @@ class LineResult(_Model):
     extra: dict[str, Scalar] = Field(default_factory=dict)
     row: int | None = Field(None, description="row of the BOM sheet (header = row 1)")
 
+    def is_waste_treatment(self) -> bool:
+        """A line that treats waste rather than supplies material: it is in the end-of-life
+        stage, or links an ``eol-*`` dataset (the shipped library's naming of waste treatments,
+        which catches a line whose stage was left at its default)."""
+        return self.stage == Stage.END_OF_LIFE or (self.dataset or "").startswith("eol-")
+
 
 class CffParameter(_Model):
     """A CFF/MCI parameter value as used, and where it came from."""
@@ -439,6 +445,19 @@ class Warning_(_Model):
     row: int | None = None
     column: str | None = None
     product: str | None = None
+
+    def __str__(self) -> str:
+        parts = [Path(self.file).name] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        if self.product and not parts:
+            parts.append(f"product {self.product}")
+        where = ", ".join(parts)
+        return f"{where}: {self.message}" if where else self.message
 
 
 class Assessment(_Model):

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from footprint.api import read_bom
+from footprint.bom import read_bom
 from footprint.catalog import load_catalog
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

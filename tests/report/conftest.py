@@ -11,8 +11,6 @@ missing, unless ``FOOTPRINT_REQUIRE_EXTERNAL_TOOLS`` is set (CI sets it); then i
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -40,28 +38,6 @@ from footprint.model import (
 
 HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1", "-cmd", "@SUM(A1)"]
 HTML_HOSTILE = "<script>alert('x')</script>"
-
-
-def require_program(*names: str) -> str:
-    """The path of the first program found; skip (or fail in CI) when none is installed."""
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    message = f"{' or '.join(names)} is not installed"
-    if os.environ.get("FOOTPRINT_REQUIRE_EXTERNAL_TOOLS"):
-        pytest.fail(f"{message}, and FOOTPRINT_REQUIRE_EXTERNAL_TOOLS is set")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def soffice() -> str:
-    return require_program("soffice", "libreoffice")
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    return require_program("chromium", "chromium-browser")
 
 
 def _cc(fossil: float, biogenic: float = 0.0, luluc: float = 0.0) -> ClimateChange:

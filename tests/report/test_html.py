@@ -13,16 +13,6 @@ from footprint.report.html import write_html
 
 HOSTILE_HTML = "<script>alert('x')</script>"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
 def report(assessment: Assessment, tmp_path: Path) -> Path:
@@ -63,12 +53,12 @@ def test_a_single_product_has_no_portfolio(one_product, tmp_path):
     assert text.count('class="plotly-graph-div"') == 4
 
 
-def test_chromium_renders_the_report_without_errors_or_network(report, chromium):
+def test_chromium_renders_the_report_without_errors_or_network(report, chromium, chromium_args):
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
     requests: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=chromium_args)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import socket
 import threading
@@ -19,17 +18,7 @@ from fastapi.testclient import TestClient
 
 from footprint.web import WebSettings, create_app
 
-CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
-
-
-def require_program(path: str) -> str:
-    """The program's path; skip when missing, unless CI demands external tools (then fail)."""
-    if os.path.exists(path) or shutil.which(path):
-        return path
-    if os.environ.get("FOOTPRINT_REQUIRE_EXTERNAL_TOOLS"):
-        pytest.fail(f"{path} is required (FOOTPRINT_REQUIRE_EXTERNAL_TOOLS is set) but missing")
-    pytest.skip(f"{path} is not installed")
 
 
 def minimal_xlsx() -> bytes:

@@ -12,18 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import CHROMIUM, REPO, require_program
+from .conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BROKEN_CSV = """product,id,parent,name,quantity,unit,dataset,stage
 widget,case,,Housing,120,kgs,material-aluminium-primary,raw materials
 widget,power,,Assembly power,-0.5,kWh,electricity-grid-DE,manufacturing
@@ -46,12 +37,11 @@ def example_bom(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def browser_page():
-    require_program(CHROMIUM)
+def browser_page(chromium, chromium_args):
     sync_api = pytest.importorskip("playwright.sync_api")
     problems: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=chromium_args)
         viewport = {"width": 1360, "height": 900}
         context = browser.new_context(viewport=viewport, accept_downloads=True)
         page = context.new_page()

@@ -109,7 +109,7 @@ def compute_circularity(
     mass_lines: list[tuple[LineResult, Dataset, LineParameters]] = []
     for line in lines:
         dataset = _catalog_dataset(engine, line.dataset)
-        if dataset is None or not line.mass_kg or _is_end_of_life(line, dataset):
+        if dataset is None or not line.mass_kg or line.is_waste_treatment():
             continue
         family = (dataset.material or line.material or "").lower() or None
         params = LineParameters(product, bom_lines.get(line.id), dataset, family, defaults)
@@ -152,7 +152,7 @@ def compute_circularity(
     for line in lines:
         dataset = _catalog_dataset(engine, line.dataset)
         family = ((dataset.material if dataset else None) or line.material or "").lower()
-        if dataset is not None and _is_end_of_life(line, dataset) and family in families:
+        if dataset is not None and line.is_waste_treatment() and family in families:
             replaced.append(line.id)
             _add(changes, line.stage, line.climate_change.scaled(-1))
             if product.eol_model == "cff":
@@ -201,15 +201,6 @@ def _catalog_dataset(engine: EngineLike, dataset_id: str | None) -> Dataset | No
     if dataset_id is None or dataset_id not in engine.catalog:
         return None
     return engine.catalog.get(dataset_id)
-
-
-def _is_end_of_life(line: LineResult, dataset: Dataset) -> bool:
-    """A waste-treatment line: in the end-of-life stage, or an ``eol-*`` catalog dataset.
-
-    The ``eol-`` prefix is the shipped catalog's naming of waste treatments; it catches a line
-    whose stage was left at its default.
-    """
-    return line.stage == Stage.END_OF_LIFE or dataset.id.startswith("eol-")
 
 
 def _add(changes: dict[Stage, ClimateChange], stage: Stage, figure: ClimateChange) -> None:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -97,13 +98,14 @@ def assess_command(
 def _print_summary(assessment: Assessment) -> None:
     console = Console()
     table = Table(title="Climate change, EF 3.1 (per functional unit)")
-    for header in ("product", "total", "unit", "top stage", "recycled", "MCI", "checks"):
-        table.add_column(header, justify="right" if header in ("total", "MCI") else "left")
+    table.add_column("product (functional unit)", ratio=3)
+    table.add_column("kg CO2-eq", justify="right", no_wrap=True)
+    for header in ("top stage", "recycled", "MCI", "checks"):
+        table.add_column(header, justify="right" if header == "MCI" else "left", ratio=1)
     for product in assessment.products:
         table.add_row(
-            product.id,
+            f"{product.id}\n[dim]{escape(product.functional_unit or '1 product')}[/dim]",
             f"{product.climate_change.total:.4g}",
-            f"{product.climate_change.unit} / {product.functional_unit or 'product'}",
             _top_stage(product),
             _recycled(product),
             f"{product.circularity.mci.mci:.2f}"
@@ -113,10 +115,7 @@ def _print_summary(assessment: Assessment) -> None:
         )
     console.print(table)
     for warning in assessment.warnings:
-        where = ", ".join(
-            str(v) for v in (warning.file and Path(warning.file).name, warning.row) if v
-        )
-        console.print(f"warning: {where + ': ' if where else ''}{warning.message}", markup=False)
+        console.print(f"warning: {warning}", markup=False)
 
 
 def _top_stage(product: ProductResult) -> str:

@@ -59,6 +59,10 @@ class Inputs:
         """Lines that carry a dataset: the ones whose mass and footprint are counted."""
         return [line for line in self.result.lines if line.dataset is not None]
 
+    def material_lines(self) -> list[LineResult]:
+        """Lines that supply material: leaves that are not waste treatments."""
+        return [line for line in self.leaves() if not line.is_waste_treatment()]
+
     def composition(self, line: LineResult) -> dict[str, float] | None:
         """Element fractions of the line's dataset; None when no catalog is available."""
         if self.catalog is None or line.dataset is None:
@@ -180,7 +184,9 @@ def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
     shares = {k.lower(): v for k, v in shares.items()}
     masses: dict[str, float] = defaultdict(float)
     lines = [
-        line for line in inputs.leaves() if _in(line.material, rule.materials) and line.mass_kg
+        line
+        for line in inputs.material_lines()
+        if _in(line.material, rule.materials) and line.mass_kg
     ]
     for line in lines:
         masses[(line.material or "").lower()] += _mass(line)
@@ -236,7 +242,7 @@ def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
     subject = f"share of {what} {route} at end of life"
     lines = [
         line
-        for line in inputs.leaves()
+        for line in inputs.material_lines()
         if line.mass_kg and (not rule.materials or _in(line.material, rule.materials))
     ]
     if not lines:
