@@ -130,8 +130,8 @@ def test_examples_cover_all_stages_and_categories(examples_dir: Path) -> None:
     ev = products["ev-module-nmc811"]
     assert ev.category == "ev-battery" and str(ev.placed_on_market) == "2032-01-01"
     assert {line.dataset for line in ev.lines if line.circularity.recycled_content} >= {
-        "battery-cobalt",
-        "battery-nickel",
+        "metal-cobalt",
+        "metal-nickel",
         "battery-lithium-carbonate-brine",
     }
     pet = products["pet-6x1.5l"]
