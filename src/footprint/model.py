@@ -11,7 +11,17 @@ Conventions
 - ``row`` is the row number as the spreadsheet shows it, header = row 1.
 - Climate-change results are kg CO2-eq.  A product's ``climate_change`` and every line's
   ``climate_change`` are per functional unit (product footprint × reference flow), so the
-  lines of a product add up to its total.
+  lines of a product add up to its total, for the total and for each sub-indicator, under
+  either end-of-life model.
+- End-of-life model ``cff`` (PEF Circular Footprint Formula): a material line's
+  ``climate_change`` is its CFF figure (material + energy + disposal parts); an explicit
+  end-of-life line whose end of life the CFF already models counts 0; other lines keep their
+  figure.  A changed line keeps its cut-off figure in ``climate_change_cut_off`` and says why
+  in ``note``.  A CFF line's figure spans two stages: ``by_stage`` puts its virgin and
+  recycled-input terms under raw materials and its recycling credit, energy and disposal
+  terms under end of life, while the line's ``stage`` names the stage of its BOM row.  So
+  summing lines by ``stage`` differs from ``by_stage`` exactly by that split (for lines in
+  the raw-material stage: by the end-of-life parts); the product total is the same.
 """
 
 from __future__ import annotations
@@ -253,7 +263,17 @@ class LineResult(_Model):
     bom_unit: str | None = None
     mass_kg: float | None = Field(None, description="mass in one product, when it is a mass")
     stage: Stage
-    climate_change: ClimateChange = Field(description="contribution per functional unit")
+    climate_change: ClimateChange = Field(
+        description="contribution per functional unit, under the product's end-of-life model"
+    )
+    climate_change_cut_off: ClimateChange | None = Field(
+        None,
+        description="the cut-off figure, when the CFF model changed the line's figure "
+        "(None otherwise)",
+    )
+    note: str | None = Field(
+        None, description="why `climate_change` differs from the cut-off figure, in words"
+    )
     share: float = Field(0.0, description="share of the product's total climate change")
     material: str | None = None
     recycled_content: float | None = None
@@ -293,6 +313,11 @@ class CffLine(_Model):
     energy_part: float = Field(description="(1 − B)·R3·(EER − LHV·XER,heat·ESE,heat − …)")
     disposal_part: float = Field(description="(1 − R2 − R3)·ED")
     total: float
+    climate_change: ClimateChange = Field(
+        default_factory=ClimateChange,
+        description="the line's CFF figure on each sub-indicator (its `total` is `total`); "
+        "the line's `climate_change` under the CFF model",
+    )
     parameters: dict[str, CffParameter] = Field(default_factory=dict)
 
 

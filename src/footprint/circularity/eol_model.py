@@ -4,9 +4,13 @@ The engine computes every product under the cut-off (recycled-content) model.  W
 says ``eol_model = "cff"``, ``apply_cff`` moves its stage figures to the CFF: each CFF line's
 cut-off figure leaves its stage, its virgin and recycled-input terms join raw materials, its
 recycling credit, energy and disposal terms join end of life, and explicit end-of-life lines of
-the same material families leave the end-of-life stage (the CFF models that end of life).  The
-cut-off total stays visible in ``circularity.cff.cut_off_total``; the per-line breakdown under
-the CFF is ``circularity.cff.lines`` (``lines`` keep their cut-off figures).
+the same material families leave the end-of-life stage (the CFF models that end of life).
+
+The lines follow, so that they still add up to the product total on every sub-indicator: a CFF
+line's figure becomes its CFF figure, a replaced end-of-life line's becomes 0, and each changed
+line keeps its cut-off figure in ``climate_change_cut_off`` with a ``note``.  The cut-off total
+stays visible in ``circularity.cff.cut_off_total``; the CFF terms per line are in
+``circularity.cff.lines``.
 """
 
 from __future__ import annotations
@@ -29,12 +33,19 @@ def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResu
         for stage in STAGES
     }
     total = sum(by_stage.values(), ClimateChange())
-    lines = [
-        line.model_copy(
-            update={"share": line.climate_change.total / total.total if total.total else 0.0}
-        )
-        for line in result.lines
-    ]
+    lines = []
+    for line in result.lines:
+        update: dict[str, object] = {}
+        change = outcome.line_changes.get(line.id)
+        if change is not None:
+            update = {
+                "climate_change": change.climate_change,
+                "climate_change_cut_off": line.climate_change,
+                "note": change.note,
+            }
+        figure = change.climate_change if change is not None else line.climate_change
+        update["share"] = figure.total / total.total if total.total else 0.0
+        lines.append(line.model_copy(update=update))
     return result.model_copy(
         update={
             "by_stage": by_stage,

@@ -4,7 +4,8 @@
 where they are), the engine's lines (mass, stage, cut-off footprint per functional unit) and
 the engine's unit scores of the datasets the CFF terms stand for.  It returns a
 ``CircularityOutcome``: the ``Circularity`` model for the JSON, the warnings, and the change
-each life-cycle stage undergoes when the CFF replaces the cut-off model (``apply_cff`` uses it).
+each life-cycle stage and each changed line undergoes when the CFF replaces the cut-off model
+(``apply_cff`` uses them).
 
 Which lines count
 - *Mass lines*: lines with a mass and a catalog dataset that are not waste treatments (end-of-life
@@ -15,7 +16,10 @@ Which lines count
 - *Replaced end-of-life lines*: explicit waste-treatment lines whose dataset
   has the family of a CFF line of the product.  The CFF's R2/R3/disposal terms model that same
   end of life, so the CFF total leaves them out rather than count the end of life twice; under
-  ``eol_model = "cff"`` each one gets a warning.
+  ``eol_model = "cff"`` each one gets a warning.  Under the CFF its line figure is 0.
+
+Under the CFF a material line's figure is its CFF figure (all five terms, on each
+sub-indicator), so the lines of a product still add up to its total.
 
 Every E term is a per-kg score: the engine's score per reference unit of the mapped dataset,
 converted from the dataset's unit (e.g. per tonne).  ESE is converted to per MJ to match the LHV
@@ -78,18 +82,29 @@ class EngineLike(Protocol):
     def unit_score(self, dataset_id: str) -> ClimateChange: ...
 
 
+@dataclass(frozen=True)
+class LineChange:
+    """A line's figure under the CFF model (per functional unit) and why it changed."""
+
+    climate_change: ClimateChange
+    note: str
+
+
 @dataclass
 class CircularityOutcome:
     """What ``compute_circularity`` returns.
 
     ``stage_changes`` holds, per stage, the CFF figure minus the cut-off figure (per functional
     unit, all sub-indicators): adding it to the cut-off ``by_stage`` gives the CFF model.
+    ``line_changes`` holds, per line id, the figure a line takes under the CFF model: its CFF
+    figure for a CFF line, 0 for a replaced end-of-life line; lines not named keep theirs.
     """
 
     circularity: Circularity
     warnings: list[Warning_] = field(default_factory=list)
     stage_changes: dict[Stage, ClimateChange] = field(default_factory=dict)
     replaced_lines: list[str] = field(default_factory=list)
+    line_changes: dict[str, LineChange] = field(default_factory=dict)
 
 
 def compute_circularity(
@@ -121,12 +136,17 @@ def compute_circularity(
     terms = _Terms(engine, defaults, product.id, findings)
     cff = CffResult()
     changes: dict[Stage, ClimateChange] = {}
+    line_changes: dict[str, LineChange] = {}
     for line, _dataset, params in mass_lines:
         if params.family is None:
             continue
         per_indicator = terms.line_terms(line, params)
         factor = (line.mass_kg or 0.0) * product.reference_flow
         total = per_indicator["total"].scaled(factor)
+        figure = ClimateChange(
+            **{k: per_indicator[k].scaled(factor).total for k in _INDICATORS},
+            unit=line.climate_change.unit,
+        )
         cff.lines.append(
             CffLine(
                 line=line.id,
@@ -140,8 +160,13 @@ def compute_circularity(
                 energy_part=total.energy,
                 disposal_part=total.disposal,
                 total=total.total,
+                climate_change=figure,
                 parameters=params.used,
             )
+        )
+        line_changes[line.id] = LineChange(
+            figure,
+            f"CFF figure of {params.family}: its raw-material and end-of-life parts",
         )
         _add(changes, line.stage, line.climate_change.scaled(-1))
         _add(changes, Stage.RAW_MATERIALS, _stage_figure(per_indicator, "raw_materials", factor))
@@ -155,6 +180,11 @@ def compute_circularity(
         if dataset is not None and line.is_waste_treatment() and family in families:
             replaced.append(line.id)
             _add(changes, line.stage, line.climate_change.scaled(-1))
+            cff_lines = ", ".join(c.line for c in cff.lines if c.material == family)
+            line_changes[line.id] = LineChange(
+                ClimateChange(unit=line.climate_change.unit),
+                f"0 under the CFF: the CFF of {family} (line {cff_lines}) models this end of life",
+            )
             if product.eol_model == "cff":
                 findings.warnings.append(
                     _line_warning(
@@ -194,6 +224,7 @@ def compute_circularity(
         warnings=findings.warnings,
         stage_changes=changes,
         replaced_lines=replaced,
+        line_changes=line_changes,
     )
 
 
@@ -415,11 +446,12 @@ def _product_mci(
                 column="recycling_efficiency_feedstock",
             )
         )
-    for family in sorted(assumed):
+    if assumed:  # one warning per product: the same advice for every family
         findings.warnings.append(
             Warning_(
-                message=f"MCI: no recycling efficiency EC/EF for {family}; assumed 1 (no process "
-                "losses counted); give recycling_efficiency_eol / _feedstock",
+                message=f"MCI: no recycling efficiency EC/EF for {', '.join(sorted(assumed))}; "
+                "assumed 1 (no process losses counted); give recycling_efficiency_eol / "
+                "_feedstock",
                 product=product.id,
             )
         )
