@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from footprint import units
 from footprint.errors import BomError, FootprintError, Problem
-from footprint.model import BomLine, Dataset, Product
+from footprint.model import BomLine, Dataset, Product, is_waste_treatment
 
 BRIGHTWAY_SEPARATOR = "::"
 
@@ -83,8 +83,15 @@ class LinkedProduct:
 
     @property
     def mass_kg(self) -> float | None:
-        """Mass of one product: the leaf lines that are masses (None when none is)."""
-        masses = [ln.mass_kg for ln in self.lines if not ln.is_assembly and ln.mass_kg is not None]
+        """Mass of one product: its leaf lines that are masses, not counting waste treatments
+        (an end-of-life line of 23 kg treats the product's own 23 kg).  None when none is."""
+        masses = [
+            ln.mass_kg
+            for ln in self.lines
+            if not ln.is_assembly
+            and ln.mass_kg is not None
+            and not is_waste_treatment(ln.line.stage, ln.dataset)
+        ]
         return sum(masses) if masses else None
 
 

@@ -54,6 +54,13 @@ class Stage(StrEnum):
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 
+
+def is_waste_treatment(stage: Stage, dataset: str | None) -> bool:
+    """A line that treats waste rather than supplies material: it is in the end-of-life stage,
+    or links an ``eol-*`` dataset (the shipped library's naming of waste treatments, which
+    catches a line whose stage was left at its default).  Such lines are not product mass."""
+    return stage == Stage.END_OF_LIFE or (dataset or "").startswith("eol-")
+
 EolModel = Literal["cut-off", "cff"]
 
 
