@@ -6,6 +6,7 @@ numbers visible here (the CFF line is case H3 of pef-and-regulations.md §7).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,119 @@ def test_a_outside_range_warns(defaults) -> None:
     assert (warning.row, warning.column) == (7, "cff_a")
     # A = 0.9 is still used: credit (1 − 0.9)·0.4·(0.6 − 2.25) per kg × 1.
     assert outcome.circularity.cff.lines[0].recycling_credit == pytest.approx(0.1 * 0.4 * -1.65)  # type: ignore[union-attr]
+
+
+class LulucEngine(FakeEngine):
+    """The same scores, with virgin PET split over all three sub-indicators."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scores["pet-virgin"] = ClimateChange(total=2.5, fossil=1.9, biogenic=0.5, luluc=0.1)
+
+
+def _indicators(cc: ClimateChange) -> tuple[float, float, float, float]:
+    return (cc.total, cc.fossil, cc.biogenic, cc.luluc)
+
+
+def test_cff_lines_add_up_to_the_product_total_on_every_indicator(defaults) -> None:
+    product, lines = _bottle_product(recycled_content=0.3, eol_energy_recovery_rate=0.35)
+    lines[0] = lines[0].model_copy(
+        update={"climate_change": ClimateChange(total=2.5, fossil=1.9, biogenic=0.5, luluc=0.1)}
+    )
+    outcome = compute_circularity(product, lines, LulucEngine(), defaults)
+    applied = apply_cff(_result(product, lines), outcome)
+    bottle, disposal, power = applied.lines
+    # Bottle, 0.5 kg × reference flow 2 = 1 kg; R1 0.3, R2 0.4, R3 0.35, A 0.5, B 0,
+    # Qsin/Qp = Qsout/Qp = 0.9, E*v = Ev, LHV 22 MJ/kg, XER 0.2 heat / 0.1 elec.
+    # total:    0.7·2.5 + 0.3·(0.5·1 + 0.5·2.5·0.9) + 0.5·0.4·(0.6 − 2.5·0.9)
+    #           + 0.35·(2.2 − 22·0.2·0.08 − 22·0.1·0.12) + 0.25·0.1
+    #         = 1.75 + 0.4875 − 0.33 + 0.5544 + 0.025 = 2.4869
+    # fossil:   0.7·1.9 + 0.3·(0.5·1 + 0.5·1.9·0.9) + 0.2·(0.6 − 1.9·0.9) + 0.5544 + 0.025
+    #         = 1.33 + 0.4065 − 0.222 + 0.5544 + 0.025 = 2.0939
+    # biogenic: 0.7·0.5 + 0.3·0.5·0.5·0.9 + 0.2·(0 − 0.5·0.9) = 0.35 + 0.0675 − 0.09 = 0.3275
+    # luluc:    0.7·0.1 + 0.3·0.5·0.1·0.9 + 0.2·(0 − 0.1·0.9) = 0.07 + 0.0135 − 0.018 = 0.0655
+    hand_bottle = (2.4869, 2.0939, 0.3275, 0.0655)
+    assert _indicators(bottle.climate_change) == pytest.approx(hand_bottle)
+    assert _indicators(bottle.climate_change_cut_off) == pytest.approx((2.5, 1.9, 0.5, 0.1))  # type: ignore[arg-type]
+    assert bottle.note is not None and "CFF" in bottle.note
+    cff_line = outcome.circularity.cff.lines[0]  # type: ignore[union-attr]
+    assert _indicators(cff_line.climate_change) == pytest.approx(hand_bottle)
+    assert cff_line.climate_change.total == cff_line.total
+    # The landfill line: its end of life is the CFF's disposal term; 0 here, cut-off kept.
+    assert _indicators(disposal.climate_change) == (0.0, 0.0, 0.0, 0.0)
+    assert _indicators(disposal.climate_change_cut_off) == pytest.approx((0.1, 0.1, 0, 0))  # type: ignore[arg-type]
+    assert disposal.note is not None and "bottle" in disposal.note
+    # The electricity line is not touched by the CFF.
+    assert _indicators(power.climate_change) == pytest.approx((1.0, 1.0, 0.0, 0.0))
+    assert power.climate_change_cut_off is None and power.note is None
+    # Product: 2.4869 + 0 + 1.0 on the total, each sub-indicator likewise.
+    hand_product = (3.4869, 3.0939, 0.3275, 0.0655)
+    assert _indicators(applied.climate_change) == pytest.approx(hand_product)
+    for k, indicator in enumerate(("total", "fossil", "biogenic", "luluc")):
+        lines_sum = sum(getattr(line.climate_change, indicator) for line in applied.lines)
+        assert lines_sum == pytest.approx(hand_product[k], rel=1e-12, abs=1e-15)
+        assert lines_sum == pytest.approx(getattr(applied.climate_change, indicator), rel=1e-12)
+    assert [line.share for line in applied.lines] == pytest.approx(
+        [2.4869 / 3.4869, 0.0, 1.0 / 3.4869]
+    )
+    # by_stage splits the bottle's figure: virgin + recycled input 1.75 + 0.4875 under raw
+    # materials, credit + energy + disposal −0.33 + 0.5544 + 0.025 under end of life.  Lines
+    # summed by their stage column differ from by_stage exactly by those end-of-life parts.
+    raw = applied.by_stage[Stage.RAW_MATERIALS].total
+    eol = applied.by_stage[Stage.END_OF_LIFE].total
+    assert raw == pytest.approx(2.2375) and eol == pytest.approx(0.2494)
+    raw_lines = sum(ln.climate_change.total for ln in applied.lines if ln.stage == "raw materials")
+    assert raw_lines - raw == pytest.approx(0.2494)
+
+
+def test_cut_off_product_lines_keep_their_figures(defaults) -> None:
+    product, lines = _bottle_product(eol_model="cut-off", recycled_content=0.3)
+    outcome = compute_circularity(product, lines, FakeEngine(), defaults)
+    applied = apply_cff(_result(product, lines), outcome)
+    assert [ln.climate_change.total for ln in applied.lines] == [2.5, 0.1, 1.0]
+    assert all(ln.climate_change_cut_off is None and ln.note is None for ln in applied.lines)
+
+
+def test_one_mci_efficiency_warning_per_product_naming_every_family(defaults) -> None:
+    product, lines = _bottle_product(recycled_content=0.3)
+    engine = FakeEngine()
+    engine.catalog.datasets["steel"] = Dataset(
+        id="steel", name="steel", unit="kg", material="steel"
+    )
+    engine.scores["steel"] = ClimateChange(total=2.0, fossil=2.0)
+    cap = BomLine(id="cap", quantity=0.2, unit="kg", dataset="steel",
+                  circularity=CircularityParameters(recycled_content=0.2))  # fmt: skip
+    product = product.model_copy(update={"lines": [*product.lines, cap]})
+    lines.append(_line("cap", "steel", Stage.RAW_MATERIALS, ClimateChange(total=0.8), 0.2))
+    outcome = compute_circularity(product, lines, engine, defaults)
+    (warning,) = [w for w in outcome.warnings if "EC/EF" in w.message]
+    assert "pet, steel" in warning.message
+    assert warning.product == "p1"
+
+
+def test_example_ev_battery_lines_add_up_to_the_cff_total(examples_dir) -> None:
+    from footprint.api import assess
+
+    assessment = assess([examples_dir / "ev-battery-module.xlsx"])
+    (product,) = assessment.products
+    assert product.eol_model == "cff"
+    changed = [ln for ln in product.lines if ln.climate_change_cut_off is not None]
+    assert changed and all(ln.note for ln in changed)
+    for indicator in ("total", "fossil", "biogenic", "luluc"):
+        lines_sum = math.fsum(getattr(ln.climate_change, indicator) for ln in product.lines)
+        total = getattr(product.climate_change, indicator)
+        assert math.isclose(lines_sum, total, rel_tol=1e-9, abs_tol=1e-12), indicator
+    assert math.isclose(math.fsum(ln.share for ln in product.lines), 1.0, rel_tol=1e-9)
+    # The cut-off figures, changed or not, still add up to the cut-off total.
+    cff = product.circularity.cff  # type: ignore[union-attr]
+    assert cff is not None
+    cut_off = math.fsum(
+        (ln.climate_change_cut_off or ln.climate_change).total for ln in product.lines
+    )
+    assert math.isclose(cut_off, cff.cut_off_total, rel_tol=1e-9)
+    # Each changed material line carries the figure of its CFF line.
+    by_line = {c.line: c for c in cff.lines}
+    for line in changed:
+        if line.id in by_line:
+            assert line.climate_change == by_line[line.id].climate_change
+    assert len([w for w in assessment.warnings if "EC/EF" in w.message]) == 1
