@@ -338,43 +338,54 @@ FREIGHT = {
     "freight-air-short-haul": ("Freight flights", "Short-haul, to/from UK", "Without RF"),
     "freight-air-long-haul": ("Freight flights", "Long-haul, to/from UK", "Without RF"),
 }
+# The well-to-tank (WTT) table names each freight group differently from the freighting table.
+WTT_FREIGHT_GROUP = {
+    "HGV (all diesel)": "WTT- HGV (all diesel)",
+    "Rail": "WTT- rail",
+    "Cargo ship": "WTT- cargo ship",
+    "Freight flights": "WTT- freight flights",
+}
+WTT_PREFIX = "wtt-"  # a well-to-tank dataset's id is its tank-to-wheel dataset's id with this
 FREIGHT_NOTE = (
-    "DESNZ freighting-goods factor: tank-to-wheel (direct vehicle emissions) only; the "
-    "well-to-tank fuel supply (DESNZ 'WTT- delivery vehs & freight') is not included."
+    "DESNZ freighting-goods factor. climate_change is the published tank-to-wheel value "
+    "(direct vehicle emissions); the well-to-tank fuel supply (DESNZ 'WTT- delivery vehs & "
+    "freight') is the input {wtt}, 1 per t*km, so the dataset's score is well-to-wheel."
 )
+AIR_NOTE = (
+    " Without the radiative-forcing uplift: GWP100 covers the greenhouse gases only, as EF 3.1 "
+    "climate change does."
+)
+
+
+def _desnz_freight_row(
+    rows: Iterable[dict[str, str]], dataset_id: str, level2: str, level3: str, variant: str
+) -> dict[str, str]:
+    matches = [
+        r
+        for r in rows
+        if r["UOM"] == "tonne.km"
+        and r["GHG/Unit"] == "kg CO2e"
+        and (r["Level 2"].strip(), r["Level 3"].strip()) == (level2, level3)
+        and variant in (r["Level 4"].strip(), r["Column Text"].strip())
+    ]
+    if len(matches) != 1:
+        raise SystemExit(f"{dataset_id}: expected one DESNZ row, found {len(matches)}")
+    return matches[0]
 
 
 def desnz_freight() -> list[Row]:
     rows = []
-    source_rows = [
-        r
-        for r in read_csv("desnz_2025_freighting_goods.csv")
-        if r["UOM"] == "tonne.km" and r["GHG/Unit"] == "kg CO2e"
-    ]
+    source_rows = read_csv("desnz_2025_freighting_goods.csv")
     for dataset_id, (level2, level3, variant) in FREIGHT.items():
-        matches = [
-            r
-            for r in source_rows
-            if (r["Level 2"].strip(), r["Level 3"].strip()) == (level2, level3)
-            and variant in (r["Level 4"].strip(), r["Column Text"].strip())
-        ]
-        if len(matches) != 1:
-            raise SystemExit(f"{dataset_id}: expected one DESNZ row, found {len(matches)}")
-        source_row = matches[0]
-        value = source_row["GHG Conversion Factor 2025"]
-        extra = ""
-        if level2 == "Freight flights":
-            extra = (
-                " Without the radiative-forcing uplift: GWP100 covers the greenhouse gases "
-                "only, as EF 3.1 climate change does."
-            )
+        source_row = _desnz_freight_row(source_rows, dataset_id, level2, level3, variant)
         rows.append(
             Row(
                 id=dataset_id,
                 name=f"{level2}, {level3}" + (f", {variant}" if variant else ""),
                 unit="t*km",
-                climate_change=Decimal(value),
+                climate_change=Decimal(source_row["GHG Conversion Factor 2025"]),
                 material="",
+                inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 source=f"{DESNZ_2025}, Freighting goods, row {source_row['ID']}",
                 license=OGL,
                 url=DESNZ_2025_URL,
@@ -384,7 +395,53 @@ def desnz_freight() -> list[Row]:
                 ter="specific",
                 ger="UK",
                 p="government",
-                notes=FREIGHT_NOTE + extra,
+                notes=FREIGHT_NOTE.format(wtt=WTT_PREFIX + dataset_id)
+                + (AIR_NOTE if level2 == "Freight flights" else ""),
+            )
+        )
+    return rows
+
+
+WTT_FREIGHT_NOTE = (
+    "DESNZ well-to-tank factor of the vehicle's fuel: extraction, refining and transport of "
+    "the fuel up to the vehicle (UK fuel supply), per t*km. It is an input of {ttw}; use it "
+    "on its own only to report the well-to-tank part separately."
+)
+
+
+def desnz_wtt_freight() -> list[Row]:
+    rows = []
+    source_rows = [
+        r
+        for r in read_csv("desnz_2025_scope3_and_outside_scopes_flat.csv")
+        if r["Level 1"].strip() == "WTT- delivery vehs & freight"
+    ]
+    for ttw_id, (level2, level3, variant) in FREIGHT.items():
+        dataset_id = WTT_PREFIX + ttw_id
+        group = WTT_FREIGHT_GROUP[level2]
+        source_row = _desnz_freight_row(source_rows, dataset_id, group, level3, variant)
+        value = source_row["GHG Conversion Factor 2025"]
+        rows.append(
+            Row(
+                id=dataset_id,
+                name=f"{group}, {level3}" + (f", {variant}" if variant else ""),
+                unit="t*km",
+                climate_change=Decimal(value),
+                source=f"{DESNZ_2025}, WTT- delivery vehs & freight, row {source_row['ID']}",
+                license=OGL,
+                url=DESNZ_2025_URL,
+                year=2025,
+                geography="GB",
+                gwp_basis="AR5",
+                ter="specific",
+                ger="UK",
+                p="government",
+                notes=WTT_FREIGHT_NOTE.format(ttw=ttw_id)
+                + (
+                    " DESNZ publishes the same well-to-tank value with and without RF."
+                    if level2 == "Freight flights"
+                    else ""
+                ),
             )
         )
     return rows
@@ -414,18 +471,24 @@ FUELS = {
     "fuel-lpg-kwh": ("LPG", "kWh (Gross CV)", "kWh", "per kWh on gross calorific value"),
 }
 FUEL_NOTE = (
-    "DESNZ Scope 1 combustion factor (CO2, CH4, N2O at the burner); excludes the "
-    "well-to-tank fuel supply chain."
+    "DESNZ Scope 1 combustion factor. climate_change is the published value at the burner "
+    "(CO2, CH4, N2O); the well-to-tank fuel supply chain (DESNZ 'WTT- fuels', same year) is "
+    "the input {wtt}, 1 per {unit}, so the dataset's score is well-to-burner."
 )
+WTT_FUEL_NOTE = (
+    "DESNZ well-to-tank factor: extraction, refining and transport of the fuel to the site, "
+    "before combustion (UK fuel supply). It is an input of {ttw}; use it on its own only to "
+    "report the well-to-tank part separately."
+)
+DESNZ_2024_WORKBOOK = "desnz_2024_ghg_conversion_factors_full_set_v1_1.xlsx"
 
 
-def desnz_fuels() -> list[Row]:
+def _desnz_2024_fuel_table(sheet_name: str) -> dict[tuple[str, str], tuple[int, object]]:
+    """(fuel, unit text) → (sheet row, kg CO2e) from a fuel sheet of the 2024 workbook."""
     import python_calamine
 
-    workbook = python_calamine.CalamineWorkbook.from_path(
-        str(SOURCES / "desnz_2024_ghg_conversion_factors_full_set_v1_1.xlsx")
-    )
-    sheet = workbook.get_sheet_by_name("Fuels").to_python()
+    workbook = python_calamine.CalamineWorkbook.from_path(str(SOURCES / DESNZ_2024_WORKBOOK))
+    sheet = workbook.get_sheet_by_name(sheet_name).to_python()
     # The sheet is laid out for people: a fuel's name is written once, on its first unit row.
     table: dict[tuple[str, str], tuple[int, object]] = {}
     in_table = False
@@ -442,6 +505,11 @@ def desnz_fuels() -> list[Row]:
         unit_text = str(cells[2]).strip()
         if unit_text:
             table.setdefault((fuel, unit_text), (number_, cells[3]))
+    return table
+
+
+def desnz_fuels() -> list[Row]:
+    table = _desnz_2024_fuel_table("Fuels")
     rows = []
     for dataset_id, (fuel_name, unit_text, unit, description) in FUELS.items():
         sheet_row, value = table[(fuel_name, unit_text)]
@@ -451,6 +519,7 @@ def desnz_fuels() -> list[Row]:
                 name=f"{fuel_name}, combustion, {description}",
                 unit=unit,
                 climate_change=Decimal(str(value)),
+                inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 source=f"{DESNZ_2024}, sheet Fuels, row {sheet_row} ({unit_text})",
                 license=OGL,
                 url=DESNZ_2024_URL,
@@ -460,10 +529,42 @@ def desnz_fuels() -> list[Row]:
                 ter="specific",
                 ger="UK",
                 p="government",
-                notes=FUEL_NOTE,
+                notes=FUEL_NOTE.format(wtt=WTT_PREFIX + dataset_id, unit=unit),
             )
         )
     return rows
+
+
+def desnz_wtt_fuels() -> list[Row]:
+    # The same workbook and year as the combustion factors: the WTT of a blended fuel
+    # (diesel's biofuel share) belongs to the blend of that year.
+    table = _desnz_2024_fuel_table("WTT- fuels")
+    rows = []
+    for ttw_id, (fuel_name, unit_text, unit, description) in FUELS.items():
+        sheet_row, value = table[(fuel_name, unit_text)]
+        rows.append(
+            Row(
+                id=WTT_PREFIX + ttw_id,
+                name=f"{fuel_name}, well-to-tank fuel supply, {description}",
+                unit=unit,
+                climate_change=Decimal(str(value)),
+                source=f"{DESNZ_2024}, sheet WTT- fuels, row {sheet_row} ({unit_text})",
+                license=OGL,
+                url=DESNZ_2024_URL,
+                year=2024,
+                geography="GB",
+                gwp_basis="AR5",
+                ter="specific",
+                ger="UK",
+                p="government",
+                notes=WTT_FUEL_NOTE.format(ttw=ttw_id),
+            )
+        )
+    return rows
+
+
+def desnz_well_to_tank() -> list[Row]:
+    return desnz_wtt_freight() + desnz_wtt_fuels()
 
 
 # --------------------------------------------------------------------------------------------
@@ -745,6 +846,7 @@ FAMILIES = {
     "end_of_life.csv": desnz_end_of_life,
     "freight.csv": desnz_freight,
     "fuels.csv": desnz_fuels,
+    "well_to_tank.csv": desnz_well_to_tank,
     "electricity.csv": owid_electricity,
     "metals.csv": nuss_metals,
     "battery_materials.csv": istrate_battery_materials,

@@ -33,6 +33,7 @@ def test_shipped_files_are_the_top_level_csvs_only():
         "end_of_life.csv",
         "freight.csv",
         "fuels.csv",
+        "well_to_tank.csv",
         "electricity.csv",
         "metals.csv",
         "battery_materials.csv",
@@ -148,3 +149,11 @@ def test_build_restores_the_en_dashes_the_desnz_mirror_lost():
     sizes = {row["Level 4"] for row in rows}
     assert "10,000\u201334,999 dwt" in sizes
     assert not any("\ufffd" in value for row in rows for value in row.values())
+    flat = "desnz_2025_scope3_and_outside_scopes_flat.csv"
+    assert (build.SOURCES / flat).read_text(encoding="utf-8").count("\ufffd") == 150
+    wtt_sizes = {
+        row["Level 4"]
+        for row in build.read_csv(flat)
+        if row["Level 1"] == "WTT- delivery vehs & freight"
+    }
+    assert "10,000\u201334,999 dwt" in wtt_sizes
