@@ -51,7 +51,9 @@ def widget_expected() -> dict[str, float]:
     """Hand computation from the shipped factors (kg CO2-eq per kg, kWh, t·km)."""
     raw = 0.120 * factor("material-aluminium-primary")
     manufacturing = 0.5 * factor("electricity-grid-DE")
-    distribution = 0.3 * factor("freight-lorry-average")
+    # DESNZ 2025 HGV (all diesel), all HGVs, average laden, per t*km: tank-to-wheel 0.10163
+    # (Freighting goods) + well-to-tank 0.02359 (WTT- delivery vehs & freight)
+    distribution = 0.3 * (0.10163 + 0.02359)
     return {
         "total": raw + manufacturing + distribution,
         Stage.RAW_MATERIALS: raw,
