@@ -58,6 +58,31 @@ def _product_from_lines(base: dict, lines: list[LineResult]) -> dict:
     return {**base, "climate_change": total, "by_stage": by_stage, "lines": lines}
 
 
+# The battery is under the CFF.  Its material lines carry their CFF figure (as
+# ``footprint.circularity.apply_cff`` makes them), the end-of-life line the CFF replaces counts
+# 0, and each keeps its cut-off figure.  Stages split a CFF line: its recycling credit, energy
+# and disposal parts (kept fossil in this fixture) go to end of life, the rest stays in its stage.
+NMC_CFF = _cc(0.1 + 0.2 + 54.45, 0.0, 0.7)
+HOUSING_CFF = _cc(18.99, 0.0, 0.03)
+NMC_CUT_OFF = _cc(0.1 + 0.2 + 61.3, 0.0, 0.7)
+HOUSING_CUT_OFF = _cc(27.94 * 1.1, 0.0, 0.0300000000000001)
+EOL_CUT_OFF = _cc(-2.9000000000000004, 0.1)
+NMC_EOL_PARTS = -0.7 + 0.0 + 0.05  # recycling credit + energy + disposal
+HOUSING_EOL_PARTS = 4.6 + 0.0 + 0.12
+
+
+def _cff_product_from_lines(base: dict, lines: list[LineResult], eol_parts: dict) -> dict:
+    """As ``_product_from_lines``, with each CFF line's end-of-life parts moved to end of life."""
+    product = _product_from_lines(base, lines)
+    by_stage = product["by_stage"]
+    for line in lines:
+        if line.id in eol_parts:
+            moved = _cc(eol_parts[line.id])
+            by_stage[line.stage] = by_stage[line.stage] + moved.scaled(-1)
+            by_stage[Stage.END_OF_LIFE] = by_stage[Stage.END_OF_LIFE] + moved
+    return product
+
+
 def _battery() -> ProductResult:
     lines = [
         LineResult(
@@ -84,7 +109,9 @@ def _battery() -> ProductResult:
             bom_unit="g",
             mass_kg=4.1,
             stage=Stage.RAW_MATERIALS,
-            climate_change=_cc(0.1 + 0.2 + 61.3, 0.0, 0.7),
+            climate_change=NMC_CFF,
+            climate_change_cut_off=NMC_CUT_OFF,
+            note="CFF figure of nmc811: its raw-material and end-of-life parts",
             material="nmc811",
             recycled_content=0.12,
             country="CN",
@@ -124,7 +151,9 @@ def _battery() -> ProductResult:
             unit="kg",
             mass_kg=3.4000000000000004,
             stage=Stage.RAW_MATERIALS,
-            climate_change=_cc(27.94 * 1.1, 0.0, 0.0300000000000001),
+            climate_change=HOUSING_CFF,
+            climate_change_cut_off=HOUSING_CUT_OFF,
+            note="CFF figure of aluminium: its raw-material and end-of-life parts",
             material="aluminium",
             recycled_content=0.6,
             country="NO",
@@ -168,7 +197,9 @@ def _battery() -> ProductResult:
             quantity=9.8,
             unit="kg",
             stage=Stage.END_OF_LIFE,
-            climate_change=_cc(-2.9000000000000004, 0.1),
+            climate_change=ClimateChange(),
+            climate_change_cut_off=EOL_CUT_OFF,
+            note="0 under the CFF: " + HTML_HOSTILE,
             row=8,
         ),
     ]
@@ -186,6 +217,13 @@ def _battery() -> ProductResult:
         "source_file": "bp48.xlsx",
         "extra": {"owner": HOSTILE[1]},
     }
+    product = _cff_product_from_lines(
+        base, lines, {"nmc": NMC_EOL_PARTS, "housing": HOUSING_EOL_PARTS}
+    )
+    cff_total = product["climate_change"].total
+    cut_off_total = sum(
+        (line.climate_change_cut_off or line.climate_change).total for line in lines
+    )
     params = {
         "r1": CffParameter(value=0.12, origin="bom line"),
         "a": CffParameter(value=0.2, origin="default", source="PEF Annex C v2.1 [S]"),
@@ -203,7 +241,8 @@ def _battery() -> ProductResult:
             recycling_credit=-0.6999999999999997,
             energy_part=0.0,
             disposal_part=0.05,
-            total=55.45000000000001,
+            total=NMC_CFF.total,
+            climate_change=NMC_CFF,
             parameters=params,
         ),
         CffLine(
@@ -217,7 +256,8 @@ def _battery() -> ProductResult:
             recycling_credit=4.6,
             energy_part=0.0,
             disposal_part=0.12,
-            total=19.02,
+            total=HOUSING_CFF.total,
+            climate_change=HOUSING_CFF,
             parameters={"r1": CffParameter(value=0.6, origin="bom line")},
         ),
     ]
@@ -227,9 +267,9 @@ def _battery() -> ProductResult:
             material_part=74.30000000000001,
             energy_part=0.0,
             disposal_part=0.17,
-            total=74.47000000000001,
-            cut_off_total=117.10263582263374,
-            cff_total=114.90263582263374,
+            total=NMC_CFF.total + HOUSING_CFF.total,
+            cut_off_total=cut_off_total,
+            cff_total=cff_total,
         ),
         recycled_content=RecycledContent(
             share=0.27020408163265306,
@@ -313,7 +353,7 @@ def _battery() -> ProductResult:
         ),
     ]
     result = ProductResult(
-        **_product_from_lines(base, lines),
+        **product,
         circularity=circularity,
         checks=checks,
         data_quality=DataQualityResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import zipfile
@@ -84,9 +85,52 @@ def test_lines_sheet_equals_the_json_line_by_line(workbook_path, assessment):
         assert row["BOM row"] == line["row"]
         for key, value in line["extra"].items():
             assert row[key] == value
+        cut_off = line["climate_change_cut_off"] or cc
+        expected_cut_off = cut_off["total"] if product["eol_model"] == "cff" else None
+        assert row["Cut-off figure (kg CO2-eq)"] == expected_cut_off
+        assert row["Note"] == line["note"]
     nmc = rows[1]
-    assert nmc["Climate change per FU (kg CO2-eq)"] == 0.1 + 0.2 + 61.3 + 0.7
+    # the battery is under the CFF: the line's CFF figure, its cut-off figure beside it
+    assert nmc["Climate change per FU (kg CO2-eq)"] == 0.1 + 0.2 + 54.45 + 0.7
+    assert nmc["Cut-off figure (kg CO2-eq)"] == 0.1 + 0.2 + 61.3 + 0.7
     assert repr(rows[3]["Quantity"]) == "3.4000000000000004"
+    eol = rows[6]
+    assert (eol["Line"], eol["Climate change per FU (kg CO2-eq)"]) == ("eol", 0.0)
+    assert eol["Cut-off figure (kg CO2-eq)"] == -2.9000000000000004 + 0.1
+    assert eol["Note"].startswith("0 under the CFF")
+
+
+def test_lines_sheet_adds_up_to_each_product_under_either_model(workbook_path, assessment):
+    rows = _table(openpyxl.load_workbook(workbook_path)["Lines"])
+    battery, charger = assessment.products
+    assert (battery.eol_model, charger.eol_model) == ("cff", "cut-off")
+    for product in (battery, charger):
+        mine = [r for r in rows if r["Product"] == product.id]
+        for column, field in (
+            ("Climate change per FU (kg CO2-eq)", "total"),
+            ("Fossil", "fossil"),
+            ("Biogenic", "biogenic"),
+            ("Land use change", "luluc"),
+        ):
+            lines_sum = math.fsum(r[column] for r in mine)
+            total = getattr(product.climate_change, field)
+            assert math.isclose(lines_sum, total, rel_tol=1e-12, abs_tol=1e-12), (product.id, field)
+        assert math.isclose(math.fsum(r["Share of product"] for r in mine), 1.0, rel_tol=1e-12)
+    # the cut-off column of the CFF product adds up to the cut-off total, by hand:
+    # 61.3 + 0.3 + 0.7, 2/3·14.2, 27.94·1.1 + 0.03, 12.5·0.7123…, 0.01234·0.0891, −2.9 + 0.1
+    cut_off = [r["Cut-off figure (kg CO2-eq)"] for r in rows if r["Product"] == battery.id]
+    hand = (
+        62.3
+        + 2 / 3 * 14.2
+        + 27.94 * 1.1
+        + 0.03
+        + 12.5 * 0.7123456789012345
+        + 0.01234 * 0.0891
+        - 2.8
+    )
+    assert math.isclose(math.fsum(cut_off), hand, rel_tol=1e-12)
+    assert math.isclose(hand, battery.circularity.cff.cut_off_total, rel_tol=1e-12)
+    assert all(r["Cut-off figure (kg CO2-eq)"] is None for r in rows if r["Product"] == charger.id)
 
 
 def test_summary_figures_per_product_match_the_json(workbook_path, assessment):

@@ -94,3 +94,15 @@ def test_an_empty_assessment_and_a_product_without_lines_still_report(assessment
     assert set(lonely.figures()) == {"CH-65W/stages", "CH-65W/bom"}
     assert lonely.to_excel(tmp_path / "lonely.xlsx").stat().st_size > 0
     assert empty.to_excel(tmp_path / "empty.xlsx").stat().st_size > 0
+
+
+def test_a_cff_product_explains_its_lines_and_shows_cut_off_figures(report, assessment):
+    text = report.read_text(encoding="utf-8")
+    battery_section, charger_section = text.split('<section id="product-')[1:3]
+    assert "End-of-life model: Circular Footprint Formula" in battery_section
+    assert "<th>Cut-off figure</th>" in battery_section
+    # nmc: its CFF figure, and its cut-off figure beside it (0.1 + 0.2 + 61.3 + 0.7)
+    assert f"{0.1 + 0.2 + 54.45 + 0.7:,.4g}" in battery_section
+    assert f"{0.1 + 0.2 + 61.3 + 0.7:,.4g}" in battery_section
+    assert "Circular Footprint Formula" not in charger_section  # a cut-off product
+    assert "Cut-off figure" not in charger_section

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from footprint.model import STAGES, Assessment
+from footprint.model import STAGES, Assessment, Stage
 from footprint.report.figures import (
     assessment_figures,
     bom_figure,
@@ -38,11 +38,27 @@ def test_dataframe_is_product_by_line_by_indicator(assessment: Assessment):
         )
         assert math.isclose(mine["value"].sum(), product.climate_change.total, rel_tol=1e-12)
         by_stage = mine.groupby("stage")["value"].sum()
+        # Under the CFF the raw-material lines nmc and housing carry their end-of-life parts
+        # (credit + energy + disposal: −0.7 + 0 + 0.05 and 4.6 + 0 + 0.12 = 4.07 by hand), which
+        # by_stage shows under end of life; a cut-off product's lines match its stages.
+        moved = 4.07 if product.eol_model == "cff" else 0.0
         for stage in STAGES:
             expected = product.by_stage[stage].total
+            if stage == Stage.RAW_MATERIALS:
+                expected += moved
+            elif stage == Stage.END_OF_LIFE:
+                expected -= moved
             assert math.isclose(by_stage.get(stage.value, 0.0), expected, abs_tol=1e-12)
+        cut_off = mine["value_cut_off"]
+        if product.eol_model == "cff":
+            cff = product.circularity.cff
+            assert math.isclose(cut_off.sum(), cff.cut_off_total, rel_tol=1e-12)
+        else:
+            assert cut_off.isna().all()
     nmc = frame[(frame["line"] == "nmc") & (frame["indicator"] == "climate change, fossil")]
-    assert nmc["value"].item() == 0.1 + 0.2 + 61.3
+    assert nmc["value"].item() == 0.1 + 0.2 + 54.45
+    assert nmc["value_cut_off"].item() == 0.1 + 0.2 + 61.3
+    assert nmc["note"].item().startswith("CFF figure of nmc811")
     assert math.isnan(nmc["share_of_product"].item())  # a share of the total only
     assert nmc["extra.batch"].item() == "@SUM(A1)"
     assert frame["value"].dtype == "float64" and frame["row"].dtype == "Int64"
@@ -82,8 +98,22 @@ def test_bom_sunburst_follows_the_tree_and_escapes_names(assessment: Assessment)
     assert parent["cells / nmc"] == "cells"
     assert parent["cells / graphite"] == "cells"
     assert parent["housing"] == parent["cells"] == trace.ids[0]
-    assert min(trace.values) >= 0  # the end-of-life credit is named in the title instead
-    assert "not drawn" in bom_figure(assessment.products[0]).layout.title.text
+    # under the CFF a line's hover text shows its cut-off figure too
+    hover = dict(zip(trace.ids, trace.hovertext, strict=True))
+    assert f"cut-off: {0.1 + 0.2 + 61.3 + 0.7:.4g}" in hover["cells / nmc"]
+    assert "&lt;script&gt;" in hover["eol"] and "<script>" not in hover["eol"]
+    assert "not drawn" not in bom_figure(assessment.products[0]).layout.title.text
+    # a credit line (the end-of-life line under cut-off) cannot be an area: named in the title
+    battery = assessment.products[0]
+    lines = [
+        ln.model_copy(update={"climate_change": ln.climate_change_cut_off})
+        if ln.id == "eol"
+        else ln
+        for ln in battery.lines
+    ]
+    credit = bom_figure(battery.model_copy(update={"lines": lines}))
+    assert min(credit.data[0].values) >= 0
+    assert "credits of -2.8 not drawn" in credit.layout.title.text
     labels = " ".join(trace.labels)
     assert "<script>" not in labels and "&lt;script&gt;" in labels
 

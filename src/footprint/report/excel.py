@@ -13,13 +13,14 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from footprint.io import atomic_path
-from footprint.model import STAGES, Assessment, ProductResult
+from footprint.model import STAGES, Assessment, LineResult, ProductResult
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
 from footprint.report.summary import (
@@ -43,6 +44,7 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 }
 
 TOP_LINES = 10
+CUT_OFF_HEADER = "Cut-off figure (kg CO2-eq)"
 CHART_ROWS = 17  # rows a chart covers, with a gap; two charts fit a landscape page
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 7.5
 
@@ -323,8 +325,19 @@ def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     _tidy(ws, columns, rows, footer)
 
 
+CUT_OFF_NOTE = (
+    "End-of-life model CFF: a material line's figure is its Circular Footprint Formula figure, "
+    "which spans raw materials and end of life, and an end-of-life line the CFF replaces counts "
+    "0, so the lines add up to the product total.  Summing lines by Stage differs from the "
+    "Stages sheet by the CFF end-of-life parts.  This column: each line under the cut-off model."
+)
+
+
 def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     extra_keys = sorted({k for p in assessment.products for line in p.lines for k in line.extra})
+    # the cut-off figure beside the model's figure, for products under the CFF
+    with_cut_off = any(p.eol_model == "cff" for p in assessment.products)
+    with_notes = any(line.note for p in assessment.products for line in p.lines)
     columns = [
         Column("Product"),
         Column("Line"),
@@ -344,6 +357,8 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Biogenic", x.KG_CO2, width=12),
         Column("Land use change", x.KG_CO2, width=12),
         Column("Share of product", x.SHARE, width=11),
+        *([Column(CUT_OFF_HEADER, x.KG_CO2, width=16)] if with_cut_off else []),
+        *([Column("Note", width=40, wrap=True)] if with_notes else []),
         Column("Material"),
         Column("Recycled content", x.SHARE, width=11),
         Column("Country", width=9),
@@ -373,6 +388,8 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             line.climate_change.biogenic,
             line.climate_change.luluc,
             line.share,
+            *([_cut_off_figure(p, line)] if with_cut_off else []),
+            *([line.note] if with_notes else []),
             line.material,
             line.recycled_content,
             line.country,
@@ -386,6 +403,16 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         for line in p.lines
     ]
     _tidy(ws, columns, rows, footer)
+    if with_cut_off:
+        header = ws.cell(row=1, column=[c.header for c in columns].index(CUT_OFF_HEADER) + 1)
+        header.comment = Comment(CUT_OFF_NOTE, "footprint", width=360, height=140)
+
+
+def _cut_off_figure(product: ProductResult, line: LineResult) -> float | None:
+    """A CFF product's line under the cut-off model: its kept cut-off figure, else its own."""
+    if product.eol_model != "cff":
+        return None
+    return (line.climate_change_cut_off or line.climate_change).total
 
 
 def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:

@@ -82,6 +82,7 @@ def bom_figure(product: ProductResult) -> go.Figure:
     """Sunburst of the BOM tree, each ring sized by its lines' footprint.
 
     Credits (negative contributions) cannot be drawn as areas; they are listed in the title.
+    Under the CFF a line's figure is its CFF figure; the hover text adds its cut-off figure.
     """
     paths = {line.path for line in product.lines}
     root = "\u0000product"  # cannot collide with a line path read from a spreadsheet
@@ -95,9 +96,11 @@ def bom_figure(product: ProductResult) -> go.Figure:
         parents.append(parent if parent is not None else root)
         labels.append(esc(line.name or line.id))
         values.append(max(total, 0.0))
+        cut_off = line.climate_change_cut_off
         hover.append(
             f"{esc(line.path)}<br>{esc(line.dataset_name or line.dataset or 'assembly')}"
             f"<br>{total:.4g} {esc(_unit(product))} ({line.share:.1%} of product)"
+            + (f"<br>cut-off: {cut_off.total:.4g}; {esc(line.note)}" if cut_off else "")
         )
     fig = go.Figure(
         go.Sunburst(

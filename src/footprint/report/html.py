@@ -1,7 +1,9 @@
 """The HTML report: one self-contained file (plotly.js embedded once) that works offline.
 
 Per product: key figures, the stage chart, the BOM sunburst, the CFF waterfall, recycled
-content against its targets, the compliance table and the largest contributions; a portfolio
+content against its targets, the compliance table and the largest contributions (for a product
+under the CFF with each line's cut-off figure, and a note on how lines and stages relate); a
+portfolio
 comparison when there are several products; then data sources and warnings.  Every string
 from the assessment is escaped, so a BOM cannot inject markup or script.
 """
@@ -64,6 +66,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .fail, .red { background: #FFC7CE; color: #9C0006; }
 .insufficient-data, .amber { background: #FFEB9C; color: #9C5700; }
 .not-applicable, .none { background: #eee; color: #555; }
+.note { background: #f0f3f9; border-left: 4px solid #305496; padding: 6px 12px; }
 summary { cursor: pointer; color: #305496; margin: 6px 0; }
 footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }
 """
@@ -243,35 +246,55 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
         "<h3>Compliance</h3>",
         _compliance(product.checks),
         "<h3>Largest contributions</h3>",
-        _table(
-            [
-                "Line",
-                "Name",
-                "Dataset",
-                "Quantity",
-                "Unit",
-                "Stage",
-                f"{product.climate_change.unit} per FU",
-                "Share",
-            ],
-            (
-                [
-                    e(line.path),
-                    e(line.name),
-                    e(line.dataset_name or line.dataset),
-                    num(line.quantity),
-                    e(line.unit),
-                    e(line.stage.value),
-                    num(line.climate_change.total),
-                    share(line.share),
-                ]
-                for line in top_lines(product, 15)
-            ),
-            numeric={3, 6, 7},
-        ),
+        _top_lines_table(product),
         "</section>",
     ]
     return "\n".join(parts)
+
+
+CFF_LINES_NOTE = (
+    "End-of-life model: Circular Footprint Formula. A material line's figure is its CFF figure, "
+    "which includes its end of life (recycling credit, energy recovery, disposal), and an "
+    "end-of-life line the CFF replaces counts 0, so the lines add up to the product total. The "
+    "stage chart shows those end-of-life parts under End of life, so lines summed by their "
+    "stage differ from the stage chart by exactly those parts."
+)
+
+
+def _top_lines_table(product: ProductResult) -> str:
+    """The largest contributions; under the CFF with each line's cut-off figure and a note."""
+    cff = product.eol_model == "cff"
+    headers = [
+        "Line",
+        "Name",
+        "Dataset",
+        "Quantity",
+        "Unit",
+        "Stage",
+        f"{product.climate_change.unit} per FU",
+        "Share",
+        *(["Cut-off figure", "Note"] if cff else []),
+    ]
+    rows = (
+        [
+            e(line.path),
+            e(line.name),
+            e(line.dataset_name or line.dataset),
+            num(line.quantity),
+            e(line.unit),
+            e(line.stage.value),
+            num(line.climate_change.total),
+            share(line.share),
+            *(
+                [num((line.climate_change_cut_off or line.climate_change).total), e(line.note)]
+                if cff
+                else []
+            ),
+        ]
+        for line in top_lines(product, 15)
+    )
+    table = _table(headers, rows, numeric={3, 6, 7, 8})
+    return f'<p class="note">{e(CFF_LINES_NOTE)}</p>{table}' if cff else table
 
 
 def _compliance(checks: list[Check]) -> str:

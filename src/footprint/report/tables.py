@@ -1,7 +1,10 @@
 """The tidy long table of an assessment: one row per product × BOM line × indicator.
 
 This is what ``Assessment.to_dataframe()`` returns, for pandas ``.loc``, pivots and Excel
-filters.  Values are the assessment's own figures, per functional unit.
+filters.  Values are the assessment's own figures, per functional unit.  ``value`` is the
+figure under the product's end-of-life model (the lines add up to the product); for a product
+under the CFF, ``value_cut_off`` is the same line under the cut-off model and ``note`` says
+why a line changed.
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ COLUMNS: tuple[str, ...] = (
     "row",
     "indicator",
     "value",
+    "value_cut_off",
     "indicator_unit",
     "share_of_product",
+    "note",
 )
 
 
@@ -83,20 +88,28 @@ def assessment_dataframe(assessment: Assessment) -> pd.DataFrame:
                 "row": line.row,
             }
             extras = {f"extra.{key}": line.extra.get(key) for key in extra_keys}
+            cut_off = (
+                (line.climate_change_cut_off or line.climate_change)
+                if product.eol_model == "cff"
+                else None
+            )
             for indicator, field in INDICATORS:
                 records.append(
                     {
                         **common,
                         "indicator": indicator,
                         "value": _value(line.climate_change, field),
+                        "value_cut_off": None if cut_off is None else _value(cut_off, field),
                         "indicator_unit": line.climate_change.unit,
                         "share_of_product": line.share if field == "total" else None,
+                        "note": line.note,
                         **extras,
                     }
                 )
     columns = [*COLUMNS, *(f"extra.{key}" for key in extra_keys)]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in ("quantity", "mass_kg", "recycled_content", "value", "share_of_product"):
+    floats = ("quantity", "mass_kg", "recycled_content", "value", "value_cut_off")
+    for column in (*floats, "share_of_product"):
         frame[column] = frame[column].astype("float64")
     frame["depth"] = frame["depth"].astype("int64")
     frame["row"] = frame["row"].astype("Int64")
