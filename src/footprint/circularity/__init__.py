@@ -2,9 +2,10 @@
 
 Pure formulas (usable without Brightway): ``cff_terms``, ``mci``/``MciFlow``/``utility``,
 ``recycled_content``/``MaterialMass``.  Per product, with an engine: ``compute_circularity``
-(returns a ``CircularityOutcome`` with ``.circularity``, ``.warnings`` and the stage changes)
-and ``apply_cff`` (stage figures under the product's end-of-life model).  Defaults per material
-family: ``load_material_defaults`` (``datasets/circularity/material_defaults.csv``).
+(returns a ``CircularityOutcome`` with ``.circularity``, ``.warnings``, the stage and line
+changes) and ``apply_cff`` (stage and line figures under the product's end-of-life model).
+Defaults per material family: ``load_material_defaults``
+(``datasets/circularity/material_defaults.csv``).
 """
 
 from footprint.circularity.cff import CffTerms, cff_terms
