@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from footprint.api import Engine
 from footprint.catalog import Catalog
@@ -169,38 +168,6 @@ def test_loops_make_the_database_not_triangular(scenario) -> None:
     lca.lci()
     count, _ = connected_components(lca.technosphere_matrix, directed=True, connection="strong")
     assert count < lca.technosphere_matrix.shape[0] - 100
-
-
-def test_direct_fallback_when_the_iteration_diverges() -> None:
-    # A 2-cycle whose Jacobi iteration matrix has spectral radius √1.2 > 1, in a chain
-    a = sp.csr_matrix(
-        np.array(
-            [
-                [1.0, -2.0, 0.0, 0.0],
-                [-0.6, 1.0, 0.0, 0.0],
-                [0.0, -0.5, 2.0, 0.0],
-                [-1.0, 0.0, -0.25, 1.0],
-            ]
-        )
-    )
-    h = np.array([[1.0, 0.0], [2.0, 1.0], [0.5, 0.0], [0.0, 3.0]])
-    solution, solver = solve_adjoint(a, h)
-    assert solver == "superlu-block-triangular"
-    np.testing.assert_allclose(solution, np.linalg.solve(a.toarray().T, h), rtol=1e-12)
-
-
-def test_iteration_on_a_random_supply_chain_matches_dense_solve() -> None:
-    rng = np.random.default_rng(7)
-    n = 300
-    dense = np.eye(n) * rng.uniform(0.8, 1.5, n)
-    for j in range(n):
-        for i in rng.choice(n, 4, replace=False):
-            if i != j:
-                dense[i, j] -= rng.uniform(0.0, 0.1)
-    h = rng.uniform(0, 5, (n, 4))
-    solution, solver = solve_adjoint(sp.csr_matrix(dense), h)
-    assert solver == "jacobi"
-    np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11)
 
 
 def test_matrix_builders_agree(scenario) -> None:

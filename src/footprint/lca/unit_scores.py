@@ -13,37 +13,47 @@ when set, else a per-user cache folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from footprint.lca.solve import solve_adjoint
+from footprint.lca.solve import solve_transposed
 
 _CACHE_FORMAT = "1"
 
 
 @dataclass(frozen=True)
 class UnitScores:
-    """λ per product row: ``scores[i, k]`` is indicator k for one unit of ``product_ids[i]``."""
+    """λ per product row: ``scores[i, k]`` is indicator k for one unit of ``product_ids[i]``.
+
+    ``product_ids`` are sorted (``rows`` searches them).
+    """
 
     product_ids: np.ndarray
     scores: np.ndarray
     solver: str
-    index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if not self.index:
-            self.index.update({int(pid): i for i, pid in enumerate(self.product_ids)})
 
     def rows(self, product_ids: Sequence[int] | np.ndarray) -> np.ndarray:
-        return np.fromiter((self.index[int(p)] for p in product_ids), dtype=np.int64)
+        """Row of each product id; KeyError for an id that is not a product."""
+        wanted = np.asarray(product_ids, dtype=np.int64).reshape(-1)
+        if not len(self.product_ids):
+            if len(wanted):
+                raise KeyError(int(wanted[0]))
+            return np.zeros(0, dtype=np.int64)
+        rows = np.searchsorted(self.product_ids, wanted).clip(max=len(self.product_ids) - 1)
+        missing = self.product_ids[rows] != wanted
+        if missing.any():
+            raise KeyError(int(wanted[missing][0]))
+        return rows
 
 
 def cache_dir() -> Path:
@@ -56,24 +66,27 @@ def cache_dir() -> Path:
 
 
 def cache_key(databases: Sequence[str], methods: Sequence[tuple[str, ...]]) -> str:
+    """A key that changes whenever a processed database or method file changes.
+
+    bw2data rewrites a processed file whole whenever its database or method changes, so the
+    file's path, size and modification time in nanoseconds identify its content without
+    reading it.
+    """
     import bw2data as bd
 
     digest = hashlib.sha256(_CACHE_FORMAT.encode())
     for name in sorted(databases):
         digest.update(name.encode())
-        digest.update(_file_hash(Path(bd.Database(name).filepath_processed())))
+        digest.update(_file_stamp(Path(bd.Database(name).filepath_processed())))
     for method in methods:
         digest.update(repr(method).encode())
-        digest.update(_file_hash(Path(bd.Method(method).filepath_processed())))
+        digest.update(_file_stamp(Path(bd.Method(method).filepath_processed())))
     return digest.hexdigest()
 
 
-def _file_hash(path: Path) -> bytes:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.digest()
+def _file_stamp(path: Path) -> bytes:
+    status = path.stat()
+    return f"{path}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}".encode()
 
 
 def project_unit_scores(
@@ -84,22 +97,22 @@ def project_unit_scores(
 
     bd.databases.clean()
     databases = sorted(bd.databases)
-    key = cache_key(databases, methods)
-    path = cache_dir() / f"unit-scores-{key}.npz"
-    if use_cache and path.is_file():
+    path = cache_dir() / f"unit-scores-{cache_key(databases, methods)}.npz" if use_cache else None
+    if path is not None and path.is_file():
         with np.load(path) as stored:
             return UnitScores(stored["product_ids"], stored["scores"], str(stored["solver"]))
     technosphere, characterised, product_ids = brightway_matrices(databases, methods)
-    scores, solver = solve_adjoint(technosphere, characterised)
-    result = UnitScores(product_ids, scores, solver)
-    if use_cache:
+    scores, solver = solve_transposed(sp.csr_matrix(technosphere.T), characterised)
+    order = np.argsort(product_ids, kind="stable")  # bw2calc's fallback path is not sorted
+    result = UnitScores(product_ids[order], scores[order], solver)
+    if path is not None:
         _store(path, result)
     return result
 
 
 def brightway_matrices(
     databases: Sequence[str], methods: Sequence[tuple[str, ...]]
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
     """A, the characterised biosphere h = (C·B)ᵀ·1 per method (columns), and the product ids.
 
     h is indexed like A's columns (activities); Aᵀ·λ = h gives λ per product row.  The
@@ -110,12 +123,45 @@ def brightway_matrices(
     """
     import bw2data as bd
 
-    packages = [bd.Database(name).datapackage() for name in databases]
-    method_packages = [bd.Method(method).datapackage() for method in methods]
+    packages = [_package(bd.Database(name)) for name in databases]
+    method_packages = [_package(bd.Method(method)) for method in methods]
     try:
         return _matrices_from_vectors(packages, method_packages)
     except _NotStatic:
-        return _matrices_through_bw2calc(packages, method_packages)
+        return _matrices_through_bw2calc(
+            [bd.Database(name).datapackage() for name in databases],
+            [bd.Method(method).datapackage() for method in methods],
+        )
+
+
+def _package(data_store: Any) -> Any:
+    """The processed datapackage of a bw2data database or method.
+
+    Read straight from its zip file (bw_processing's layout: ``datapackage.json`` and one
+    ``.npy`` per resource, stored uncompressed); bw_processing's own loader, which goes
+    through fsspec, is the fallback for anything else.
+    """
+    path = Path(data_store.filepath_processed())
+    try:
+        return _ZipPackage(path)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return data_store.datapackage()
+
+
+class _ZipPackage:
+    """The part of bw_processing's ``Datapackage`` that ``_vectors`` reads."""
+
+    def __init__(self, path: Path) -> None:
+        self._zip = zipfile.ZipFile(path)
+        self.resources: list[dict[str, Any]] = json.loads(self._zip.read("datapackage.json"))[
+            "resources"
+        ]
+        self._by_name = {resource["name"]: resource for resource in self.resources}
+
+    def get_resource(self, name: str) -> tuple[np.ndarray, dict[str, Any]]:
+        resource = self._by_name[name]
+        with self._zip.open(resource["path"]) as handle:
+            return np.lib.format.read_array(handle, allow_pickle=False), resource
 
 
 class _NotStatic(Exception):
@@ -147,55 +193,88 @@ def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarr
 
 def _matrices_from_vectors(
     packages: Sequence[Any], method_packages: Sequence[Any]
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    from bw2calc.utils import consistent_global_index
-
+) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
     from footprint.errors import DatasetError
 
     t_rows, t_cols, t_values = _vectors(packages, "technosphere_matrix")
-    product_ids = np.unique(t_rows)
+    product_ids, t_positions = _positions(t_rows)
     size = len(product_ids)
     # Brightway gives a product the id of the activity producing it: the technosphere is
     # square when the activity ids are exactly the product ids
-    t_positions = np.searchsorted(product_ids, t_cols).clip(max=max(size - 1, 0))
+    activity_positions = _lookup(product_ids, t_cols)
     produced = np.zeros(size, dtype=bool)
-    produced[t_positions] = True
-    if size and (not np.array_equal(product_ids[t_positions], t_cols) or not produced.all()):
+    produced[activity_positions[activity_positions >= 0]] = True
+    if size and (np.any(activity_positions < 0) or not produced.all()):
         raise DatasetError(
             f"the Brightway project's technosphere is not square ({size} products, "
             f"{len(np.unique(t_cols))} activities): multi-output activities are not supported"
         )
-    activity_ids = product_ids
-    technosphere = sp.csr_matrix(
-        (t_values, (np.searchsorted(product_ids, t_rows), t_positions)), shape=(size, size)
+    # built as Aᵀ in CSR (row i: the inputs of activity i), what the adjoint solve reads;
+    # duplicates are summed in float32 like Brightway, then widened
+    transposed = sp.csr_matrix(
+        (t_values, (activity_positions, t_positions)), shape=(size, size)
     ).astype(np.float64)
     b_rows, b_cols, b_values = _vectors(packages, "biosphere_matrix")
-    position = np.searchsorted(activity_ids, b_cols).clip(max=max(size - 1, 0))
-    known = activity_ids[position] == b_cols if size else np.zeros(len(b_cols), dtype=bool)
-    flow_ids = np.unique(b_rows[known])
-    biosphere = sp.csr_matrix(
-        (b_values[known], (np.searchsorted(flow_ids, b_rows[known]), position[known])),
-        shape=(len(flow_ids), size),
+    position = _lookup(product_ids, b_cols)
+    known = position >= 0
+    flow_ids, flow_positions = _positions(b_rows[known])
+    biosphere_transposed = sp.csr_matrix(
+        (b_values[known], (position[known], flow_positions)), shape=(size, len(flow_ids))
     ).astype(np.float64)
     columns = []
     for package in method_packages:
         c_rows, c_cols, c_values = _vectors([package], "characterization_matrix")
-        global_index = consistent_global_index([package])
+        global_index = _global_index(package)
         if global_index is not None:
             site_generic = c_cols == global_index
             c_rows, c_values = c_rows[site_generic], c_values[site_generic]
-        where = np.searchsorted(flow_ids, c_rows).clip(max=max(len(flow_ids) - 1, 0))
-        used = flow_ids[where] == c_rows if len(flow_ids) else np.zeros(len(c_rows), bool)
+        where = _lookup(flow_ids, c_rows)
+        used = where >= 0
         per_flow = np.zeros(len(flow_ids), dtype=np.float32)
         np.add.at(per_flow, where[used], c_values[used])
-        per_flow = per_flow.astype(np.float64)
-        columns.append(biosphere.T @ per_flow)
-    return technosphere, np.column_stack(columns), product_ids
+        columns.append(biosphere_transposed @ per_flow.astype(np.float64))
+    characterised = np.column_stack(columns) if columns else np.zeros((size, 0))
+    return transposed.T, characterised, product_ids
+
+
+def _global_index(package: Any) -> int | None:
+    """The index of the global location, under which site-generic factors are (bw2calc's rule)."""
+    found = {
+        resource.get("global_index")
+        for resource in package.resources
+        if resource.get("matrix") == "characterization_matrix" and resource.get("kind") == "indices"
+    }
+    if len(found) > 1:
+        raise _NotStatic("several global indices")  # bw2calc then gives its own message
+    return found.pop() if found else None
+
+
+def _positions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct ids, and the position of each of ``ids`` among them."""
+    distinct, positions = np.unique(ids, return_inverse=True)
+    return distinct, positions.reshape(-1)
+
+
+def _lookup(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position of each of ``ids`` in ``sorted_ids``, −1 where absent.
+
+    Brightway ids are large (snowflake) numbers, so this is a search, made quick by searching
+    each run of equal ids once (exchanges come grouped by activity) and in sorted order.
+    """
+    if not len(sorted_ids) or not len(ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    values = ids[starts]
+    order = np.argsort(values, kind="stable")
+    where = np.empty(len(values), dtype=np.int64)
+    where[order] = np.searchsorted(sorted_ids, values[order]).clip(max=len(sorted_ids) - 1)
+    found = np.where(sorted_ids[where] == values, where, -1)
+    return np.repeat(found, np.diff(np.append(starts, len(ids))))
 
 
 def _matrices_through_bw2calc(
     packages: Sequence[Any], method_packages: Sequence[Any]
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
     import bw2calc as bc
 
     lca = bc.LCA(demand={}, data_objs=[*packages, method_packages[0]])

@@ -1,0 +1,107 @@
+"""The adjoint solve against dense NumPy solves, on the structures it chooses between."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from footprint.lca.solve import (
+    BLOCK_TRIANGULAR,
+    BLOCK_TRIANGULAR_PIVOTED,
+    _kahn_order,
+    solve_adjoint,
+    topological_order,
+)
+
+
+def _random_supply_chain(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A technosphere A (column j: activity j) with random inputs, loops included."""
+    dense = np.eye(n) * rng.uniform(0.8, 1.5, n)
+    for j in range(n):
+        for i in rng.choice(n, 4, replace=False):
+            if i != j:
+                dense[i, j] -= rng.uniform(0.0, 0.1)
+    return dense
+
+
+def test_random_supply_chain_matches_dense_solve() -> None:
+    rng = np.random.default_rng(7)
+    dense = _random_supply_chain(rng, 300)
+    h = rng.uniform(0, 5, (300, 4))
+    solution, solver = solve_adjoint(sp.csr_matrix(dense), h)
+    assert solver == BLOCK_TRIANGULAR
+    np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11)
+
+
+def test_loop_whose_neumann_series_diverges() -> None:
+    # a 2-cycle with loop gain 2 × 0.6 = 1.2 > 1 (no fixed-point iteration converges), in a chain
+    a = sp.csr_matrix(
+        np.array(
+            [
+                [1.0, -2.0, 0.0, 0.0],
+                [-0.6, 1.0, 0.0, 0.0],
+                [0.0, -0.5, 2.0, 0.0],
+                [-1.0, 0.0, -0.25, 1.0],
+            ]
+        )
+    )
+    h = np.array([[1.0, 0.0], [2.0, 1.0], [0.5, 0.0], [0.0, 3.0]])
+    solution, solver = solve_adjoint(a, h)
+    assert solver == BLOCK_TRIANGULAR
+    np.testing.assert_allclose(solution, np.linalg.solve(a.toarray().T, h), rtol=1e-12)
+
+
+def test_tiny_pivot_falls_back_to_pivoting() -> None:
+    # the loop block [[1e-16, 1], [1, 1]]: eliminating without pivoting multiplies by 1e16 and
+    # loses every digit, which the residual check sees
+    a = np.array([[1e-16, 1.0, 0.0], [1.0, 1.0, 0.0], [-0.3, -0.2, 1.0]])
+    h = np.array([[1.0], [2.0], [4.0]])
+    solution, solver = solve_adjoint(sp.csr_matrix(a), h)
+    assert solver == BLOCK_TRIANGULAR_PIVOTED
+    np.testing.assert_allclose(solution, np.linalg.solve(a.T, h), rtol=1e-12)
+
+
+def test_zero_production_in_a_loop_is_solved() -> None:
+    # activities 0 and 1 make each other's product and none of their own (zero diagonal)
+    a = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [-0.3, -0.2, 1.0]])
+    h = np.array([[1.0], [2.0], [4.0]])
+    solution, _ = solve_adjoint(sp.csr_matrix(a), h)
+    np.testing.assert_allclose(solution, np.linalg.solve(a.T, h), rtol=1e-12)
+
+
+def _dependencies_first(matrix: sp.csr_matrix, order: np.ndarray) -> bool:
+    """Every dependency outside a node's loop comes before it in ``order``."""
+    from scipy.sparse.csgraph import connected_components
+
+    _, labels = connected_components(matrix, directed=True, connection="strong")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    coo = matrix.tocoo()
+    between = labels[coo.row] != labels[coo.col]
+    component_first = np.full(labels.max() + 1, len(order))
+    component_last = np.full(labels.max() + 1, -1)
+    np.minimum.at(component_first, labels, rank)
+    np.maximum.at(component_last, labels, rank)
+    contiguous = np.all(component_last - component_first + 1 == np.bincount(labels))
+    return bool(contiguous and np.all(rank[coo.col[between]] < rank[coo.row[between]]))
+
+
+def test_topological_order_on_shuffled_supply_chain() -> None:
+    rng = np.random.default_rng(11)
+    dense = _random_supply_chain(rng, 200)
+    shuffle = rng.permutation(200)
+    transposed = sp.csr_matrix(dense[np.ix_(shuffle, shuffle)].T)
+    assert _dependencies_first(transposed, topological_order(transposed))
+
+
+def test_kahn_order_agrees_with_the_dependency_rule() -> None:
+    """The fallback used when SciPy's component numbering is not in dependency order."""
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(12)
+    transposed = sp.csr_matrix(_random_supply_chain(rng, 150).T)
+    count, labels = connected_components(transposed, directed=True, connection="strong")
+    coo = transposed.tocoo()
+    between = labels[coo.row] != labels[coo.col]
+    order = _kahn_order(count, labels, labels[coo.row][between], labels[coo.col][between])
+    assert _dependencies_first(transposed, order)
