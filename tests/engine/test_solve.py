@@ -8,7 +8,9 @@ import scipy.sparse as sp
 from footprint.lca.solve import (
     BLOCK_TRIANGULAR,
     BLOCK_TRIANGULAR_PIVOTED,
+    _block_lower_triangular,
     _kahn_order,
+    _permuted_csc,
     solve_adjoint,
     topological_order,
 )
@@ -101,7 +103,17 @@ def test_kahn_order_agrees_with_the_dependency_rule() -> None:
     rng = np.random.default_rng(12)
     transposed = sp.csr_matrix(_random_supply_chain(rng, 150).T)
     count, labels = connected_components(transposed, directed=True, connection="strong")
-    coo = transposed.tocoo()
-    between = labels[coo.row] != labels[coo.col]
-    order = _kahn_order(count, labels, labels[coo.row][between], labels[coo.col][between])
-    assert _dependencies_first(transposed, order)
+    assert _dependencies_first(transposed, _kahn_order(transposed, count, labels))
+
+
+def test_order_check_rejects_an_order_against_the_dependencies() -> None:
+    """A reversed order is seen as not block-triangular (then Kahn's order is used)."""
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(13)
+    transposed = sp.csr_matrix(_random_supply_chain(rng, 150).T)
+    _, labels = connected_components(transposed, directed=True, connection="strong")
+    good = np.argsort(labels, kind="stable")
+    bad = good[::-1]
+    assert _block_lower_triangular(_permuted_csc(transposed, good)[0], labels[good])
+    assert not _block_lower_triangular(_permuted_csc(transposed, bad)[0], labels[bad])

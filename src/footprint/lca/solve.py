@@ -35,10 +35,14 @@ def solve_adjoint(technosphere: sp.spmatrix, rhs: np.ndarray) -> tuple[np.ndarra
 def solve_transposed(transposed: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray, str]:
     """Solve M·λ = rhs where M = Aᵀ is given as CSR (row i: the inputs of activity i)."""
     rhs = np.asarray(rhs, dtype=float).reshape(transposed.shape[0], -1)
-    order = topological_order(transposed)
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(len(order))
-    permuted = _permuted_csc(transposed, order, inverse)
+    count, labels = connected_components(transposed, directed=True, connection="strong")
+    # SciPy's (Pearce's) algorithm numbers the components as it completes them, dependencies
+    # first: that order is tried, and checked, as it is not a documented promise
+    order = np.argsort(labels, kind="stable")
+    permuted, inverse = _permuted_csc(transposed, order)
+    if not _block_lower_triangular(permuted, labels[order]):
+        order = _kahn_order(transposed, count, labels)
+        permuted, inverse = _permuted_csc(transposed, order)
     permuted_rhs = rhs[order]
     for threshold, name in ((0.0, BLOCK_TRIANGULAR), (1.0, BLOCK_TRIANGULAR_PIVOTED)):
         solution = _lu_solve(permuted, permuted_rhs, threshold)
@@ -50,13 +54,32 @@ def solve_transposed(transposed: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.nda
     return solution[inverse], BLOCK_TRIANGULAR_PIVOTED
 
 
-def _permuted_csc(matrix: sp.csr_matrix, order: np.ndarray, inverse: np.ndarray) -> sp.csc_matrix:
-    """P·M·Pᵀ in CSC, rows and columns taken in ``order``."""
+def _permuted_csc(matrix: sp.csr_matrix, order: np.ndarray) -> tuple[sp.csc_matrix, np.ndarray]:
+    """P·M·Pᵀ in CSC (rows and columns taken in ``order``), and the inverse permutation."""
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
     rows = matrix[order]  # rows gathered; columns renumbered below
     renumbered = sp.csr_matrix(
         (rows.data, inverse[rows.indices], rows.indptr), shape=matrix.shape, copy=False
     )
-    return renumbered.tocsc()
+    return renumbered.tocsc(), inverse  # CSC conversion sorts each column's rows
+
+
+def _block_lower_triangular(matrix: sp.csc_matrix, labels: np.ndarray) -> bool:
+    """Whether every entry above the diagonal lies inside its component's diagonal block.
+
+    ``labels``: the component of each row/column, each component's rows contiguous.  Rows are sorted
+    within each column, so the first row of each column is enough.
+    """
+    size = matrix.shape[0]
+    if not size:
+        return True
+    block_starts = np.flatnonzero(np.concatenate(([True], labels[1:] != labels[:-1])))
+    block_start = np.repeat(block_starts, np.diff(np.append(block_starts, size)))
+    counts = np.diff(matrix.indptr)
+    filled = counts > 0
+    first_rows = matrix.indices[matrix.indptr[:-1][filled]]
+    return bool(np.all(first_rows >= block_start[filled]))
 
 
 def _lu_solve(matrix: sp.csc_matrix, rhs: np.ndarray, threshold: float) -> np.ndarray | None:
@@ -80,7 +103,8 @@ def _lu_solve(matrix: sp.csc_matrix, rhs: np.ndarray, threshold: float) -> np.nd
 def _residual_ok(matrix: sp.csc_matrix, x: np.ndarray, rhs: np.ndarray) -> bool:
     """Componentwise backward error |A·x − b| ≤ tol·(|A|·|x| + |b|)."""
     residual = np.abs(matrix @ x - rhs)
-    scale = abs(matrix) @ np.abs(x) + np.abs(rhs)
+    magnitude = sp.csc_matrix((np.abs(matrix.data), matrix.indices, matrix.indptr), matrix.shape)
+    scale = magnitude @ np.abs(x) + np.abs(rhs)
     return bool(np.all(residual <= _RESIDUAL_TOLERANCE * scale + 1e-300))
 
 
@@ -91,20 +115,20 @@ def topological_order(matrix: sp.spmatrix) -> np.ndarray:
     """
     graph = sp.csr_matrix(matrix)
     count, labels = connected_components(graph, directed=True, connection="strong")
+    order = np.argsort(labels, kind="stable")
+    permuted, _ = _permuted_csc(graph, order)
+    if _block_lower_triangular(permuted, labels[order]):
+        return order
+    return _kahn_order(graph, count, labels)
+
+
+def _kahn_order(graph: sp.csr_matrix, count: int, labels: np.ndarray) -> np.ndarray:
+    """Components in topological order by Kahn's algorithm on the condensed graph."""
     targets = labels[graph.indices]
     sources = np.repeat(labels, np.diff(graph.indptr))
     between = sources != targets
-    # SciPy's (Pearce's) algorithm numbers components as it completes them, dependencies
-    # first; that is checked here, as it is not a documented promise
-    if np.all(sources[between] > targets[between]):
-        return np.argsort(labels, kind="stable")
-    return _kahn_order(count, labels, sources[between], targets[between])
-
-
-def _kahn_order(
-    count: int, labels: np.ndarray, sources: np.ndarray, targets: np.ndarray
-) -> np.ndarray:
-    edges = np.unique(np.stack([targets, sources]), axis=1)  # dependency → dependant
+    # dependency → dependant
+    edges = np.unique(np.stack([targets[between], sources[between]]), axis=1)
     condensed = sp.csr_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(count, count))
     indegree = np.bincount(edges[1], minlength=count)
     queue = deque(np.flatnonzero(indegree == 0).tolist())

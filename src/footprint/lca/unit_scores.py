@@ -13,8 +13,11 @@ when set, else a per-user cache folder.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import mmap
 import os
+import struct
 import tempfile
 import warnings
 import zipfile
@@ -149,19 +152,48 @@ def _package(data_store: Any) -> Any:
 
 
 class _ZipPackage:
-    """The part of bw_processing's ``Datapackage`` that ``_vectors`` reads."""
+    """The part of bw_processing's ``Datapackage`` that ``_vectors`` reads.
+
+    bw2data stores processed datapackages uncompressed, so the arrays are mapped straight
+    from the file (no copy); any other zip raises ValueError and bw_processing reads it.
+    """
 
     def __init__(self, path: Path) -> None:
-        self._zip = zipfile.ZipFile(path)
-        self.resources: list[dict[str, Any]] = json.loads(self._zip.read("datapackage.json"))[
+        with path.open("rb") as handle:
+            members = zipfile.ZipFile(handle).infolist()
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self._members = {member.filename: member for member in members}
+        if any(m.compress_type != zipfile.ZIP_STORED or m.flag_bits & 1 for m in members):
+            raise ValueError(f"{path}: compressed or encrypted members")
+        self.resources: list[dict[str, Any]] = json.loads(bytes(self._member("datapackage.json")))[
             "resources"
         ]
         self._by_name = {resource["name"]: resource for resource in self.resources}
 
+    def _member(self, filename: str) -> memoryview:
+        member = self._members[filename]
+        start = member.header_offset
+        local_header = self._map[start : start + 30]
+        if local_header[:4] != b"PK\x03\x04":
+            raise ValueError(f"{filename}: no zip local header")
+        name_length, extra_length = struct.unpack("<HH", local_header[26:30])
+        start += 30 + name_length + extra_length
+        return memoryview(self._map)[start : start + member.file_size]
+
     def get_resource(self, name: str) -> tuple[np.ndarray, dict[str, Any]]:
         resource = self._by_name[name]
-        with self._zip.open(resource["path"]) as handle:
-            return np.lib.format.read_array(handle, allow_pickle=False), resource
+        raw = self._member(resource["path"])
+        header = io.BytesIO(raw[:4096])
+        version = np.lib.format.read_magic(header)
+        if version == (1, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(header)
+        else:
+            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(header)
+        if dtype.hasobject:
+            raise ValueError(f"{name}: object arrays are not read")
+        count = int(np.prod(shape, dtype=np.int64))
+        array = np.frombuffer(raw, dtype=dtype, count=count, offset=header.tell())
+        return array.reshape(shape, order="F" if fortran_order else "C"), resource
 
 
 class _NotStatic(Exception):
@@ -182,12 +214,16 @@ def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarr
             if "flip" in kinds:
                 flip = np.asarray(package.get_resource(kinds["flip"]["name"])[0], dtype=bool)
                 data = np.where(flip, -data, data)
-            rows.append(np.asarray(indices["row"], dtype=np.int64))
-            cols.append(np.asarray(indices["col"], dtype=np.int64))
-            values.append(data)
+            # aligned contiguous copies: arrays mapped from a zip are often unaligned, which
+            # makes every later NumPy pass over them several times slower
+            rows.append(np.require(indices["row"], np.int64, ["C", "A"]))
+            cols.append(np.require(indices["col"], np.int64, ["C", "A"]))
+            values.append(np.require(data, np.float32, ["C", "A"]))
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
+    if len(rows) == 1:
+        return rows[0], cols[0], values[0]
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
@@ -251,25 +287,47 @@ def _global_index(package: Any) -> int | None:
 
 def _positions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct ids, and the position of each of ``ids`` among them."""
+    if len(ids):
+        # processed datapackages come sorted by row: then runs of equal ids are enough
+        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        distinct = ids[np.concatenate(([0], starts))]
+        if np.all(distinct[1:] > distinct[:-1]):
+            lengths = np.diff(np.concatenate(([0], starts, [len(ids)])))
+            return distinct, np.repeat(np.arange(len(distinct)), lengths)
     distinct, positions = np.unique(ids, return_inverse=True)
     return distinct, positions.reshape(-1)
+
+
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴/φ: multiplicative hashing
 
 
 def _lookup(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Position of each of ``ids`` in ``sorted_ids``, −1 where absent.
 
-    Brightway ids are large (snowflake) numbers, so this is a search, made quick by searching
-    each run of equal ids once (exchanges come grouped by activity) and in sorted order.
+    Brightway ids are large (snowflake) numbers, and a binary search per exchange is slow on
+    unordered ids, so this is a hash table 4–8 times the number of ids, with a binary search
+    only for the few ids whose slot another id took.
     """
-    if not len(sorted_ids) or not len(ids):
+    size = len(sorted_ids)
+    if not size or not len(ids):
         return np.full(len(ids), -1, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-    values = ids[starts]
-    order = np.argsort(values, kind="stable")
-    where = np.empty(len(values), dtype=np.int64)
-    where[order] = np.searchsorted(sorted_ids, values[order]).clip(max=len(sorted_ids) - 1)
-    found = np.where(sorted_ids[where] == values, where, -1)
-    return np.repeat(found, np.diff(np.append(starts, len(ids))))
+    bits = size.bit_length() + 2
+    table = np.full(1 << bits, -1, dtype=np.int64)
+    table[_slots(sorted_ids, bits)] = np.arange(size)
+    positions = table[_slots(ids, bits)]
+    hit = sorted_ids[positions] == ids
+    hit &= positions >= 0
+    missed = np.flatnonzero(~hit)
+    if len(missed):
+        where = np.searchsorted(sorted_ids, ids[missed]).clip(max=size - 1)
+        positions[missed] = np.where(sorted_ids[where] == ids[missed], where, -1)
+    return positions
+
+
+def _slots(ids: np.ndarray, bits: int) -> np.ndarray:
+    hashed = np.multiply(np.ascontiguousarray(ids, dtype=np.int64).view(np.uint64), _FIBONACCI)
+    np.right_shift(hashed, np.uint64(64 - bits), out=hashed)
+    return hashed.view(np.int64)  # below 2^bits: the same numbers
 
 
 def _matrices_through_bw2calc(
