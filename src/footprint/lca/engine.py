@@ -51,6 +51,7 @@ class LcaEngine:
         self._tables: dict[str, dict[str, _Activity]] = {}
         self._databases: list[str] = self._database_names()
         self._lock = threading.Lock()
+        self._resolved: dict[str, ExternalActivity] = {}
         self._tables[self.datasets_database] = self._load_table(self.datasets_database)
 
     @property
@@ -64,6 +65,15 @@ class LcaEngine:
 
     def resolve(self, reference: str) -> ExternalActivity | None:
         """The activity named by ``<database>::<code>``, or None when there is none."""
+        known = self._resolved.get(reference)
+        if known is not None:
+            return known
+        activity = self._resolve(reference)
+        if activity is not None:
+            self._resolved[reference] = activity  # one dict store: safe across threads
+        return activity
+
+    def _resolve(self, reference: str) -> ExternalActivity | None:
         database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
         activity = self._table(database).get(code)
         if activity is None:
@@ -116,10 +126,14 @@ class LcaEngine:
     def _load_table(database: str) -> dict[str, _Activity]:
         from bw2data.backends import ActivityDataset
 
-        query = ActivityDataset.select(
-            ActivityDataset.id, ActivityDataset.code, ActivityDataset.name, ActivityDataset.data
-        ).where(ActivityDataset.database == database)
+        query = (
+            ActivityDataset.select(
+                ActivityDataset.id, ActivityDataset.code, ActivityDataset.name, ActivityDataset.data
+            )
+            .where(ActivityDataset.database == database)
+            .tuples()  # no model object per row
+        )
         return {
-            row.code: _Activity(row.id, row.name or row.code, str(row.data.get("unit", "")))
-            for row in query
+            code: _Activity(id_, name or code, str(data.get("unit", "")))
+            for id_, code, name, data in query
         }
