@@ -16,7 +16,10 @@ Contenders
 - ``bw2calc FastScoresOnlyMultiLCA (pypardiso)``: Brightway's best batch path, in its adjoint
   direction (one PARDISO factorisation, one solve per indicator) and in its current default
   forward direction (one solve per product), for 1,000 products and the four indicators;
-- ``bw2calc MultiLCA (SuperLU)``: Brightway without pypardiso (its default solver).
+- ``bw2calc MultiLCA (SuperLU)``: Brightway without pypardiso (its default solver);
+- ``footprint Engine.assess_products warm``: the whole pipeline that produces the
+  ``Assessment`` (linking, footprints, pydantic results per line, circularity) for 1,000 and
+  10,000 products, with the unit scores from the cache; products are built beforehand.
 """
 
 from __future__ import annotations
@@ -330,6 +333,11 @@ def main() -> None:
     parser.add_argument("--out")
     parser.add_argument("--warm", action="store_true")
     parser.add_argument("--skip-superlu", action="store_true")
+    parser.add_argument(
+        "--pipeline-products",
+        default="1000,10000",
+        help="product counts for the Engine.assess_products contender (comma-separated)",
+    )
     args = parser.parse_args()
     if args.contender:
         _child(args)
@@ -359,7 +367,20 @@ def main() -> None:
         superlu = contender("superlu", n, cache_dir=cache)
         show(f"bw2calc MultiLCA, SuperLU, {n} products", superlu)
         baselines.append(superlu)
+    pipelines = []
+    for count in (int(c) for c in args.pipeline_products.split(",") if c):
+        pipeline = contender("pipeline", count, cache_dir=cache)
+        label = f"footprint Engine.assess_products warm, {count} products"
+        rows.append((label, pipeline))
+        print(
+            f"{label:<68} {pipeline['seconds']:>9.3f} s {pipeline['peak_rss_mib']:>7.0f} MiB"
+            f"   (then to_json {pipeline['to_json_seconds']:.2f} s, "
+            f"{pipeline['json_mib']:.0f} MiB)"
+        )
+        pipelines.append(pipeline)
     expected = np.asarray(ours["totals"])
+    for pipeline in pipelines:
+        np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
     for baseline in baselines:
         np.testing.assert_allclose(expected, np.asarray(baseline["totals"]), rtol=1e-9)
     np.testing.assert_allclose(np.asarray(warm["totals"])[:n], expected, rtol=1e-12)
@@ -367,7 +388,7 @@ def main() -> None:
         f"\nfootprint cold: unit scores {ours['unit_scores_seconds']:.3f} s, "
         f"footprints {ours['footprints_seconds']:.4f} s"
     )
-    for label, baseline in rows[2:]:
+    for label, baseline in rows[2 : 2 + len(baselines)]:
         print(f"speed-up (cold) vs {label}: {baseline['seconds'] / ours['seconds']:.0f}×")
     print("totals equal to 1e-9 relative: yes")
 
