@@ -287,15 +287,16 @@ def _global_index(package: Any) -> int | None:
 
 def _positions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct ids, and the position of each of ``ids`` among them."""
-    if len(ids):
-        # processed datapackages come sorted by row: then runs of equal ids are enough
-        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        distinct = ids[np.concatenate(([0], starts))]
-        if np.all(distinct[1:] > distinct[:-1]):
-            lengths = np.diff(np.concatenate(([0], starts, [len(ids)])))
-            return distinct, np.repeat(np.arange(len(distinct)), lengths)
-    distinct, positions = np.unique(ids, return_inverse=True)
-    return distinct, positions.reshape(-1)
+    # each processed datapackage comes sorted by row: a stable (merge) sort of their
+    # concatenation only merges a few sorted runs, which is quick
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    new = np.empty(len(ids), dtype=bool)
+    new[:1] = True
+    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=new[1:])
+    positions = np.empty(len(ids), dtype=np.int64)
+    positions[order] = np.cumsum(new) - 1
+    return sorted_ids[new], positions
 
 
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴/φ: multiplicative hashing
