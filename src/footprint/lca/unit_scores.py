@@ -201,7 +201,12 @@ class _NotStatic(Exception):
 
 
 def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows, cols, values = [], [], []
+    """Rows, columns and values of one matrix over all packages, values as Brightway has them.
+
+    Each package's arrays are copied once, straight into the concatenated arrays (aligned and
+    contiguous: arrays mapped from a zip are often unaligned, which slows every later pass).
+    """
+    parts = []
     for package in packages:
         resources = [r for r in package.resources if r.get("matrix") == matrix]
         for group in sorted({r["group"] for r in resources}):
@@ -209,22 +214,24 @@ def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarr
             if any(r.get("category") != "vector" for r in kinds.values()) or "data" not in kinds:
                 raise _NotStatic(group)
             indices = package.get_resource(kinds["indices"]["name"])[0]
-            # Brightway keeps values as float32 and sums duplicates in float32: so do we
-            data = np.asarray(package.get_resource(kinds["data"]["name"])[0], dtype=np.float32)
-            if "flip" in kinds:
-                flip = np.asarray(package.get_resource(kinds["flip"]["name"])[0], dtype=bool)
-                data = np.where(flip, -data, data)
-            # aligned contiguous copies: arrays mapped from a zip are often unaligned, which
-            # makes every later NumPy pass over them several times slower
-            rows.append(np.require(indices["row"], np.int64, ["C", "A"]))
-            cols.append(np.require(indices["col"], np.int64, ["C", "A"]))
-            values.append(np.require(data, np.float32, ["C", "A"]))
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
-    if len(rows) == 1:
-        return rows[0], cols[0], values[0]
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+            data = package.get_resource(kinds["data"]["name"])[0]
+            flip = package.get_resource(kinds["flip"]["name"])[0] if "flip" in kinds else None
+            parts.append((indices, data, flip))
+    size = sum(len(data) for _, data, _ in parts)
+    rows = np.empty(size, dtype=np.int64)
+    cols = np.empty(size, dtype=np.int64)
+    # Brightway keeps values as float32 and sums duplicates in float32: so do we
+    values = np.empty(size, dtype=np.float32)
+    start = 0
+    for indices, data, flip in parts:
+        end = start + len(data)
+        rows[start:end] = indices["row"]
+        cols[start:end] = indices["col"]
+        values[start:end] = data
+        if flip is not None:
+            np.negative(values[start:end], out=values[start:end], where=flip.astype(bool))
+        start = end
+    return rows, cols, values
 
 
 def _matrices_from_vectors(
@@ -287,16 +294,16 @@ def _global_index(package: Any) -> int | None:
 
 def _positions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct ids, and the position of each of ``ids`` among them."""
-    # each processed datapackage comes sorted by row: a stable (merge) sort of their
-    # concatenation only merges a few sorted runs, which is quick
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    new = np.empty(len(ids), dtype=bool)
-    new[:1] = True
-    np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=new[1:])
-    positions = np.empty(len(ids), dtype=np.int64)
-    positions[order] = np.cumsum(new) - 1
-    return sorted_ids[new], positions
+    if not len(ids):
+        return ids[:0], np.zeros(0, dtype=np.int64)
+    # processed datapackages come sorted by row, so equal ids come in runs: only the first
+    # id of each run is looked up
+    new_run = np.empty(len(ids), dtype=bool)
+    new_run[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=new_run[1:])
+    run = np.cumsum(new_run) - 1
+    distinct, run_positions = np.unique(ids[new_run], return_inverse=True)
+    return distinct, run_positions.reshape(-1)[run]
 
 
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴/φ: multiplicative hashing
