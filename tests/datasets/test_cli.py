@@ -94,3 +94,18 @@ def test_user_file_is_listed_and_bad_user_file_is_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "list", "--datasets", str(bad))
     assert code == 2
     assert err == 'error: bad.csv, row 2, column unit: "kgs" is not a unit (did you mean "kg"?)\n'
+
+
+def test_show_gives_the_score_with_inputs_as_an_assessment_counts_it(capsys):
+    # DESNZ 2025: average laden HGV 0.10163 kg CO2e/t.km tank-to-wheel + 0.02359 well-to-tank
+    _, out, _ = run(capsys, "show", "freight-lorry-average")
+    line = next(x for x in out.splitlines() if x.startswith("with its inputs:"))
+    assert float(line.split()[3]) == pytest.approx(0.10163 + 0.02359, rel=1e-6)
+
+
+def test_show_characterises_gas_columns(tmp_path, capsys):
+    own = tmp_path / "own.csv"
+    own.write_text("id,name,unit,ch4_fossil\nleak,Gas leak,kg,1\n", encoding="utf-8")
+    _, out, _ = run(capsys, "show", "leak", "--datasets", str(own))
+    line = next(x for x in out.splitlines() if x.startswith("with its inputs:"))
+    assert float(line.split()[3]) == pytest.approx(29.8, rel=1e-6)  # EF v3.1: CH4 fossil 29.8

@@ -120,6 +120,8 @@ def show_dataset(
     lines += [(f"  {gas}", f"{amount:.6g} kg/{d.unit}") for gas, amount in d.gases.items()]
     if d.inputs:
         lines.append(("inputs", "; ".join(f"{k}={v:g}" for k, v in d.inputs.items())))
+    if d.inputs or d.gases:
+        lines.append(("with its inputs", _score_through_brightway(catalog, d)))
     if d.composition:
         lines.append(("composition", "; ".join(f"{k}:{v:g}" for k, v in d.composition.items())))
     lines += [
@@ -137,6 +139,19 @@ def show_dataset(
     ]
     for label, value in lines:
         typer.echo(f"{label + ':':<18} {value}")
+
+
+def _score_through_brightway(catalog: Catalog, dataset: Dataset) -> str:
+    """The dataset's EF 3.1 score with its gases characterised and its inputs followed, as an
+    assessment counts it (the dataset's own columns alone do not say that)."""
+    from footprint.api import Engine
+
+    score = Engine(catalog=catalog).unit_score(dataset.id)
+    return (
+        f"{score.total:.6g} kg CO2-eq per {dataset.unit} (EF v3.1, through Brightway; "
+        f"fossil {score.fossil:.6g}, biogenic {score.biogenic:.6g}, "
+        f"land use change {score.luluc:.6g})"
+    )
 
 
 def register(app: typer.Typer) -> None:
