@@ -1,13 +1,14 @@
 """Unit scores λ of every activity of a Brightway project, per indicator, cached on disk.
 
 Per method set: technosphere A and biosphere B are built once from the processed
-datapackages (through bw2calc, so they are Brightway's own matrices), h = (C·B)ᵀ·1 for each
+datapackages (read as bw2calc reads them: flipped values negated, duplicates summed in float32;
+datapackages with arrays or distributions go through bw2calc itself), h = (C·B)ᵀ·1 for each
 characterisation C, and one adjoint solve Aᵀ·λ = h gives the characterised score of one unit
 of every product.  A footprint is then Σ amount·λ over the lines.
 
-The cache key is a hash of the processed datapackage files and of the method datapackages,
-so any change of a database or method recomputes; the cache folder is ``FOOTPRINT_CACHE_DIR``
-when set, else a per-user cache folder.
+The cache key is made of the processed database and method files' stamps (path, size, mtime,
+inode), so any change of a database or method recomputes; the cache folder is
+``FOOTPRINT_CACHE_DIR`` when set, else a per-user cache folder.
 """
 
 from __future__ import annotations
