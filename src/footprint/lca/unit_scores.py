@@ -32,7 +32,7 @@ import scipy.sparse as sp
 
 from footprint.lca.solve import solve_transposed
 
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"  # 2: product ids stored sorted
 
 
 @dataclass(frozen=True)
