@@ -26,7 +26,7 @@ import numpy as np
 from footprint.bom import bom_files, read_bom_file
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
-from footprint.errors import BomError, FootprintError, Problem
+from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
 from footprint.lca.engine import LcaEngine
 from footprint.lca.project import INDICATORS
 from footprint.link import BRIGHTWAY_SEPARATOR, LinkedLine, LinkedProduct, link_products
@@ -377,18 +377,21 @@ def read_products(
     paths = bom_files(p for p in items if not isinstance(p, Product))
     warnings: list[Warning_] = []
     problems: list[Problem] = []
+    error_type: type[FootprintError] = BomError
     for done, path in enumerate(paths, start=1):
         try:
             bom = read_bom_file(path)
         except FootprintError as error:
             problems.extend(error.problems)
+            if isinstance(error, InputTooLargeError):  # keeps its meaning (HTTP 413 on the web)
+                error_type = InputTooLargeError
         else:
             products.extend(bom.products)
             warnings.extend(_as_warning(w, path) for w in bom.warnings)
         if progress is not None:
             progress(done, len(paths))
     if problems:
-        raise BomError(problems)
+        raise error_type(problems)
     return products, warnings
 
 

@@ -26,7 +26,8 @@ def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResu
     ``compute_circularity`` returned for this product; its circularity is attached.
     """
     if result.eol_model != "cff":
-        return result.model_copy(update={"circularity": outcome.circularity}, deep=True)
+        # the engine built ``result`` for this call alone: a shallow copy is safe and cheap
+        return result.model_copy(update={"circularity": outcome.circularity})
     by_stage = {
         stage: result.by_stage.get(stage, ClimateChange())
         + outcome.stage_changes.get(stage, ClimateChange())
@@ -53,5 +54,4 @@ def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResu
             "lines": lines,
             "circularity": outcome.circularity,
         },
-        deep=True,
     )
