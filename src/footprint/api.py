@@ -34,6 +34,7 @@ from footprint.model import (
     STAGES,
     Assessment,
     ClimateChange,
+    Dataset,
     DatasetInfo,
     LineResult,
     MethodInfo,
@@ -239,26 +240,17 @@ class Engine:
         )
 
     def _dataset_infos(self, linked: list[LinkedProduct]) -> list[DatasetInfo]:
+        """Every dataset the figures rest on: those the lines link, and, followed through
+        every level, the upstream datasets their ``inputs`` name (e.g. well-to-tank)."""
         infos: dict[str, DatasetInfo] = {}
+        upstream: list[tuple[str, str]] = []  # (input id, the dataset that uses it)
         for item in linked:
             for line in item.lines:
                 if line.dataset is None or line.dataset in infos:
                     continue
                 if line.record is not None:
-                    ds = line.record
-                    infos[line.dataset] = DatasetInfo(
-                        id=ds.id,
-                        name=ds.name,
-                        unit=ds.unit,
-                        source=ds.source,
-                        license=ds.license,
-                        url=ds.url,
-                        year=ds.year,
-                        geography=ds.geography,
-                        dqr=ds.dqr.dqr,
-                        gwp_basis=ds.gwp_basis,
-                        notes=ds.notes,
-                    )
+                    infos[line.dataset] = _dataset_info(line.record)
+                    upstream.extend((name, line.dataset) for name in line.record.inputs)
                 elif line.activity is not None:
                     infos[line.dataset] = DatasetInfo(
                         id=line.dataset,
@@ -269,7 +261,34 @@ class Engine:
                             f"database {line.activity.database!r}"
                         ),
                     )
+        while upstream:
+            name, user = upstream.pop()
+            if name not in infos:
+                record = self.catalog.get(name)
+                infos[name] = _dataset_info(record, input_of=[user])
+                upstream.extend((further, name) for further in record.inputs)
+            elif infos[name].input_of and user not in infos[name].input_of:
+                infos[name].input_of.append(user)
+        for info in infos.values():
+            info.input_of.sort()
         return sorted(infos.values(), key=lambda info: info.id)
+
+
+def _dataset_info(ds: Dataset, input_of: list[str] | None = None) -> DatasetInfo:
+    return DatasetInfo(
+        id=ds.id,
+        name=ds.name,
+        unit=ds.unit,
+        source=ds.source,
+        license=ds.license,
+        url=ds.url,
+        year=ds.year,
+        geography=ds.geography,
+        dqr=ds.dqr.dqr,
+        gwp_basis=ds.gwp_basis,
+        notes=ds.notes,
+        input_of=input_of or [],
+    )
 
 
 def assess(

@@ -61,6 +61,7 @@ def is_waste_treatment(stage: Stage, dataset: str | None) -> bool:
     catches a line whose stage was left at its default).  Such lines are not product mass."""
     return stage == Stage.END_OF_LIFE or (dataset or "").startswith("eol-")
 
+
 EolModel = Literal["cut-off", "cff"]
 
 
@@ -466,6 +467,10 @@ class DatasetInfo(_Model):
     dqr: float | None = None
     gwp_basis: str | None = None
     notes: str | None = None
+    input_of: list[str] = Field(
+        default_factory=list,
+        description="datasets that use this one as an upstream input (empty: linked by a line)",
+    )
 
 
 class Warning_(_Model):

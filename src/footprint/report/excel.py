@@ -684,6 +684,7 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("DQR", x.SCORE, width=7),
         Column("GWP basis", width=9),
         Column("Notes", width=40, wrap=True),
+        Column("Upstream input of", width=24, wrap=True),
     ]
     rows = [
         [
@@ -698,6 +699,7 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             d.dqr,
             d.gwp_basis,
             d.notes,
+            ", ".join(d.input_of) or None,
         ]
         for d in assessment.datasets
     ]
