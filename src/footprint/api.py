@@ -29,7 +29,13 @@ from footprint.data_quality import ScoredContribution, product_data_quality
 from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
 from footprint.lca.engine import LcaEngine
 from footprint.lca.project import INDICATORS
-from footprint.link import BRIGHTWAY_SEPARATOR, LinkedLine, LinkedProduct, link_products
+from footprint.link import (
+    BRIGHTWAY_SEPARATOR,
+    ExternalActivity,
+    LinkedLine,
+    LinkedProduct,
+    link_products,
+)
 from footprint.model import (
     STAGES,
     Assessment,
@@ -239,6 +245,17 @@ class Engine:
             extra=dict(product.extra),
         )
 
+    def _activity_info(
+        self, activity: ExternalActivity, input_of: list[str] | None = None
+    ) -> DatasetInfo:
+        return DatasetInfo(
+            id=activity.reference,
+            name=activity.name,
+            unit=activity.unit,
+            source=f"Brightway project {self.brightway_project!r}, database {activity.database!r}",
+            input_of=input_of or [],
+        )
+
     def _dataset_infos(self, linked: list[LinkedProduct]) -> list[DatasetInfo]:
         """Every dataset the figures rest on: those the lines link, and, followed through
         every level, the upstream datasets their ``inputs`` name (e.g. well-to-tank)."""
@@ -252,21 +269,18 @@ class Engine:
                     infos[line.dataset] = _dataset_info(line.record)
                     upstream.extend((name, line.dataset) for name in line.record.inputs)
                 elif line.activity is not None:
-                    infos[line.dataset] = DatasetInfo(
-                        id=line.dataset,
-                        name=line.activity.name,
-                        unit=line.activity.unit,
-                        source=(
-                            f"Brightway project {self.brightway_project!r}, "
-                            f"database {line.activity.database!r}"
-                        ),
-                    )
+                    infos[line.dataset] = self._activity_info(line.activity)
         while upstream:
             name, user = upstream.pop()
             if name not in infos:
-                record = self.catalog.get(name)
-                infos[name] = _dataset_info(record, input_of=[user])
-                upstream.extend((further, name) for further in record.inputs)
+                if name in self.catalog:
+                    record = self.catalog.get(name)
+                    infos[name] = _dataset_info(record, input_of=[user])
+                    upstream.extend((further, name) for further in record.inputs)
+                else:  # a `<database>::<code>` input: its own supply chain is Brightway's
+                    activity = self.lca.resolve(name)
+                    if activity is not None:
+                        infos[name] = self._activity_info(activity, input_of=[user])
             elif infos[name].input_of and user not in infos[name].input_of:
                 infos[name].input_of.append(user)
         for info in infos.values():

@@ -65,6 +65,7 @@ def test_assess_writes_json_whose_lines_and_stages_add_up(
     assert {d["id"] for d in document["datasets"]} == {
         "material-steel-primary",
         "freight-lorry-average",
+        "wtt-freight-lorry-average",  # the lorry's upstream input, named with its source too
     }
     assert all(d["source"] for d in document["datasets"])
     assert document["method"]["indicators"]["total"][-3:] == [
