@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from footprint.errors import Problem
+
 if TYPE_CHECKING:  # reports are imported lazily: the model must not depend on them
     import pandas as pd
     import plotly.graph_objects as go
@@ -484,17 +486,11 @@ class Warning_(_Model):
     product: str | None = None
 
     def __str__(self) -> str:
-        parts = [Path(self.file).name] if self.file else []
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        if self.product and not parts:
-            parts.append(f"product {self.product}")
-        where = ", ".join(parts)
-        return f"{where}: {self.message}" if where else self.message
+        """One line, located like an error: "bom.xlsx, sheet BOM, row 4: …"."""
+        located = Problem(self.message, self.file, self.sheet, self.row, self.column)
+        if located.location() or not self.product:
+            return str(located)
+        return f"product {self.product}: {self.message}"
 
 
 class Assessment(_Model):
