@@ -363,6 +363,9 @@ def _sequential_sum(figures: Sequence[Sequence[float]]) -> list[float]:
 _COLUMNS = tuple(INDICATORS.index(name) for name in ("total", "fossil", "biogenic", "luluc"))
 
 
+_NAMED_COLUMNS = tuple(zip(("total", "fossil", "biogenic", "luluc"), _COLUMNS, strict=True))
+
+
 def _climate(row: Sequence[float]) -> ClimateChange:
     total, fossil, biogenic, luluc = (float(row[column]) for column in _COLUMNS)
     return ClimateChange(total=total, fossil=fossil, biogenic=biogenic, luluc=luluc)
@@ -384,7 +387,8 @@ def _line_result(line: LinkedLine, figure: Sequence[float], share: float) -> Lin
         bom_unit=bom.unit,
         mass_kg=line.mass_kg,
         stage=bom.stage,
-        climate_change=_climate(figure),
+        # a plain dict: validated inside this one call rather than as a second model
+        climate_change={name: float(figure[column]) for name, column in _NAMED_COLUMNS},
         share=share,
         material=line.record.material if line.record else None,
         recycled_content=bom.circularity.recycled_content,  # R1, recycled content

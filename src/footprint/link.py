@@ -17,6 +17,7 @@ import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from footprint import units
@@ -53,7 +54,7 @@ class DatasetLookup(Protocol):
     def suggest(self, dataset_id: str, n: int = 3) -> list[str]: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedLine:
     """One flattened BOM line, resolved and converted; amounts are per one product."""
 
@@ -76,7 +77,7 @@ class LinkedLine:
         return self.activity.name if self.activity is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedProduct:
     product: Product
     lines: list[LinkedLine]
@@ -206,17 +207,22 @@ def _link_line(
             for p in error.problems
         )
         return None
-    if mass is None and units.is_mass(unit):
+    if mass is None and _is_mass(unit):
         mass = units.to_kg(amount, unit)
     return LinkedLine(
         **common, amount=amount, unit=unit, mass_kg=mass, record=record, activity=activity
     )
 
 
+# a BOM names a handful of units over millions of lines: pint's dimensionality test once each
+_is_mass = lru_cache(maxsize=1024)(units.is_mass)
+_is_count = lru_cache(maxsize=1024)(units.is_count)
+
+
 def _mass_kg(quantity: float, line: BomLine) -> float | None:
-    if units.is_mass(line.unit):
+    if _is_mass(line.unit):
         return units.to_kg(quantity, line.unit)
-    if units.is_count(line.unit) and line.mass_per_piece_kg is not None:
+    if _is_count(line.unit) and line.mass_per_piece_kg is not None:
         return units.convert(quantity, line.unit, "piece") * line.mass_per_piece_kg
     return None
 

@@ -18,7 +18,7 @@ from footprint.model import BomLine, Product
 MAX_DEPTH = 100  # real BOMs have 3–15 levels; deeper trees are generated or broken
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlatLine:
     """A BOM line with its place in the tree."""
 
@@ -39,7 +39,11 @@ def children_of(lines: Sequence[BomLine]) -> dict[str | None, list[BomLine]]:
 
 def flatten(product: Product) -> list[FlatLine]:
     """Every line of ``product``, depth-first in BOM order, with its multiplier and path."""
-    children = children_of(product.lines)
+    lines = product.lines
+    if all(line.parent is None for line in lines) and len({ln.id for ln in lines}) == len(lines):
+        # a one-level BOM (the common export): every line at the top, no multipliers
+        return [FlatLine(line, 1.0, line.id, 0, False) for line in lines]
+    children = children_of(lines)
     flat: list[FlatLine] = []
     # explicit stack rather than recursion: BOMs from PLM exports can be very deep
     stack: list[tuple[BomLine, float, str, int]] = [
