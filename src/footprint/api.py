@@ -47,6 +47,7 @@ from footprint.model import (
     MethodInfo,
     Product,
     ProductResult,
+    Stage,
     Warning_,
 )
 
@@ -208,14 +209,10 @@ class Engine:
         product = item.product
         zero = [0.0, 0.0, 0.0, 0.0]
         figures = [next(per_line) if line.dataset is not None else zero for line in item.lines]
-        # sums in line order, one addition at a time, as ClimateChange.__add__ would
-        total = _sequential_sum(figures)
+        total, stage_sums = _sums(figures, [line.line.stage for line in item.lines])
         by_stage = {stage: ClimateChange() for stage in STAGES}
-        stages = [line.line.stage for line in item.lines]
-        for stage in set(stages):
-            by_stage[stage] = _climate(
-                _sequential_sum([f for f, s in zip(figures, stages, strict=True) if s == stage])
-            )
+        for stage, sums in stage_sums.items():
+            by_stage[stage] = _climate(sums)
         lines = [
             _line_result(line, figure, figure[_TOTAL] / total[_TOTAL] if total[_TOTAL] else 0.0)
             for line, figure in zip(item.lines, figures, strict=True)
@@ -359,12 +356,21 @@ def _gc_paused() -> Iterator[None]:
 _TOTAL = INDICATORS.index("total")
 
 
-def _sequential_sum(figures: Sequence[Sequence[float]]) -> list[float]:
-    """Σ per indicator, added left to right from 0.0 (no pairwise or compensated summation)."""
-    sums = [0.0, 0.0, 0.0, 0.0]
-    for figure in figures:
-        sums = [a + b for a, b in zip(sums, figure, strict=True)]
-    return sums
+def _sums(
+    figures: Sequence[Sequence[float]], stages: Sequence[Stage]
+) -> tuple[list[float], dict[Stage, list[float]]]:
+    """Σ per indicator over all lines and over each stage's lines, in one pass: added left to
+    right from 0.0, one addition at a time, as ``ClimateChange.__add__`` would."""
+    total = [0.0, 0.0, 0.0, 0.0]
+    per_stage: dict[Stage, list[float]] = {}
+    for figure, stage in zip(figures, stages, strict=True):
+        sums = per_stage.get(stage)
+        if sums is None:
+            sums = per_stage[stage] = [0.0, 0.0, 0.0, 0.0]
+        for column in range(4):
+            total[column] += figure[column]
+            sums[column] += figure[column]
+    return total, per_stage
 
 
 _COLUMNS = tuple(INDICATORS.index(name) for name in ("total", "fossil", "biogenic", "luluc"))
