@@ -13,9 +13,7 @@ no shared state, so several threads may call it at once.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -37,6 +35,7 @@ from footprint.link import (
     LinkedProduct,
     link_products,
 )
+from footprint.memory import cyclic_gc_paused
 from footprint.model import (
     STAGES,
     Assessment,
@@ -144,7 +143,7 @@ class Engine:
         as_of: date | None = None,
     ) -> Assessment:
         """Assess products already read (``warnings``: the reader's, carried to the result)."""
-        with _gc_paused():
+        with cyclic_gc_paused():
             return self._assess_products(products, warnings, rule_sets=rule_sets, as_of=as_of)
 
     def _assess_products(
@@ -329,28 +328,6 @@ def assess(
 
 
 # -- steps ---------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while results are built.
-
-    An assessment creates millions of long-lived objects and no cycles; with the collector on,
-    its repeated full passes over them took half of the time of a 100,000-line assessment.
-    On the way out they are moved straight to the oldest generation (``freeze`` then
-    ``unfreeze``): re-enabled, the collector would otherwise first walk every object created
-    during the pause as "young" (0.34 s per 100,000 lines).  Cyclic garbage is still collected,
-    at the next full collection.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 _TOTAL = INDICATORS.index("total")

@@ -8,10 +8,8 @@ when the lines are linked to the catalog.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +31,7 @@ from footprint.bom.ranges import parameter_ranges
 from footprint.bom.sheets import Cell, RawSheet, read_sheets
 from footprint.bom.summary import material_mass_kg
 from footprint.errors import BomError, FootprintError, Problem, ProblemCollector
+from footprint.memory import cyclic_gc_paused
 from footprint.model import (
     CIRCULARITY_PARAMETER_NAMES,
     BomLine,
@@ -82,24 +81,11 @@ def read_bom(path: str | Path) -> list[Product]:
 def read_bom_file(path: str | Path) -> BomFile:
     """Like ``read_bom``, also returning the file's warnings."""
     path = Path(path)
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         sheets = read_sheets(path)
         bom = parse_sheets(sheets["BOM"], sheets.get("Products"), path=path)
         del sheets  # free the raw cells before the collector runs again
     return bom
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Reading creates a few objects per cell and no reference cycles; Python's cyclic
-    collector would rescan them all again and again (40 % of the time for 100,000 lines)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_sheets(bom: RawSheet, products: RawSheet | None, *, path: Path) -> BomFile:
