@@ -228,6 +228,20 @@ def run_pipeline(n_products: int) -> dict:
     }
 
 
+def run_table(n_products: int) -> dict:
+    """``Engine.footprint_table``: link and footprint every line → one DataFrame (warm)."""
+    from footprint.api import Engine
+    from footprint.lca.project import INDICATORS
+
+    engine = Engine(brightway_project=PROJECT)  # unit scores from the cache: warm
+    products = bench_products(n_products)
+    start = time.perf_counter()
+    table = engine.footprint_table(products)
+    seconds = time.perf_counter() - start
+    totals = table.groupby("product", sort=False)[list(INDICATORS)].sum()
+    return {"seconds": seconds, "rows": len(table), "totals": totals.to_numpy().tolist()}
+
+
 def run_brightway(n_products: int, solver: str) -> dict:
     if solver == "superlu":
         sys.modules["pypardiso"] = None  # type: ignore[assignment]  # hide it from bw2calc
@@ -288,6 +302,8 @@ def _child(args: argparse.Namespace) -> None:
         result = run_footprint(args.products, use_cache=args.warm)
     elif args.contender == "pipeline":
         result = run_pipeline(args.products)
+    elif args.contender == "table":
+        result = run_table(args.products)
     else:
         result = run_brightway(args.products, args.contender)
     result["peak_rss_mib"] = _peak_rss_mib()
@@ -378,7 +394,10 @@ def main() -> None:
             f"{pipeline['json_mib']:.0f} MiB)"
         )
         pipelines.append(pipeline)
+    table = contender("table", args.warm_products, cache_dir=cache)
+    show(f"footprint Engine.footprint_table warm, {args.warm_products} products", table)
     expected = np.asarray(ours["totals"])
+    np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
     for pipeline in pipelines:
         np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
     for baseline in baselines:

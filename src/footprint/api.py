@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
@@ -49,6 +49,9 @@ from footprint.model import (
     Stage,
     Warning_,
 )
+
+if TYPE_CHECKING:  # pandas is imported when a table is asked for
+    import pandas as pd
 
 PathLike = str | Path
 BomInput = PathLike | Product | Sequence[PathLike | Product]
@@ -183,6 +186,12 @@ class Engine:
 
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
         """Cut-off footprints: Σ amount × unit score over all lines of all products at once."""
+        # plain floats, one list per line: building millions of results reads them many times
+        per_line = iter(self._line_figures(linked).tolist())
+        return [self._product_result(item, per_line) for item in linked]
+
+    def _line_figures(self, linked: list[LinkedProduct]) -> np.ndarray:
+        """Per functional unit, the four indicators of every line that has a dataset, in order."""
         references: list[str] = []
         amounts: list[float] = []
         for item in linked:
@@ -192,9 +201,36 @@ class Engine:
                     references.append(self._scored_reference(line))
                     amounts.append(line.amount * flow)
         unit_scores = self.lca.scores(references) if references else np.zeros((0, 4))
-        # plain floats, one list per line: building millions of results reads them many times
-        per_line = iter((np.asarray(amounts)[:, None] * unit_scores).tolist())
-        return [self._product_result(item, per_line) for item in linked]
+        return np.asarray(amounts)[:, None] * unit_scores
+
+    def footprint_table(self, bom_or_products: BomInput) -> pd.DataFrame:
+        """Cut-off footprints of every line, as one table: the fast path for pipelines that
+        screen many products and need figures, not an ``Assessment``.
+
+        One row per BOM line that has a dataset: ``product``, ``line``, ``path``, ``stage``,
+        ``dataset``, ``quantity`` and ``unit`` (in one product, in the dataset's unit) and
+        ``total``, ``fossil``, ``biogenic``, ``luluc`` in kg CO2-eq per functional unit — the
+        same figures ``assess`` gives its lines under the cut-off model.  No circularity, checks
+        or data quality: use ``assess`` for those (and for products on the CFF model).
+        """
+        import pandas as pd
+
+        products, _ = read_products(bom_or_products)
+        linked = self.link(products)
+        figures = self._line_figures(linked)
+        rows = [
+            (item.product.id, line.line.id, line.path, line.line.stage.value, line.dataset,
+             line.amount, line.unit)
+            for item in linked
+            for line in item.lines
+            if line.dataset is not None
+        ]  # fmt: skip
+        table = pd.DataFrame.from_records(
+            rows, columns=["product", "line", "path", "stage", "dataset", "quantity", "unit"]
+        )
+        for column, indicator in enumerate(INDICATORS):
+            table[indicator] = figures[:, column]
+        return table
 
     def _scored_reference(self, line: LinkedLine) -> str:
         assert line.dataset is not None
