@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "datasets" / "sources"
@@ -135,6 +136,22 @@ class Row:
         ]
 
 
+def desnz_row(year: int, **fields: Any) -> Row:
+    """A row from the UK DESNZ/DEFRA conversion factors of ``year``: OGL v3.0, Great Britain,
+    AR5 GWPs, a government publication scored as UK-representative."""
+    url = {2024: DESNZ_2024_URL, 2025: DESNZ_2025_URL}[year]
+    return Row(
+        license=OGL,
+        url=url,
+        year=year,
+        geography="GB",
+        gwp_basis="AR5",
+        ger="UK",
+        p="government",
+        **fields,
+    )
+
+
 def tir(year: int) -> int:
     age = REFERENCE_YEAR - year
     for max_age, score in TIR_BY_MAX_AGE:
@@ -227,7 +244,8 @@ def desnz_materials() -> list[Row]:
                 continue
             kind = "closed-loop recycled source" if recycled else "primary production"
             rows.append(
-                Row(
+                desnz_row(
+                    2025,
                     id=f"material-{family}-{suffix}",
                     name=f"{level3}, {kind}",
                     unit="kg",
@@ -235,14 +253,7 @@ def desnz_materials() -> list[Row]:
                     material=material,
                     recycled=recycled,
                     source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
-                    license=OGL,
-                    url=DESNZ_2025_URL,
-                    year=2025,
-                    geography="GB",
-                    gwp_basis="AR5",
                     ter="average",
-                    ger="UK",
-                    p="government",
                     notes=f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t.",
                 )
             )
@@ -250,21 +261,15 @@ def desnz_materials() -> list[Row]:
         source_row = table[(level3, "Primary material production")]
         value = source_row["GHG Conversion Factor 2025"]
         rows.append(
-            Row(
+            desnz_row(
+                2025,
                 id=f"material-{family}",
                 name=f"{level3} (whole product, per kg)",
                 unit="kg",
                 climate_change=per_thousand(value),
                 material=family,
                 source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
-                license=OGL,
-                url=DESNZ_2025_URL,
-                year=2025,
-                geography="GB",
-                gwp_basis="AR5",
                 ter="proxy",
-                ger="UK",
-                p="government",
                 notes=(
                     f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t. A whole-product "
                     "average per kg: a proxy for a specific product, use only when no "
@@ -302,21 +307,15 @@ def desnz_end_of_life() -> list[Row]:
             value = source_row["GHG Conversion Factor 2025"]
             loop = f" ({column.lower()})" if suffix == "recycling" else ""
             rows.append(
-                Row(
+                desnz_row(
+                    2025,
                     id=f"eol-{family}-{suffix}",
                     name=f"{level3}, end of life: {description}{loop}",
                     unit="kg",
                     climate_change=per_thousand(value),
                     material=material,
                     source=f"{DESNZ_2025}, Waste disposal, row {source_row['ID']}",
-                    license=OGL,
-                    url=DESNZ_2025_URL,
-                    year=2025,
-                    geography="GB",
-                    gwp_basis="AR5",
                     ter="average",
-                    ger="UK",
-                    p="government",
                     notes=f"{EOL_NOTE} Published {value} kg CO2e/t ({column}).",
                 )
             )
@@ -379,7 +378,8 @@ def desnz_freight() -> list[Row]:
     for dataset_id, (level2, level3, variant) in FREIGHT.items():
         source_row = _desnz_freight_row(source_rows, dataset_id, level2, level3, variant)
         rows.append(
-            Row(
+            desnz_row(
+                2025,
                 id=dataset_id,
                 name=f"{level2}, {level3}" + (f", {variant}" if variant else ""),
                 unit="t*km",
@@ -387,14 +387,7 @@ def desnz_freight() -> list[Row]:
                 material="",
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 source=f"{DESNZ_2025}, Freighting goods, row {source_row['ID']}",
-                license=OGL,
-                url=DESNZ_2025_URL,
-                year=2025,
-                geography="GB",
-                gwp_basis="AR5",
                 ter="specific",
-                ger="UK",
-                p="government",
                 notes=FREIGHT_NOTE.format(wtt=WTT_PREFIX + dataset_id)
                 + (AIR_NOTE if level2 == "Freight flights" else ""),
             )
@@ -422,20 +415,14 @@ def desnz_wtt_freight() -> list[Row]:
         source_row = _desnz_freight_row(source_rows, dataset_id, group, level3, variant)
         value = source_row["GHG Conversion Factor 2025"]
         rows.append(
-            Row(
+            desnz_row(
+                2025,
                 id=dataset_id,
                 name=f"{group}, {level3}" + (f", {variant}" if variant else ""),
                 unit="t*km",
                 climate_change=Decimal(value),
                 source=f"{DESNZ_2025}, WTT- delivery vehs & freight, row {source_row['ID']}",
-                license=OGL,
-                url=DESNZ_2025_URL,
-                year=2025,
-                geography="GB",
-                gwp_basis="AR5",
                 ter="specific",
-                ger="UK",
-                p="government",
                 notes=WTT_FREIGHT_NOTE.format(ttw=ttw_id)
                 + (
                     " DESNZ publishes the same well-to-tank value with and without RF."
@@ -514,21 +501,15 @@ def desnz_fuels() -> list[Row]:
     for dataset_id, (fuel_name, unit_text, unit, description) in FUELS.items():
         sheet_row, value = table[(fuel_name, unit_text)]
         rows.append(
-            Row(
+            desnz_row(
+                2024,
                 id=dataset_id,
                 name=f"{fuel_name}, combustion, {description}",
                 unit=unit,
                 climate_change=Decimal(str(value)),
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 source=f"{DESNZ_2024}, sheet Fuels, row {sheet_row} ({unit_text})",
-                license=OGL,
-                url=DESNZ_2024_URL,
-                year=2024,
-                geography="GB",
-                gwp_basis="AR5",
                 ter="specific",
-                ger="UK",
-                p="government",
                 notes=FUEL_NOTE.format(wtt=WTT_PREFIX + dataset_id, unit=unit),
             )
         )
@@ -543,20 +524,14 @@ def desnz_wtt_fuels() -> list[Row]:
     for ttw_id, (fuel_name, unit_text, unit, description) in FUELS.items():
         sheet_row, value = table[(fuel_name, unit_text)]
         rows.append(
-            Row(
+            desnz_row(
+                2024,
                 id=WTT_PREFIX + ttw_id,
                 name=f"{fuel_name}, well-to-tank fuel supply, {description}",
                 unit=unit,
                 climate_change=Decimal(str(value)),
                 source=f"{DESNZ_2024}, sheet WTT- fuels, row {sheet_row} ({unit_text})",
-                license=OGL,
-                url=DESNZ_2024_URL,
-                year=2024,
-                geography="GB",
-                gwp_basis="AR5",
                 ter="specific",
-                ger="UK",
-                p="government",
                 notes=WTT_FUEL_NOTE.format(ttw=ttw_id),
             )
         )
