@@ -83,6 +83,10 @@ class SourceRef(_Model):
     sheet: str | None = None
     row: int | None = None
 
+    def problem(self, message: str, column: str | None = None) -> Problem:
+        """A problem located at this record (and, when given, one of its columns)."""
+        return Problem(message, file=self.file, sheet=self.sheet, row=self.row, column=column)
+
 
 class CircularityParameters(_Model):
     """Circular Footprint Formula / MCI parameters a BOM line or product may override.

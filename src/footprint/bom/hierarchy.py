@@ -73,11 +73,8 @@ def flatten(product: Product) -> list[FlatLine]:
 
 
 def _located(message: str, line: BomLine) -> Problem:
-    return Problem(
+    return line.source.problem(
         message,
-        file=line.source.file,
-        sheet=line.source.sheet,
-        row=line.source.row,
         column="parent",
     )
 

@@ -437,12 +437,9 @@ def _product_mci(
         )
     if any(f.recycled_share > 0 and f.efficiency_feedstock == 0 for f in flows):
         raise BomError(
-            Problem(
+            product.source.problem(
                 "EF (recycling_efficiency_feedstock) is 0 for a line with recycled content; "
                 "it must be > 0",
-                file=product.source.file,
-                sheet=product.source.sheet,
-                row=product.source.row,
                 column="recycling_efficiency_feedstock",
             )
         )
@@ -464,11 +461,8 @@ def _product_mci(
         )
     except ValueError as error:
         raise BomError(
-            Problem(
+            product.source.problem(
                 f"MCI utility: {error}",
-                file=product.source.file,
-                sheet=product.source.sheet,
-                row=product.source.row,
                 column="lifetime",
             )
         ) from None

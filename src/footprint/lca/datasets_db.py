@@ -114,12 +114,9 @@ def _activity(
     for gas, amount in ds.gases.items():
         if gas not in codes:
             problems.append(
-                Problem(
+                ds.origin.problem(
                     f"dataset {ds.id!r}: unknown gas column {gas!r} "
                     f"(known: {', '.join(sorted(codes))})",
-                    file=ds.origin.file,
-                    sheet=ds.origin.sheet,
-                    row=ds.origin.row,
                     column=gas,
                 )
             )
@@ -139,12 +136,9 @@ def _activity(
             key = _brightway_key(upstream)
             if key is None:
                 problems.append(
-                    Problem(
+                    ds.origin.problem(
                         f"dataset {ds.id!r}: input {upstream!r} is not an activity of the "
                         "Brightway project",
-                        file=ds.origin.file,
-                        sheet=ds.origin.sheet,
-                        row=ds.origin.row,
                         column="inputs",
                     )
                 )
@@ -153,11 +147,8 @@ def _activity(
             continue
         if upstream not in known:
             problems.append(
-                Problem(
+                ds.origin.problem(
                     f"dataset {ds.id!r}: input {upstream!r} is not a dataset id",
-                    file=ds.origin.file,
-                    sheet=ds.origin.sheet,
-                    row=ds.origin.row,
                     column="inputs",
                 )
             )
