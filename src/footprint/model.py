@@ -299,10 +299,8 @@ class LineResult(_Model):
     row: int | None = Field(None, description="row of the BOM sheet (header = row 1)")
 
     def is_waste_treatment(self) -> bool:
-        """A line that treats waste rather than supplies material: it is in the end-of-life
-        stage, or links an ``eol-*`` dataset (the shipped library's naming of waste treatments,
-        which catches a line whose stage was left at its default)."""
-        return self.stage == Stage.END_OF_LIFE or (self.dataset or "").startswith("eol-")
+        """See the module-level ``is_waste_treatment``."""
+        return is_waste_treatment(self.stage, self.dataset)
 
 
 class CffParameter(_Model):
