@@ -5,7 +5,8 @@
     ├── UnitError             a unit that is unknown or does not fit the dataset
     ├── DatasetError          a dataset file, a dataset reference or a Brightway activity
     ├── RuleError             a compliance rule set
-    └── InputTooLargeError    a file over a size limit, or a zip bomb
+    ├── InputTooLargeError    a file over a size limit, or a zip bomb
+    └── OutputError           an output path that cannot be written safely (nothing written)
 
 Every error holds a list of ``Problem`` records, each naming where it happened (file, sheet,
 row as the spreadsheet shows it with the header on row 1, column) and what would be valid.
@@ -93,6 +94,10 @@ class RuleError(FootprintError):
 
 class InputTooLargeError(FootprintError):
     """A file over a size limit, or a compressed file that expands far beyond its size."""
+
+
+class OutputError(FootprintError):
+    """An output path that is a folder, a link, an input, a duplicate, or cannot be written."""
 
 
 class ProblemCollector:

@@ -8,6 +8,7 @@ Exit codes (see ``footprint.cli``): 0 ok, 2 invalid input (nothing written), 1 i
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from footprint.errors import FootprintError, Problem
+from footprint.io import OutputTransaction
 from footprint.model import Assessment, ProductResult, json_schema
 
 EXIT_NONCOMPLIANT = 3
@@ -71,32 +73,51 @@ def assess_command(
 
     when = _parse_date(as_of)
     files = bom_files(boms)
+    # every output checked (and its temporary file reserved) before anything is computed
+    outputs = OutputTransaction(
+        {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
+        inputs=input_files(files, datasets, rules),
+    )
     console = Console(stderr=True)
-    if len(files) >= PROGRESS_FROM_FILES:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("reading BOMs", total=len(files))
-            products, warnings = read_products(
-                files, progress=lambda done, _total: bar.update(task, completed=done)
-            )
-    else:
-        products, warnings = read_products(files)
-    rule_sets = load_rules(rules)
-    with console.status("computing footprints"):
-        engine = Engine(datasets, brightway_project=brightway_project)
-        assessment = engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=when)
-    if json_out is not None:
-        assessment.to_json(json_out)
-    if xlsx_out is not None:
-        assessment.to_excel(xlsx_out)
-    if html_out is not None:
-        assessment.to_html(html_out)
-    _print_summary(assessment)
+    with outputs:
+        if len(files) >= PROGRESS_FROM_FILES:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("reading BOMs", total=len(files))
+                products, warnings = read_products(
+                    files, progress=lambda done, _total: bar.update(task, completed=done)
+                )
+        else:
+            products, warnings = read_products(files)
+        rule_sets = load_rules(rules)
+        with console.status("computing footprints"):
+            engine = Engine(datasets, brightway_project=brightway_project)
+            assessment = engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=when)
+        writers: dict[str, Callable[[Path], object]] = {
+            "--json": assessment.to_json,
+            "--xlsx": assessment.to_excel,
+            "--html": assessment.to_html,
+        }
+        for name in outputs.names:
+            writers[name](outputs.path(name))
+    _print_summary(assessment, to_stderr=outputs.writes_stdout)
     failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
     return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
 
 
-def _print_summary(assessment: Assessment) -> None:
-    console = Console()
+def input_files(
+    boms: list[Path], datasets: list[Path] | None, rules: list[str] | None
+) -> list[Path]:
+    """Every file a command reads, so that no output is written over one."""
+    from footprint.bom.sheets import products_csv_for
+
+    found = [*boms, *(products_csv_for(p) for p in boms if p.suffix.lower() == ".csv")]
+    found += datasets or []
+    found += [Path(rule) for rule in rules or [] if Path(rule).is_file()]
+    return [path for path in found if path.exists()]
+
+
+def _print_summary(assessment: Assessment, *, to_stderr: bool = False) -> None:
+    console = Console(stderr=to_stderr)
     table = Table(title="Climate change, EF 3.1 (per functional unit)")
     table.add_column("product (functional unit)", ratio=3)
     table.add_column("kg CO2-eq", justify="right", no_wrap=True)
