@@ -1,16 +1,21 @@
 """The ``footprint`` command line: one typer app; each room registers its own commands.
 
-Exit codes: 0 ok, 1 internal error, 2 invalid input (nothing written), 3 a failing
-compliance check with ``--fail-on-noncompliance``.
+Exit codes: 0 ok, 1 internal error, 2 invalid input or a usage mistake (nothing written; the
+parser's own message is printed), 3 a failing compliance check with ``--fail-on-noncompliance``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
-import click
 import typer
+
+try:  # typer >= 0.20 vendors click as typer._click; older versions use click itself
+    from typer._click import exceptions as parser_errors
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as parser_errors  # type: ignore[no-redef]
 
 from footprint.cli import (
     assess_commands,
@@ -28,8 +33,32 @@ app = typer.Typer(
     help="PEF carbon footprint, circularity and compliance checks for bills of materials.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        from footprint import __version__
+
+        typer.echo(f"footprint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="print the version and exit",
+        ),
+    ] = False,
+) -> None:
+    """PEF carbon footprint, circularity and compliance checks for bills of materials."""
+
 
 for _module in (bom_commands, dataset_commands, assess_commands, rules_commands, serve_command):
     _module.register(app)
@@ -43,16 +72,19 @@ def report_problems(error: FootprintError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user errors become one line each, never a traceback."""
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="footprint", standalone_mode=False)
     except FootprintError as error:
         report_problems(error)
         sys.exit(EXIT_INVALID_INPUT)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         sys.exit(done.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(EXIT_INTERNAL)
-    except click.ClickException as usage:
+    except parser_errors.NoArgsIsHelpError as bare:  # `footprint` or `footprint datasets` alone
+        typer.echo(bare.format_message())
+        sys.exit(EXIT_OK)
+    except parser_errors.ClickException as usage:  # a usage mistake: the parser's own message
         usage.show()
         sys.exit(EXIT_INVALID_INPUT)
     except KeyboardInterrupt:

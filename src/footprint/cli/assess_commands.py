@@ -15,13 +15,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
-from rich.table import Table
 
+from footprint.cli.batch_summary import print_summary
 from footprint.errors import FootprintError, Problem
 from footprint.io import OutputTransaction
-from footprint.model import Assessment, ProductResult, json_schema
+from footprint.model import json_schema
 
 EXIT_NONCOMPLIANT = 3
 PROGRESS_FROM_FILES = 4  # show a progress bar from this many BOM files on
@@ -51,7 +50,9 @@ def _parse_date(text: str | None) -> date | None:
 
 
 def assess_command(
-    boms: Annotated[list[Path], typer.Argument(help="BOM files (.xlsx/.csv) or folders")],
+    boms: Annotated[
+        list[Path], typer.Argument(metavar="BOM...", help="BOM files (.xlsx/.csv) or folders")
+    ],
     datasets: DatasetsOption = None,
     brightway_project: ProjectOption = None,
     rules: Annotated[
@@ -61,11 +62,19 @@ def assess_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="date selecting the limits in force, YYYY-MM-DD")
     ] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the JSON here")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the JSON here ('-': to standard output)")
+    ] = None,
     xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="write the report here")] = None,
     fail_on_noncompliance: Annotated[
         bool, typer.Option("--fail-on-noncompliance", help="exit 3 when a check fails")
+    ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="print every check and every warning's places")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="print nothing but errors (for scripts)")
     ] = False,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
@@ -78,9 +87,9 @@ def assess_command(
         {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
         inputs=input_files(files, datasets, rules),
     )
-    console = Console(stderr=True)
+    console = Console(stderr=True, quiet=quiet)
     with outputs:
-        if len(files) >= PROGRESS_FROM_FILES:
+        if len(files) >= PROGRESS_FROM_FILES and not quiet:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("reading BOMs", total=len(files))
                 products, warnings = read_products(
@@ -99,7 +108,9 @@ def assess_command(
         }
         for name in outputs.names:
             writers[name](outputs.path(name))
-    _print_summary(assessment, to_stderr=outputs.writes_stdout)
+    # with the JSON on standard output, the summary goes to standard error
+    summary = Console(stderr=outputs.writes_stdout, quiet=quiet)
+    print_summary(assessment, summary, details=details)
     failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
     return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
 
@@ -114,51 +125,6 @@ def input_files(
     found += datasets or []
     found += [Path(rule) for rule in rules or [] if Path(rule).is_file()]
     return [path for path in found if path.exists()]
-
-
-def _print_summary(assessment: Assessment, *, to_stderr: bool = False) -> None:
-    console = Console(stderr=to_stderr)
-    table = Table(title="Climate change, EF 3.1 (per functional unit)")
-    table.add_column("product (functional unit)", ratio=3)
-    table.add_column("kg CO2-eq", justify="right", no_wrap=True)
-    for header in ("top stage", "recycled", "MCI", "checks"):
-        table.add_column(header, justify="right" if header == "MCI" else "left", ratio=1)
-    for product in assessment.products:
-        table.add_row(
-            f"{product.id}\n[dim]{escape(product.functional_unit or '1 product')}[/dim]",
-            f"{product.climate_change.total:.4g}",
-            _top_stage(product),
-            _recycled(product),
-            f"{product.circularity.mci.mci:.2f}"
-            if product.circularity and product.circularity.mci
-            else "",
-            _checks(product),
-        )
-    console.print(table)
-    for warning in assessment.warnings:
-        console.print(f"warning: {warning}", markup=False)
-
-
-def _top_stage(product: ProductResult) -> str:
-    stage, figure = max(product.by_stage.items(), key=lambda item: item[1].total)
-    total = product.climate_change.total
-    share = f" ({figure.total / total:.0%})" if total else ""
-    return f"{stage.value}{share}"
-
-
-def _recycled(product: ProductResult) -> str:
-    if product.circularity is None or product.circularity.recycled_content.share is None:
-        return ""
-    return f"{product.circularity.recycled_content.share:.0%}"
-
-
-def _checks(product: ProductResult) -> str:
-    if not product.checks:
-        return ""
-    counts: dict[str, int] = {}
-    for check in product.checks:
-        counts[check.status] = counts.get(check.status, 0) + 1
-    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
 def setup_command(brightway_project: ProjectOption = None) -> None:
