@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from footprint.api import Engine, assess
 from footprint.bom import read_bom
+from footprint.comparison import Comparison, compare
 from footprint.errors import (
     BomError,
     DatasetError,
@@ -40,6 +41,7 @@ __all__ = [
     "Check",
     "Circularity",
     "ClimateChange",
+    "Comparison",
     "Dataset",
     "DatasetError",
     "Engine",
@@ -54,5 +56,6 @@ __all__ = [
     "UnitError",
     "__version__",
     "assess",
+    "compare",
     "read_bom",
 ]

@@ -495,6 +495,14 @@ class Warning_(_Model):
         return f"product {self.product}: {self.message}"
 
 
+class ScenarioInfo(_Model):
+    """What-if changes applied to the BOM before it was assessed (the BOM file is unchanged)."""
+
+    name: str
+    file: str | None = None
+    changes: list[str] = Field(default_factory=list, description="each change applied, in words")
+
+
 class Assessment(_Model):
     """The result of assessing one or more products.  Reports and JSON read only this."""
 
@@ -508,6 +516,9 @@ class Assessment(_Model):
     products: list[ProductResult]
     datasets: list[DatasetInfo] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
+    scenario: ScenarioInfo | None = Field(
+        None, description="the what-if scenario these results are of (None: the BOM as it is)"
+    )
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         text = self.model_dump_json(indent=indent)

@@ -113,6 +113,7 @@ def test_public_api_is_pinned() -> None:
         "Check",
         "Circularity",
         "ClimateChange",
+        "Comparison",
         "Dataset",
         "DatasetError",
         "Engine",
@@ -127,6 +128,7 @@ def test_public_api_is_pinned() -> None:
         "UnitError",
         "__version__",
         "assess",
+        "compare",
         "read_bom",
     ]
 

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 from footprint.cli import (
     assess_commands,
     bom_commands,
+    compare_commands,
     dataset_commands,
     rules_commands,
     serve_command,
@@ -62,6 +63,7 @@ def _options(
 
 for _module in (bom_commands, dataset_commands, assess_commands, rules_commands, serve_command):
     _module.register(app)
+compare_commands.register(app)
 
 
 def report_problems(error: FootprintError) -> None:

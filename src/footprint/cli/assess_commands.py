@@ -18,6 +18,17 @@ from rich.console import Console
 from rich.progress import Progress
 
 from footprint.cli.batch_summary import print_summary
+from footprint.cli.what_if import (
+    EolOption,
+    GridOption,
+    MarketOption,
+    RecycledOption,
+    ScaleOption,
+    ScenarioOption,
+    SwapOption,
+    print_scenario,
+    what_if_scenarios,
+)
 from footprint.errors import FootprintError, Problem
 from footprint.io import OutputTransaction
 from footprint.model import json_schema
@@ -76,16 +87,24 @@ def assess_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="print nothing but errors (for scripts)")
     ] = False,
+    scenario: ScenarioOption = None,
+    swap: SwapOption = None,
+    recycled_content: RecycledOption = None,
+    scale: ScaleOption = None,
+    eol_recycling_rate: EolOption = None,
+    grid_country: GridOption = None,
+    placed_on_market: MarketOption = None,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
     from footprint.api import Engine, bom_files, load_rules, read_products
+    from footprint.scenario import assess_with_scenarios
 
     when = _parse_date(as_of)
     files = bom_files(boms)
     # every output checked (and its temporary file reserved) before anything is computed
     outputs = OutputTransaction(
         {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
-        inputs=input_files(files, datasets, rules),
+        inputs=input_files(files, datasets, rules) + [p for p in scenario or [] if p.exists()],
     )
     console = Console(stderr=True, quiet=quiet)
     with outputs:
@@ -98,9 +117,15 @@ def assess_command(
         else:
             products, warnings = read_products(files)
         rule_sets = load_rules(rules)
+        what_if = what_if_scenarios(
+            scenario, swap, recycled_content, scale, eol_recycling_rate, grid_country,
+            placed_on_market,
+        )  # fmt: skip
         with console.status("computing footprints"):
             engine = Engine(datasets, brightway_project=brightway_project)
-            assessment = engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=when)
+            assessment = assess_with_scenarios(
+                engine, products, warnings, what_if, rule_sets=rule_sets, as_of=when
+            )
         writers: dict[str, Callable[[Path], object]] = {
             "--json": assessment.to_json,
             "--xlsx": assessment.to_excel,
@@ -111,6 +136,7 @@ def assess_command(
     # with the JSON on standard output, the summary goes to standard error
     summary = Console(stderr=outputs.writes_stdout, quiet=quiet)
     print_summary(assessment, summary, details=details)
+    print_scenario(assessment, summary)
     failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
     return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
 

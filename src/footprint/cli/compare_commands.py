@@ -1,0 +1,260 @@
+"""``footprint compare`` (revisions, alternatives, scenarios side by side) and
+``footprint suggest`` (ranked like-for-like factor swaps).
+
+The what-if options (``--swap``, ``--recycled-content``, ``--scale``, ``--eol-recycling-rate``,
+``--grid-country``, ``--placed-on-market``) are shared with ``footprint assess``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from footprint.cli.assess_commands import DatasetsOption, _parse_date
+from footprint.cli.what_if import (
+    EolOption,
+    GridOption,
+    MarketOption,
+    RecycledOption,
+    ScaleOption,
+    ScenarioOption,
+    SwapOption,
+    option_scenario,
+)
+from footprint.errors import FootprintError, Problem
+from footprint.model import STAGES
+
+if TYPE_CHECKING:
+    from footprint.comparison import Comparison
+
+RulesOption = Annotated[
+    list[str] | None,
+    typer.Option("--rules", "-r", help="rule set name or YAML file; repeatable"),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="date selecting the limits in force, YYYY-MM-DD")
+]
+
+
+def _pairs(values: list[str] | None) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    problems = []
+    for text in values or []:
+        old, sep, new = text.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            problems.append(Problem(f"--pair {text}: write OLD-ID=NEW-ID", column="pair"))
+        else:
+            pairs[old.strip()] = new.strip()
+    if problems:
+        raise FootprintError(problems)
+    return pairs
+
+
+def _fu_ratio(values: list[str] | None) -> dict[str, float] | float | None:
+    if not values:
+        return None
+    per_product: dict[str, float] = {}
+    everywhere: float | None = None
+    problems = []
+    for text in values:
+        key, sep, value = text.rpartition("=")
+        try:
+            ratio = float(value)
+            if not ratio > 0 or ratio == float("inf"):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                Problem(f"--fu-ratio {text}: {value!r} is not a number > 0", column="fu-ratio")
+            )
+            continue
+        if sep:
+            per_product[key.strip()] = ratio
+        else:
+            everywhere = ratio
+    if problems:
+        raise FootprintError(problems)
+    if everywhere is not None and per_product:
+        raise FootprintError(
+            Problem("--fu-ratio: give one ratio for all, or PRODUCT=RATIO each, not both")
+        )
+    return everywhere if everywhere is not None else per_product
+
+
+def compare_command(
+    boms: Annotated[
+        list[Path] | None,
+        typer.Argument(help="the base BOM, then the alternatives (.xlsx/.csv or folders)"),
+    ] = None,
+    scenario: ScenarioOption = None,
+    pair: Annotated[
+        list[str] | None,
+        typer.Option("--pair", help="OLD-ID=NEW-ID: compare these two products; repeatable"),
+    ] = None,
+    fu_ratio: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fu-ratio",
+            help="[NEW-ID=]R: the alternative's functional units in one of the base's, to "
+            "compare products whose functional units differ",
+        ),
+    ] = None,
+    swap: SwapOption = None,
+    recycled_content: RecycledOption = None,
+    scale: ScaleOption = None,
+    eol_recycling_rate: EolOption = None,
+    grid_country: GridOption = None,
+    placed_on_market: MarketOption = None,
+    datasets: DatasetsOption = None,
+    rules: RulesOption = None,
+    as_of: AsOfOption = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the JSON here ('-': to standard output)")
+    ] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="write the report here")] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="print the JSON schema of a comparison and stop")
+    ] = False,
+) -> None:
+    """Compare BOM revisions, alternatives or scenarios: deltas per indicator, stage, line
+    and check, per the same functional unit."""
+    from footprint.comparison import compare, comparison_schema
+
+    if schema:
+        typer.echo(json.dumps(comparison_schema(), indent=2))
+        return
+    if not boms:
+        raise FootprintError(Problem("give the base BOM file (and alternatives or --scenario)"))
+    scenarios: list[object] = list(scenario or [])
+    from_options = option_scenario(
+        swap, recycled_content, scale, eol_recycling_rate, grid_country, placed_on_market
+    )
+    if from_options is not None:
+        scenarios.append(from_options)
+    from footprint.cli.assess_commands import input_files
+    from footprint.io import OutputTransaction
+
+    outputs = OutputTransaction(
+        {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
+        inputs=input_files(list(boms), datasets, rules) + [p for p in scenario or [] if p.exists()],
+    )
+    console = Console(stderr=True)
+    with outputs:
+        with console.status("assessing and comparing"):
+            comparison = compare(
+                boms[0],
+                *boms[1:],
+                scenarios=scenarios,
+                pairs=_pairs(pair),
+                fu_ratio=_fu_ratio(fu_ratio),
+                rules=rules,
+                as_of=_parse_date(as_of),
+                datasets=datasets,
+            )
+        writers: dict[str, Callable[[Path], object]] = {
+            "--json": comparison.to_json,
+            "--xlsx": comparison.to_excel,
+            "--html": comparison.to_html,
+        }
+        for name in outputs.names:
+            writers[name](outputs.path(name))
+    print_comparison(comparison, Console(stderr=outputs.writes_stdout))
+
+
+def print_comparison(comparison: Comparison, console: Console) -> None:
+    for pair in comparison.pairs:
+        cc = pair.climate_change
+        unit = (cc.before.unit if cc.before else "kg CO2-eq") + " per FU"
+        title = (
+            f"{pair.base.label} {pair.base.id} → {pair.alternative.label} {pair.alternative.id}"
+            f"  ({pair.base.functional_unit or '1 product'})"
+        )
+        table = Table(title=escape(title))
+        table.add_column("figure")
+        table.add_column(pair.base.label, justify="right")
+        table.add_column(pair.alternative.label, justify="right")
+        table.add_column("Δ", justify="right")
+        table.add_column("Δ %", justify="right")
+        table.add_row(
+            f"climate change ({unit})",
+            _n(cc.before.total if cc.before else None),
+            _n(cc.after.total if cc.after else None),
+            _n(cc.delta.total, signed=True),
+            _pct(cc.percent),
+        )
+        for stage in STAGES:
+            delta = pair.by_stage[stage]
+            if (delta.before and delta.before.total) or (delta.after and delta.after.total):
+                table.add_row(
+                    f"  {stage.value}",
+                    _n(delta.before.total if delta.before else None),
+                    _n(delta.after.total if delta.after else None),
+                    _n(delta.delta.total, signed=True),
+                    _pct(delta.percent),
+                )
+        rc = pair.circularity.recycled_share
+        table.add_row("recycled content", _share(rc.before), _share(rc.after), _pp(rc.delta), "")
+        mci = pair.circularity.mci
+        table.add_row("MCI", _n(mci.before), _n(mci.after), _n(mci.delta, signed=True), "")
+        console.print(table)
+        ranked = pair.ranked_lines(5)
+        if ranked:
+            console.print("  lines explaining most of the difference:", markup=False)
+            for line in ranked:
+                side = line.after or line.before
+                assert side is not None
+                what = ", ".join(line.changed_fields) or line.status
+                share = (
+                    f" ({line.share_of_difference:.0%} of Δ)"
+                    if line.share_of_difference is not None
+                    else ""
+                )
+                console.print(
+                    f"    {line.rank}. {side.path} [{line.status}: {what}] "
+                    f"{_n(line.climate_change.delta.total, signed=True)}{share}",
+                    markup=False,
+                )
+        for check in pair.changed_checks():
+            console.print(
+                f"  check {check.rule_set}/{check.rule}: {check.status_before} → "
+                f"{check.status_after} (margin {_n(check.margin.before)} → "
+                f"{_n(check.margin.after)})",
+                markup=False,
+            )
+        for note in pair.notes:
+            console.print(f"  note: {note}", markup=False)
+    for item in comparison.unmatched:
+        console.print(
+            f"only in {item.label} ({item.side}): product {item.id}; give --pair to compare it",
+            markup=False,
+        )
+
+
+def _n(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+.4g}" if signed else f"{value:.4g}"
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f} %"
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def _pp(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:+.1f} pp"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this room's commands to ``app``."""
+    app.command("compare")(compare_command)

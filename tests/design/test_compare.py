@@ -1,0 +1,190 @@
+"""footprint compare: a pair of BOM revisions, every delta checked against hand arithmetic.
+
+Revision B of the widget swaps the housing to recycled aluminium, removes the knob and raises
+the frame's recycled content from 20 % to 50 %.  Factors (tests/design/conftest.py): virgin
+aluminium 10, recycled aluminium 2, steel 3, PP 2.5 kg CO2-eq/kg; the French grid as shipped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import footprint
+from footprint.catalog import load_catalog
+from footprint.cli import main
+from footprint.comparison import comparison_schema
+from footprint.errors import FootprintError
+from footprint.model import Stage
+
+A = """product,id,name,quantity,unit,dataset,stage,recycled_content
+widget,housing,Housing,2,kg,t-alu,raw materials,
+widget,frame,Frame,1,kg,t-steel,raw materials,20 %
+widget,knob,Knob,0.4,kg,t-pp,raw materials,
+widget,power,Assembly power,4,kWh,electricity-grid-FR,manufacturing,
+"""
+B = """product,id,name,quantity,unit,dataset,stage,recycled_content
+widget,housing,Housing,2,kg,t-alu-rec,raw materials,
+widget,frame,Frame,1,kg,t-steel,raw materials,50 %
+widget,power,Assembly power,4,kWh,electricity-grid-FR,manufacturing,
+"""
+PRODUCTS = "product,functional_unit\nwidget,{fu}\n"
+REL = 1e-9
+
+
+def _grid_fr() -> float:
+    value = load_catalog().get("electricity-grid-FR").climate_change
+    assert value is not None
+    return value
+
+
+@pytest.fixture
+def pair_files(tmp_path: Path, boms) -> tuple[Path, Path]:
+    a = boms.write(tmp_path, "widget-a", A, PRODUCTS.format(fu="1 widget"))
+    b = boms.write(tmp_path, "widget-b", B, PRODUCTS.format(fu="1 widget"))
+    return a, b
+
+
+def test_pair_deltas_per_line_stage_total_and_checks(engine, rules, pair_files) -> None:
+    a, b = pair_files
+    comparison = footprint.compare(a, b, rules=[rules], engine=engine)
+    assert [p.base.id for p in comparison.pairs] == ["widget"]
+    pair = comparison.pairs[0]
+    power = 4 * _grid_fr()
+    a_total = 2 * 10 + 1 * 3 + 0.4 * 2.5 + power  # 24 + power
+    b_total = 2 * 2 + 1 * 3 + power  # 7 + power
+    cc = pair.climate_change
+    assert cc.before.total == pytest.approx(a_total, rel=1e-6)
+    assert cc.after.total == pytest.approx(b_total, rel=1e-6)
+    assert cc.delta.total == pytest.approx(-17, rel=1e-6)
+    assert cc.percent == pytest.approx(-1700 / a_total, rel=1e-6)
+    assert cc.delta.fossil == pytest.approx(-17, rel=1e-6)  # no sub-indicators: all fossil
+    # stages: everything but the grid line is raw materials
+    rm = pair.by_stage[Stage.RAW_MATERIALS]
+    assert (rm.before.total, rm.after.total) == (
+        pytest.approx(24, rel=REL),
+        pytest.approx(7, rel=REL),
+    )
+    assert pair.by_stage[Stage.MANUFACTURING].delta.total == pytest.approx(0, abs=1e-12)
+    assert pair.by_stage[Stage.DISTRIBUTION].delta.total == 0
+    # lines
+    lines = {(d.before or d.after).id: d for d in pair.lines}
+    housing, frame, knob, grid = lines["housing"], lines["frame"], lines["knob"], lines["power"]
+    assert (housing.status, housing.matched_by, housing.changed_fields) == (
+        "changed", "id", ["dataset"],
+    )  # fmt: skip
+    assert housing.climate_change.delta.total == pytest.approx(2 * 2 - 2 * 10, rel=REL)
+    assert housing.share_of_difference == pytest.approx(16 / 17, rel=1e-6)
+    assert housing.rank == 1
+    assert (knob.status, knob.after, knob.rank) == ("removed", None, 2)
+    assert knob.climate_change.delta.total == pytest.approx(-0.4 * 2.5, rel=REL)
+    assert knob.share_of_difference == pytest.approx(1 / 17, rel=1e-6)
+    assert (frame.status, frame.changed_fields, frame.rank) == (
+        "changed",
+        ["recycled_content"],
+        None,
+    )
+    assert (frame.before.recycled_content, frame.after.recycled_content) == (0.2, 0.5)
+    assert frame.climate_change.delta.total == 0  # cut-off: recycled content moves no figure
+    assert (grid.status, grid.rank) == ("unchanged", None)
+    assert sum(d.climate_change.delta.total for d in pair.lines) == pytest.approx(cc.delta.total)
+    assert [d.rank for d in pair.ranked_lines()] == [1, 2]
+    # circularity: mass-weighted R1 over housing, frame, knob
+    rc = pair.circularity
+    assert rc.recycled_share.before == pytest.approx((2 * 0 + 1 * 0.2 + 0.4 * 0) / 3.4, rel=REL)
+    assert rc.recycled_share.after == pytest.approx((2 * 1 + 1 * 0.5) / 3, rel=REL)
+    assert (rc.by_element["Fe"].before, rc.by_element["Fe"].after) == (
+        pytest.approx(0.2), pytest.approx(0.5),
+    )  # fmt: skip
+    assert rc.by_element["Al"].delta == pytest.approx(1.0)
+    assert pair.mass_kg.delta == pytest.approx(-0.4, rel=REL)
+    # checks: iron share against 30 %, footprint against 23 kg CO2-eq
+    checks = {c.rule: c for c in pair.checks}
+    iron = checks["steel-recycled"]
+    assert (iron.status_before, iron.status_after, iron.status_changed) == ("fail", "pass", True)
+    assert iron.margin.before == pytest.approx(0.2 - 0.3, rel=REL)
+    assert iron.margin.after == pytest.approx(0.5 - 0.3, rel=REL)
+    ceiling = checks["ceiling"]
+    assert (ceiling.status_before, ceiling.status_after) == ("fail", "pass")
+    assert ceiling.margin.before == pytest.approx(23 - a_total, rel=1e-6)
+    assert ceiling.margin.after == pytest.approx(23 - b_total, rel=1e-6)
+    assert [c.rule for c in pair.changed_checks()] == ["steel-recycled", "ceiling"]
+
+
+def test_lines_match_by_path_then_dataset(engine, tmp_path: Path, boms) -> None:
+    renumbered = B.replace("widget,housing,Housing", "widget,h-200,Housing").replace(
+        "widget,power,Assembly power", "widget,pw-9,Mains power"
+    )
+    a = boms.write(tmp_path, "a", A)
+    b = boms.write(tmp_path, "b", renumbered)
+    pair = footprint.compare(a, b, engine=engine).pairs[0]
+    by_before = {d.before.id: d for d in pair.lines if d.before}
+    assert (by_before["housing"].matched_by, by_before["housing"].after.id) == ("path", "h-200")
+    assert (by_before["power"].matched_by, by_before["power"].after.id) == ("dataset", "pw-9")
+    assert by_before["power"].status == "unchanged"
+    assert by_before["knob"].status == "removed"
+    assert not [d for d in pair.lines if d.status == "added"]
+
+
+def test_different_functional_units_are_refused_or_normalised(engine, tmp_path: Path, boms) -> None:
+    a = boms.write(tmp_path, "a", A, PRODUCTS.format(fu="1 widget"))
+    b = boms.write(tmp_path, "b", B, PRODUCTS.format(fu="2 widgets"))
+    with pytest.raises(FootprintError, match="different functional units"):
+        footprint.compare(a, b, engine=engine)
+    # B is per 2 widgets: half a B functional unit per widget
+    pair = footprint.compare(a, b, engine=engine, fu_ratio=0.5).pairs[0]
+    power = 4 * _grid_fr()
+    assert pair.climate_change.after.total == pytest.approx(0.5 * (7 + power), rel=1e-6)
+    housing = next(d for d in pair.lines if d.before and d.before.id == "housing")
+    assert housing.climate_change.delta.total == pytest.approx(0.5 * 4 - 20, rel=REL)
+    assert pair.fu_ratio == 0.5 and "multiplied by 0.5" in pair.notes[0]
+
+
+def test_added_line_and_products_without_counterpart(engine, tmp_path: Path, boms) -> None:
+    more = B + "widget,screws,Screws,0.1,kg,t-steel,raw materials,\n"
+    more += "gadget,body,Body,1,kg,t-pp,raw materials,\n"
+    a = boms.write(tmp_path, "a", A)
+    b = boms.write(tmp_path, "b", more)
+    comparison = footprint.compare(a, b, engine=engine)
+    pair = comparison.pairs[0]
+    screws = next(d for d in pair.lines if d.after and d.after.id == "screws")
+    assert (screws.status, screws.before) == ("added", None)
+    assert screws.climate_change.delta.total == pytest.approx(0.1 * 3, rel=REL)
+    assert [(u.id, u.side) for u in comparison.unmatched] == [("gadget", "alternative")]
+
+
+def _run(argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    return int(done.value.code or 0)
+
+
+def test_cli_compare_writes_json_valid_against_its_schema(
+    engine, library: Path, rules: Path, pair_files, tmp_path: Path, capsys
+) -> None:
+    a, b = pair_files
+    out = tmp_path / "out" / "cmp.json"
+    argv = ["compare", str(a), str(b), "-d", str(library), "-r", str(rules), "--json", str(out)]
+    assert _run([*argv, "--xlsx", str(tmp_path / "out" / "cmp.xlsx")]) == 0
+    printed = capsys.readouterr().out
+    assert "steel-recycled: fail → pass" in printed
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, comparison_schema())
+    assert document["pairs"][0]["climate_change"]["delta"]["total"] == pytest.approx(-17, rel=1e-6)
+    assert _run(["compare", "--schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Comparison"
+
+
+def test_cli_refuses_different_functional_units_with_one_line(
+    engine, library: Path, tmp_path: Path, boms, capsys
+) -> None:
+    a = boms.write(tmp_path, "a", A, PRODUCTS.format(fu="1 widget"))
+    b = boms.write(tmp_path, "b", B, PRODUCTS.format(fu="1 kg of widget"))
+    out = tmp_path / "cmp.json"
+    assert _run(["compare", str(a), str(b), "-d", str(library), "--json", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "different functional units" in err[0] and "--fu-ratio" in err[0]
+    assert not out.exists()
