@@ -120,6 +120,9 @@ class Scenario:
     changes: list[Change]
     file: str | None = None
     description: str | None = None
+    problems: list[Problem] = field(
+        default_factory=list, compare=False
+    )  # entry problems found on reading, reported with those found on applying
 
     def info(self) -> ScenarioInfo:
         return ScenarioInfo(
@@ -130,7 +133,8 @@ class Scenario:
         where = change.label
         if field_name:
             line = change.yaml_lines.get(field_name)
-            where += f", field {field_name}" + (f" (line {line})" if line else "")
+            shown = line and line != change.yaml_lines.get("")  # else the entry's line says it
+            where += f", field {field_name}" + (f" (line {line})" if shown else "")
         return Problem(f"{where}: {message}", file=self.file)
 
 
@@ -193,6 +197,8 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
     if not isinstance(raw, list) or not raw:
         problems.append(Problem("'changes' must be a non-empty list of changes", file=where))
         raw = []
+    if problems:
+        raise ScenarioError(problems)
     changes = []
     for index, item in enumerate(raw):
         label = f"entry #{index + 1}"
@@ -203,13 +209,12 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
         problems.extend(found)
         if change is not None:
             changes.append(change)
-    if problems:
-        raise ScenarioError(problems)
     return Scenario(
         name=str(data.get("name") or path.stem),
         changes=changes,
         file=where,
         description=data.get("description"),
+        problems=problems,
     )
 
 
@@ -390,10 +395,21 @@ class _Catalog:
 def apply_scenario(products: Sequence[Product], scenario: Scenario, catalog: Any) -> list[Product]:
     """Copies of ``products`` with the scenario's changes; ``ScenarioError`` lists problems."""
     lookup = _Catalog(catalog)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(scenario.problems)
     out = list(products)
     for change in scenario.changes:
         entry = change.entry
+        if entry.grid_country is not None and _grid(entry.grid_country, lookup) is None:
+            problems.append(
+                scenario.problem(
+                    change,
+                    "grid_country",
+                    f"no grid dataset {GRID_PREFIX}{entry.grid_country} "
+                    f"(e.g. {', '.join(sorted(lookup.grids)[:5]).upper()}…: see "
+                    "footprint datasets search electricity)",
+                )
+            )
+            continue
         selected = [k for k, p in enumerate(out) if entry.product in (None, p.id)]
         if not selected:
             ids = ", ".join(p.id for p in out)
@@ -464,6 +480,10 @@ def _apply(
     return (product.model_copy(update=update) if update else product), touched
 
 
+def _grid(country: str, lookup: _Catalog) -> str | None:
+    return lookup.grids.get(country.strip().casefold())
+
+
 def _selects(line: BomLine, entry: ScenarioEntry, lookup: _Catalog) -> bool:
     if entry.line is not None:
         return line.id == entry.line
@@ -483,18 +503,8 @@ def _apply_line(
     update: dict[str, Any] = {}
     dataset = entry.dataset
     if entry.grid_country is not None:
-        grid = lookup.grids.get(entry.grid_country.strip().casefold())
-        if grid is None:
-            problems.append(
-                scenario.problem(
-                    change,
-                    "grid_country",
-                    f"no grid dataset {GRID_PREFIX}{entry.grid_country} "
-                    f"(e.g. {', '.join(sorted(lookup.grids)[:5]).upper()}…: see "
-                    "footprint datasets search electricity)",
-                )
-            )
-            return line
+        grid = _grid(entry.grid_country, lookup)
+        assert grid is not None  # checked once per change in apply_scenario
         if line.dataset is None or not line.dataset.startswith(GRID_PREFIX):
             problems.append(
                 scenario.problem(
