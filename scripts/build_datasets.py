@@ -28,11 +28,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "datasets" / "sources"
 
+# Gas columns the library uses (kg of gas per reference unit; the engine characterises them
+# with EF 3.1): the IPCC-derived incineration rows
+GAS_COLUMNS = ("co2_fossil", "co2_biogenic", "ch4_fossil", "ch4_biogenic", "n2o")
+
 COLUMNS = (
     "id",
     "name",
     "unit",
     "climate_change",
+    "climate_change_fossil",
+    "climate_change_biogenic",
+    "climate_change_luluc",
+    *GAS_COLUMNS,
     "material",
     "recycled",
     "composition",
@@ -55,7 +63,7 @@ REFERENCE_YEAR = 2026  # the year the library is built for: TiR counts data age 
 # TiR: (maximum age in years, score); older than the last → 5
 TIR_BY_MAX_AGE = ((1, 1), (3, 2), (6, 3), (10, 4))
 # GeR: how the dataset's geography relates to where it is used
-GER = {"country": 1, "global": 2, "UK": 3}
+GER = {"country": 1, "global": 2, "UK": 3, "US": 3}
 # TeR: how specific the technology is
 TER = {"specific": 2, "average": 3, "proxy": 4}
 # P: the kind of source
@@ -96,7 +104,7 @@ class Row:
     id: str
     name: str
     unit: str
-    climate_change: Decimal
+    climate_change: Decimal | None
     source: str
     license: str
     url: str
@@ -111,13 +119,24 @@ class Row:
     composition: dict[str, Decimal] = field(default_factory=dict)
     inputs: dict[str, Decimal] = field(default_factory=dict)
     notes: str = ""
+    # sub-indicators, only where the source splits the total (blank = not split)
+    fossil: Decimal | None = None
+    biogenic: Decimal | None = None
+    gases: dict[str, Decimal] = field(default_factory=dict)
 
     def cells(self) -> list[str]:
+        def optional(value: Decimal | None) -> str:
+            return "" if value is None else number(value)
+
         return [
             self.id,
             self.name,
             self.unit,
-            number(self.climate_change),
+            optional(self.climate_change),
+            optional(self.fossil),
+            optional(self.biogenic),
+            "",
+            *(optional(self.gases.get(gas)) for gas in GAS_COLUMNS),
             self.material,
             "true" if self.recycled else "false",
             "; ".join(f"{k}:{number(v)}" for k, v in self.composition.items()),
@@ -219,6 +238,9 @@ DESNZ_WASTE_ONLY = {
     "electrical-mixed": "WEEE - mixed",
     "electrical-fridges": "WEEE - fridges and freezers",
     "battery": "Batteries",
+    "wood": "Wood",
+    "food": "Organic: food and drink waste",
+    "textiles": "Clothing",
 }
 MATERIAL_SCOPE_NOTE = (
     "DESNZ material-use factor: UK supply of the material as purchased, cradle to gate; "
@@ -283,17 +305,36 @@ def desnz_materials() -> list[Row]:
 EOL_ROUTES = (
     # (id suffix, DESNZ columns tried in order, description)
     ("landfill", ("Landfill",), "landfill"),
-    ("combustion", ("Incineration with Energy Recovery",), "incineration with energy recovery"),
-    ("recycling", ("Closed-loop", "Open-loop"), "recycling"),
+    (
+        "combustion-transport-only",
+        ("Incineration with Energy Recovery",),
+        "transport to incineration with energy recovery only (combustion not included)",
+    ),
+    ("recycling", ("Closed-loop", "Open-loop"), "transport to recycling only"),
 )
 EOL_NOTE = (
-    "DESNZ waste-disposal factor (cut-off approach): collection, transport and treatment only, "
-    "no credit for recovered material or energy; not the PEF Circular Footprint Formula."
+    "DESNZ waste-disposal factor (GHG Protocol attribution, cut-off): landfill covers "
+    "collection, transport and landfill emissions; for incineration and recycling DESNZ counts "
+    "only the transport to the energy-recovery or reclamation facility (its 2024 guidance: the "
+    "later emissions belong to the electricity or the recycled material); no credit for "
+    "recovered material or energy; not the PEF Circular Footprint Formula."
 )
+TRANSPORT_ONLY_NOTE = (
+    " NOT the burden of burning the material: the fossil carbon's combustion CO2 is not in this "
+    "figure; use eol-{family}-combustion for that."
+)
+# Families whose landfill emissions are methane from biogenic carbon (paper, wood, food,
+# textiles).  DESNZ gives one landfill value for every inert material of the household and
+# commercial groups (collection, transport and landfill operation); the rest of a
+# biodegradable material's landfill factor is the methane of its decomposition.
+BIODEGRADABLE = ("paper-board", "paper", "paper-mixed", "wood", "food", "textiles")
+INERT_LANDFILL_REFERENCE = ("Glass", "Landfill")  # DESNZ row: 8.98311 kg CO2e/t
 
 
 def desnz_end_of_life() -> list[Row]:
     table = _desnz_index(read_csv("desnz_2025_waste_disposal.csv"))
+    inert = table[INERT_LANDFILL_REFERENCE]
+    inert_value = Decimal(inert["GHG Conversion Factor 2025"])
     families = {f: (level3, m) for f, (level3, m) in DESNZ_MATERIALS.items()}
     families.update({f: (level3, f) for f, level3 in DESNZ_WASTE_ONLY.items()})
     rows = []
@@ -306,6 +347,19 @@ def desnz_end_of_life() -> list[Row]:
             column, source_row = found[0]
             value = source_row["GHG Conversion Factor 2025"]
             loop = f" ({column.lower()})" if suffix == "recycling" else ""
+            notes = f"{EOL_NOTE} Published {value} kg CO2e/t ({column})."
+            biogenic = None
+            if suffix == "landfill" and family in BIODEGRADABLE:
+                biogenic = (Decimal(value) - inert_value) / 1000
+                notes += (
+                    f" Split: {number(biogenic)} kg CO2e/kg counted as biogenic (EF 3.1 "
+                    "'Methane, non-fossil': landfill methane of biogenic carbon) = published "
+                    f"{value} minus {number(inert_value)} kg CO2e/t, the landfill factor DESNZ "
+                    f"gives inert materials (row {inert['ID']}: collection, transport and "
+                    "landfill operation), which stays not split."
+                )
+            elif suffix.startswith("combustion"):
+                notes += TRANSPORT_ONLY_NOTE.format(family=family)
             rows.append(
                 desnz_row(
                     2025,
@@ -313,12 +367,192 @@ def desnz_end_of_life() -> list[Row]:
                     name=f"{level3}, end of life: {description}{loop}",
                     unit="kg",
                     climate_change=per_thousand(value),
+                    biogenic=biogenic,
                     material=material,
                     source=f"{DESNZ_2025}, Waste disposal, row {source_row['ID']}",
                     ter="average",
-                    notes=f"{EOL_NOTE} Published {value} kg CO2e/t ({column}).",
+                    notes=notes,
                 )
             )
+    return rows + incineration()
+
+
+# --------------------------------------------------------------------------------------------
+# Incineration with the material's own combustion emissions: EPA WARM (Table 9), else IPCC 2006
+# --------------------------------------------------------------------------------------------
+
+EPA = (
+    "US EPA, GHG Emission Factors Hub 2024, Table 9 (Scope 3 categories 5 and 12, waste; from WARM)"
+)
+EPA_URL = "https://www.epa.gov/climateleadership/ghg-emission-factors-hub"
+EPA_LICENSE = "public-domain"  # a US Government work
+EPA_WORKBOOK = "epa_ghg_emission_factors_hub_2024.xlsx"
+SHORT_TON_IN_TONNES = Decimal("0.90718474")  # 2000 lb × 0.45359237 kg/lb, exact
+EPA_SIGNIFICANT_DIGITS = 12
+IPCC = (
+    "IPCC 2006 Guidelines for National Greenhouse Gas Inventories, Vol. 5 Waste: ch. 2 "
+    "Table 2.4 (carbon content, fossil carbon fraction) and ch. 5 (incineration, oxidation "
+    "factor, CH4 and N2O defaults), as transcribed by OpenAMEE/datasets"
+)
+IPCC_URL = "https://www.ipcc-nggip.iges.or.jp/public/2006gl/pdf/5_Volume5/V5_5_Ch5_IOB.pdf"
+IPCC_LICENSE = "IPCC-defaults"  # default factors cited from the Guidelines (see LICENSES.md)
+CO2_PER_C = Decimal(44) / Decimal(12)
+# family → ("epa", Table 9 material) or ("ipcc", IPCC waste component) where EPA has no row
+INCINERATION = {
+    "aluminium": ("epa", "Aluminum Cans"),
+    "steel": ("epa", "Steel Cans"),
+    "mixed-metals": ("epa", "Mixed Metals"),
+    "plastics-average": ("epa", "Mixed Plastics"),
+    "plastics-film": ("ipcc", "plastics"),
+    "plastics-rigid": ("ipcc", "plastics"),
+    "hdpe": ("epa", "HDPE"),
+    "ldpe": ("epa", "LDPE"),
+    "pet": ("epa", "PET"),
+    "pp": ("epa", "PP"),
+    "ps": ("epa", "PS"),
+    "pvc": ("epa", "PVC"),
+    "glass": ("epa", "Glass"),
+    "paper-board": ("epa", "Corrugated Containers"),
+    "paper": ("epa", "Office Paper"),
+    "paper-mixed": ("epa", "Mixed Paper (general)"),
+    "electrical-small": ("epa", "Portable Electronic Devices"),
+    "electrical-mixed": ("epa", "Mixed Electronics"),
+    "wood": ("epa", "Dimensional Lumber"),
+    "food": ("epa", "Food Waste"),
+    "textiles": ("ipcc", "textiles"),
+}
+EPA_NOTE = (
+    "Incineration with energy recovery including the material's own combustion emissions: EPA "
+    "Table 9 'Combusted' = transport to the waste-to-energy plant + combustion-related "
+    "non-biogenic CO2 and N2O, no credit for the electricity or metals recovered (those belong "
+    "to the CFF energy term, LHV·XER·ESE). Biogenic CO2 is not counted (as in EF 3.1). All of "
+    "it is fossil in EF 3.1 terms (fossil CO2, N2O, diesel of transport). Conversion: published "
+    "{value} metric t CO2e per short ton ÷ 0.90718474 t per short ton = {converted} kg CO2e/kg "
+    "(12 significant figures). GWP basis AR4 (Table 9 note: 'AR4 GWP values are used to convert "
+    "all waste emission factors'). US average (WARM)."
+)
+IPCC_NOTE = (
+    "Incineration (continuous stoker) with the material's own combustion emissions, derived "
+    "from IPCC 2006 defaults for the MSW component '{component}' because EPA Table 9 has no row "
+    "for this family: dry matter {dm} %, total carbon {tc} % of dry matter, fossil carbon {fcf} "
+    "% of total carbon, oxidation {of} %: fossil CO2 = {dm}% × {tc}% × {fcf}% × {of}% × 44/12 "
+    "= {co2f} kg/kg, biogenic CO2 {co2b} kg/kg (counts zero in EF 3.1); CH4 {ch4} g/t and N2O "
+    "{n2o} g/t of wet waste (CH4 split by the fossil fraction). Given as gases, characterised "
+    "with EF 3.1. Excludes transport to the plant (about 0.005 kg CO2e/kg by DESNZ) and gives "
+    "no energy credit (the CFF energy term's LHV·XER·ESE does)."
+)
+
+
+def _epa_combusted() -> dict[str, tuple[int, Decimal]]:
+    """Table 9 material → (sheet row, metric t CO2e per short ton) of the 'Combusted' column."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(SOURCES / EPA_WORKBOOK))
+    sheet = workbook.get_sheet_by_name("Emission Factors Hub")
+    first_row, _ = sheet.start  # calamine starts at the used range (here B2): keep Excel's rows
+    found: dict[str, tuple[int, Decimal]] = {}
+    in_table, column = False, None
+    for number_, cells in enumerate(sheet.to_python(), start=first_row + 1):
+        label = str(cells[0]).strip()
+        if label.startswith("Table "):
+            in_table = label == "Table 9"
+            continue
+        name = str(cells[1]).strip()  # "Table 9" is in column B, the materials in column C
+        if not in_table or not name:
+            continue
+        if name == "Material":
+            column = next(i for i, c in enumerate(cells) if str(c).startswith("Combusted"))
+        elif column is not None and isinstance(cells[column], float):
+            found[name] = (number_, Decimal(str(cells[column])))
+    return found
+
+
+def _significant(value: Decimal, digits: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
+
+
+def incineration() -> list[Row]:
+    epa = _epa_combusted()
+    ipcc = {
+        r["type"]: r
+        for r in read_csv("ipcc2006_v5_incineration_defaults.csv")
+        if (r["method"], r["technology"]) == ("continuous incineration", "stoker")
+    }
+    rows = []
+    for family, (source, key) in INCINERATION.items():
+        common = {
+            "id": f"eol-{family}-combustion",
+            "unit": "kg",
+            "material": family,
+            "ter": "average",
+        }
+        if source == "epa":
+            sheet_row, value = epa[key]
+            converted = _significant(value / SHORT_TON_IN_TONNES, EPA_SIGNIFICANT_DIGITS)
+            rows.append(
+                Row(
+                    **common,
+                    name=f"{key}, end of life: incineration with energy recovery, combustion "
+                    "emissions included (EPA WARM)",
+                    climate_change=converted,
+                    fossil=converted,
+                    source=f"{EPA}, row '{key}' (sheet row {sheet_row}), column Combusted",
+                    license=EPA_LICENSE,
+                    url=EPA_URL,
+                    year=2024,
+                    geography="US",
+                    gwp_basis="AR4",
+                    ger="US",
+                    p="government",
+                    notes=EPA_NOTE.format(value=number(value), converted=number(converted)),
+                )
+            )
+            continue
+        r = ipcc[key]
+        dm, tc, fcf, of = (
+            Decimal(r[c]) / 100
+            for c in ("dryMatterContent", "totalCarbonContent", "fossilFraction", "oxidationFactor")
+        )
+        carbon = dm * tc * of
+        co2f = carbon * fcf * CO2_PER_C
+        co2b = carbon * (1 - fcf) * CO2_PER_C
+        ch4 = Decimal(r["massCH4PerMass"]) / 1_000_000  # g per t → kg per kg
+        n2o = Decimal(r["massN2OPerMass"]) / 1_000_000
+        gases = {
+            "co2_fossil": _significant(co2f, EPA_SIGNIFICANT_DIGITS),
+            "co2_biogenic": _significant(co2b, EPA_SIGNIFICANT_DIGITS) if co2b else Decimal(0),
+            "ch4_fossil": ch4 * fcf,
+            "ch4_biogenic": ch4 * (1 - fcf),
+            "n2o": n2o,
+        }
+        rows.append(
+            Row(
+                **common,
+                name=f"{key.capitalize()} (IPCC 2006 default), end of life: incineration, "
+                "combustion emissions included",
+                climate_change=None,
+                gases={gas: amount for gas, amount in gases.items() if amount},
+                source=f"{IPCC}; component '{key}', continuous incineration, stoker",
+                license=IPCC_LICENSE,
+                url=IPCC_URL,
+                year=2006,
+                geography="GLO",
+                gwp_basis="EF3.1",  # gases, characterised with the method's own factors
+                ger="global",
+                p="single-transcription",
+                notes=IPCC_NOTE.format(
+                    component=key,
+                    dm=r["dryMatterContent"],
+                    tc=r["totalCarbonContent"],
+                    fcf=r["fossilFraction"],
+                    of=r["oxidationFactor"],
+                    co2f=number(gases["co2_fossil"]),
+                    co2b=number(gases["co2_biogenic"]),
+                    ch4=r["massCH4PerMass"],
+                    n2o=r["massN2OPerMass"],
+                ),
+            )
+        )
     return rows
 
 

@@ -65,7 +65,10 @@ _SUB_INDICATORS = ("climate_change_fossil", "climate_change_biogenic", "climate_
 _NUMBER_COLUMNS = ("climate_change", *_SUB_INDICATORS)
 _TEXT_COLUMNS = ("material", "geography", "source", "license", "url", "gwp_basis", "notes")
 _DQR_COLUMNS = {"dqr_ter": "ter", "dqr_ger": "ger", "dqr_tir": "tir", "dqr_p": "p"}
-_GWP_BASES = ("AR4", "AR5", "AR6")
+#: GWP bases a dataset's CO2-eq figure may rest on; ``EF3.1`` = characterised with the EF 3.1
+#: factors themselves (what a row given as gas columns always is).
+GWP_BASES = ("AR4", "AR5", "AR6", "EF3.1")
+GAS_BASIS = "EF3.1"
 _KNOWN_COLUMNS = (
     "id",
     "name",
@@ -296,12 +299,16 @@ class _RowReader:
         for name in _TEXT_COLUMNS:
             fields[name] = _cell_text(cell(name)) or None
         if fields["gwp_basis"] is not None:
-            basis = fields["gwp_basis"].upper()
-            if basis not in _GWP_BASES:
+            basis = fields["gwp_basis"].upper().replace(" ", "")
+            if basis not in GWP_BASES:
                 self.problem(
-                    row_number, "gwp_basis", f"{fields['gwp_basis']!r} is not one of AR4, AR5, AR6"
+                    row_number,
+                    "gwp_basis",
+                    f"{fields['gwp_basis']!r} is not one of {', '.join(GWP_BASES)}",
                 )
             fields["gwp_basis"] = basis
+        elif gases:  # the engine characterises gases with the method's own factors
+            fields["gwp_basis"] = GAS_BASIS
 
         recycled = _cell_text(cell("recycled")).lower()
         if recycled and recycled not in _TRUE | _FALSE:

@@ -128,7 +128,7 @@ BAD_FILES = {
     ),
     "bad GWP basis": (
         f"{HEADER},gwp_basis\nx,X,kg,1,AR3\n",
-        ["mine.csv, row 2, column gwp_basis: 'AR3' is not one of AR4, AR5, AR6"],
+        ["mine.csv, row 2, column gwp_basis: 'AR3' is not one of AR4, AR5, AR6, EF3.1"],
     ),
     "empty file": ("", ["mine.csv: file is empty; expected a header row"]),
     "header only": (f"{HEADER}\n", ["mine.csv, row 1: file has a header but no datasets"]),
@@ -210,6 +210,7 @@ def test_search_and_material_filter():
         "material-pet-recycled",
         "eol-pet-landfill",
         "eol-pet-combustion",
+        "eol-pet-combustion-transport-only",
         "eol-pet-recycling",
     }
 

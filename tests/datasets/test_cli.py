@@ -22,14 +22,15 @@ def test_list_by_material(capsys):
     assert code == 0
     assert [line.split()[0] for line in lines[:-1]] == [
         "eol-pet-combustion",
+        "eol-pet-combustion-transport-only",
         "eol-pet-landfill",
         "eol-pet-recycling",
         "material-pet-primary",
         "material-pet-recycled",
     ]
     # DESNZ 2025 PET primary 3,863.90131 kg CO2e/t is 3.8639 kg CO2e/kg
-    assert lines[3].split()[1:4] == ["3.8639", "kg", "CO2-eq/kg"]
-    assert lines[-1] == "5 datasets"
+    assert lines[4].split()[1:4] == ["3.8639", "kg", "CO2-eq/kg"]
+    assert lines[-1] == "6 datasets"
 
 
 def test_list_as_json(capsys):
