@@ -87,7 +87,8 @@ class Engine:
         self.lca = LcaEngine(self.catalog, brightway_project=brightway_project, use_cache=use_cache)
         self.brightway_project = self.lca.project
         self.method = MethodInfo(
-            indicators={name: list(method) for name, method in self.lca.methods.items()}
+            indicators={name: list(method) for name, method in self.lca.methods.items()},
+            solver=self.lca.solver,
         )
 
     # -- unit scores ---------------------------------------------------------------------------
@@ -216,15 +217,16 @@ class Engine:
         import pandas as pd
 
         products, _ = read_products(bom_or_products)
-        linked = self.link(products)
-        figures = self._line_figures(linked)
-        rows = [
-            (item.product.id, line.line.id, line.path, line.line.stage.value, line.dataset,
-             line.amount, line.unit)
-            for item in linked
-            for line in item.lines
-            if line.dataset is not None
-        ]  # fmt: skip
+        with cyclic_gc_paused():  # millions of small objects, no cycles (as assess_products)
+            linked = self.link(products)
+            figures = self._line_figures(linked)
+            rows = [
+                (item.product.id, line.line.id, line.path, line.line.stage.value, line.dataset,
+                 line.amount, line.unit)
+                for item in linked
+                for line in item.lines
+                if line.dataset is not None
+            ]  # fmt: skip
         table = pd.DataFrame.from_records(
             rows, columns=["product", "line", "path", "stage", "dataset", "quantity", "unit"]
         )

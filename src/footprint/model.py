@@ -457,6 +457,11 @@ class MethodInfo(_Model):
         default_factory=dict, description="indicator → Brightway method tuple"
     )
     unit: str = "kg CO2-eq"
+    solver: str | None = Field(
+        None,
+        description="how the unit scores were solved (block-triangular SuperLU; per large loop: "
+        "Jacobi sweeps or an ordered LU, with its fill)",
+    )
 
 
 class DatasetInfo(_Model):

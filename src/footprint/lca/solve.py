@@ -1,21 +1,39 @@
 """The adjoint solve Aᵀ·λ = h for supply-chain matrices, chosen from their structure.
 
-Supply-chain technosphere matrices are nearly triangular (upstream first) with small loops.
-A general sparse LU with a fill-reducing ordering can be catastrophically slow on them
-(SuperLU's default COLAMD ordering took minutes on 20,000 activities), so the matrix is put in
-block-triangular form first: its strongly connected components (the loops) in topological
-order, upstream first.  SuperLU then factorises it in that order: fill stays inside the loop
-blocks, and one factorisation solves every indicator at once.
+Public face: ``solve_transposed(Aᵀ, H)`` (and ``solve_adjoint(A, H)``) solve every column of H
+at once and name the path that ran; ``solve`` returns the same with the details of each loop.
 
-1. Without pivoting (technosphere diagonals are the production amounts and dominate their
-   columns), accepted only when the componentwise residual is at rounding level.
-2. Otherwise with SuperLU's partial pivoting, in the same order.
+The matrix is put in block-triangular form first: its strongly connected components (the loops)
+in topological order, upstream first.  Then, segment by segment in that order:
+
+- **small loops** (≤ ``SMALL_BLOCK`` activities; a nearly triangular database has only these)
+  are factorised together by SuperLU in that order, where fill stays inside the loop blocks:
+  without pivoting (technosphere diagonals are the production amounts and dominate their
+  columns), accepted only when the componentwise residual is at rounding level, else with
+  partial pivoting in the same order;
+- **a large loop** (real databases such as ecoinvent have one: markets ⇄ producers, Kuczenski
+  2015) is never given to an LU in its natural order, which fills a quarter of the dense block.
+  It is solved by Jacobi sweeps λ ← D⁻¹(h − N·λ) with all right-hand sides together (the
+  Neumann series bw_timex sums, preconditioned by the production amounts as bw2calc's
+  ``JacobiGMRESLCA`` is), run until the change is at rounding level and accepted only when the
+  componentwise backward error is.  When the sweeps do not contract fast enough (spectral
+  radius near or above 1, a zero production amount), the fallback is a direct LU in a
+  fill-reducing order whose fill is bounded before it is attempted: the loop's feedback
+  activities (the most used, found by peeling the loop until only small loops remain) last,
+  the rest block-triangular before them.  Only when that bound is above ``FILL_BUDGET`` does
+  SuperLU's own COLAMD ordering run, with pivoting.
+
+The name of the path that ran is reported (``Solved.solver``; the engine puts it in the
+assessment's ``method.solver``).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,8 +41,60 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import MatrixRankWarning, splu
 
 _RESIDUAL_TOLERANCE = 1e-12
+SMALL_BLOCK = 500  # a loop this size or smaller is factorised directly
+FILL_BUDGET = 30_000_000  # stored entries of L + U the ordered LU of one large loop may take
+MAX_SWEEPS = 600
+_CONVERGED_CHANGE = 1e-15  # relative change per sweep at which Jacobi is at rounding level
+_STAGNATION = 1e-13  # a change this small that stops shrinking is rounding noise
+_NEGLIGIBLE = 1e-8  # a component this small against its column's largest counts absolutely
+
 BLOCK_TRIANGULAR = "superlu-block-triangular"
 BLOCK_TRIANGULAR_PIVOTED = "superlu-block-triangular-pivoted"
+JACOBI = "jacobi"
+FEEDBACK_LAST_LU = "superlu-feedback-last"
+FEEDBACK_LAST_LU_PIVOTED = "superlu-feedback-last-pivoted"
+COLAMD_LU = "superlu-colamd-pivoted"
+
+LargeBlockMethod = Literal["auto", "direct"]
+
+
+@dataclass(frozen=True)
+class LargeBlock:
+    """How one large loop was solved."""
+
+    size: int
+    method: str  # JACOBI, FEEDBACK_LAST_LU(_PIVOTED) or COLAMD_LU
+    sweeps: int = 0  # Jacobi sweeps run (also when they were abandoned for the fallback)
+    contraction: float | None = None  # Jacobi's observed contraction per sweep
+    feedback: int | None = None  # activities ordered last by the ordered LU
+    fill_bound: int | None = None  # L + U entries bound computed before the ordered LU
+    fill: int | None = None  # L + U entries of the LU that ran
+
+    def describe(self) -> str:
+        text = f"loop of {self.size} activities: {self.method}"
+        if self.method == JACOBI:
+            return f"{text}, {self.sweeps} sweeps"
+        if self.sweeps:
+            text += f" after {self.sweeps} Jacobi sweeps (contraction {self.contraction:.3g})"
+        if self.fill is not None:
+            text += f", fill {self.fill:,}"
+        if self.fill_bound is not None:
+            text += f" (bound {self.fill_bound:,}, {self.feedback} feedback activities)"
+        return text
+
+
+@dataclass(frozen=True)
+class Solved:
+    """λ, and which path computed it."""
+
+    solution: np.ndarray
+    small_blocks: str  # BLOCK_TRIANGULAR or BLOCK_TRIANGULAR_PIVOTED
+    large_blocks: list[LargeBlock] = field(default_factory=list)
+
+    @property
+    def solver(self) -> str:
+        """``superlu-block-triangular``, plus ``; loop of n activities: …`` per large loop."""
+        return "; ".join([self.small_blocks, *(block.describe() for block in self.large_blocks)])
 
 
 def solve_adjoint(technosphere: sp.spmatrix, rhs: np.ndarray) -> tuple[np.ndarray, str]:
@@ -32,26 +102,103 @@ def solve_adjoint(technosphere: sp.spmatrix, rhs: np.ndarray) -> tuple[np.ndarra
     return solve_transposed(sp.csr_matrix(technosphere.T), rhs)
 
 
-def solve_transposed(transposed: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray, str]:
-    """Solve M·λ = rhs where M = Aᵀ is given as CSR (row i: the inputs of activity i)."""
-    rhs = np.asarray(rhs, dtype=float).reshape(transposed.shape[0], -1)
-    count, labels = connected_components(transposed, directed=True, connection="strong")
+def solve_transposed(transposed: sp.spmatrix, rhs: np.ndarray) -> tuple[np.ndarray, str]:
+    """Solve M·λ = rhs where M = Aᵀ (row i: the inputs of activity i), all columns at once."""
+    solved = solve(transposed, rhs)
+    return solved.solution, solved.solver
+
+
+def solve(
+    transposed: sp.spmatrix,
+    rhs: np.ndarray,
+    *,
+    small_block: int = SMALL_BLOCK,
+    large_blocks: LargeBlockMethod = "auto",
+    fill_budget: int = FILL_BUDGET,
+) -> Solved:
+    """Solve M·λ = rhs (M = Aᵀ in any sparse format); see the module docstring for the path.
+
+    ``large_blocks="direct"`` skips the iteration (the ordered LU runs); ``small_block`` and
+    ``fill_budget`` move the thresholds (tests force each path with them).
+    """
+    matrix = sp.csr_matrix(transposed, dtype=np.float64)
+    rhs = np.asarray(rhs, dtype=float).reshape(matrix.shape[0], -1)
+    order, labels = _block_order(matrix)
+    permuted, inverse = _permuted_csc(matrix, order)
+    permuted_rhs = rhs[order]
+    starts = _block_starts(labels[order])
+    sizes = np.diff(np.append(starts, matrix.shape[0]))
+    if not np.any(sizes > small_block):
+        solution, name = _small_blocks_solve(permuted, permuted_rhs)
+        return Solved(solution[inverse], name)
+    rows = permuted.tocsr()
+    solution = np.zeros_like(permuted_rhs)
+    small_names: set[str] = set()
+    large: list[LargeBlock] = []
+    for start, end, is_large in _segments(starts, sizes, small_block, matrix.shape[0]):
+        # block lower triangular: the rows of a segment reach no column beyond it, and
+        # solution[start:] is still zero
+        segment_rows = rows[start:end]
+        segment_rhs = permuted_rhs[start:end] - segment_rows @ solution
+        block = segment_rows[:, start:end]
+        if is_large:
+            solution[start:end], report = _large_block_solve(
+                block.tocsr(), segment_rhs, large_blocks, small_block, fill_budget
+            )
+            large.append(report)
+        else:
+            solution[start:end], name = _small_blocks_solve(block.tocsc(), segment_rhs)
+            small_names.add(name)
+    pivoted = BLOCK_TRIANGULAR_PIVOTED in small_names
+    small = BLOCK_TRIANGULAR_PIVOTED if pivoted else BLOCK_TRIANGULAR
+    return Solved(solution[inverse], small, large)
+
+
+# -- order -------------------------------------------------------------------------------------
+
+
+def _block_order(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """An order in which the components come dependencies first, and each node's component."""
+    count, labels = connected_components(matrix, directed=True, connection="strong")
     # SciPy's (Pearce's) algorithm numbers the components as it completes them, dependencies
     # first: that order is tried, and checked, as it is not a documented promise
     order = np.argsort(labels, kind="stable")
-    permuted, inverse = _permuted_csc(transposed, order)
-    if not _block_lower_triangular(permuted, labels[order]):
-        order = _kahn_order(transposed, count, labels)
-        permuted, inverse = _permuted_csc(transposed, order)
-    permuted_rhs = rhs[order]
-    for threshold, name in ((0.0, BLOCK_TRIANGULAR), (1.0, BLOCK_TRIANGULAR_PIVOTED)):
-        solution = _lu_solve(permuted, permuted_rhs, threshold)
-        if solution is not None and _residual_ok(permuted, solution, permuted_rhs):
-            return solution[inverse], name
-    solution = _lu_solve(permuted, permuted_rhs, 1.0)
-    if solution is None:
-        raise np.linalg.LinAlgError("the technosphere matrix is singular")
-    return solution[inverse], BLOCK_TRIANGULAR_PIVOTED
+    if not _block_lower_triangular(_permuted_csc(matrix, order)[0], labels[order]):
+        order = _kahn_order(matrix, count, labels)
+    return order, labels
+
+
+def topological_order(matrix: sp.spmatrix) -> np.ndarray:
+    """Node order in which strongly connected components come in topological order.
+
+    ``matrix[i, j] != 0`` means node i depends on node j: j's component comes first.
+    """
+    return _block_order(sp.csr_matrix(matrix))[0]
+
+
+def _block_starts(ordered_labels: np.ndarray) -> np.ndarray:
+    if not len(ordered_labels):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], ordered_labels[1:] != ordered_labels[:-1])))
+
+
+def _segments(
+    starts: np.ndarray, sizes: np.ndarray, small_block: int, size: int
+) -> list[tuple[int, int, bool]]:
+    """Runs of consecutive small blocks, and each large block alone: (start, end, is_large)."""
+    segments: list[tuple[int, int, bool]] = []
+    run_start: int | None = None
+    for start, length in zip(starts.tolist(), sizes.tolist(), strict=True):
+        if length > small_block:
+            if run_start is not None:
+                segments.append((run_start, start, False))
+                run_start = None
+            segments.append((start, start + length, True))
+        elif run_start is None:
+            run_start = start
+    if run_start is not None:
+        segments.append((run_start, size, False))
+    return segments
 
 
 def _permuted_csc(matrix: sp.csr_matrix, order: np.ndarray) -> tuple[sp.csc_matrix, np.ndarray]:
@@ -74,52 +221,12 @@ def _block_lower_triangular(matrix: sp.csc_matrix, labels: np.ndarray) -> bool:
     size = matrix.shape[0]
     if not size:
         return True
-    block_starts = np.flatnonzero(np.concatenate(([True], labels[1:] != labels[:-1])))
+    block_starts = _block_starts(labels)
     block_start = np.repeat(block_starts, np.diff(np.append(block_starts, size)))
     counts = np.diff(matrix.indptr)
     filled = counts > 0
     first_rows = matrix.indices[matrix.indptr[:-1][filled]]
     return bool(np.all(first_rows >= block_start[filled]))
-
-
-def _lu_solve(matrix: sp.csc_matrix, rhs: np.ndarray, threshold: float) -> np.ndarray | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", MatrixRankWarning)
-        try:
-            lu = splu(
-                matrix,
-                permc_spec="NATURAL",
-                diag_pivot_thresh=threshold,
-                relax=1,  # no supernodes: the loop blocks are small, amalgamating them costs
-                panel_size=1,
-                options={"SymmetricMode": threshold == 0.0},
-            )
-            solution = lu.solve(rhs)
-        except (RuntimeError, MatrixRankWarning):  # exactly singular pivot
-            return None
-    return solution if np.all(np.isfinite(solution)) else None
-
-
-def _residual_ok(matrix: sp.csc_matrix, x: np.ndarray, rhs: np.ndarray) -> bool:
-    """Componentwise backward error |A·x − b| ≤ tol·(|A|·|x| + |b|)."""
-    residual = np.abs(matrix @ x - rhs)
-    magnitude = sp.csc_matrix((np.abs(matrix.data), matrix.indices, matrix.indptr), matrix.shape)
-    scale = magnitude @ np.abs(x) + np.abs(rhs)
-    return bool(np.all(residual <= _RESIDUAL_TOLERANCE * scale + 1e-300))
-
-
-def topological_order(matrix: sp.spmatrix) -> np.ndarray:
-    """Node order in which strongly connected components come in topological order.
-
-    ``matrix[i, j] != 0`` means node i depends on node j: j's component comes first.
-    """
-    graph = sp.csr_matrix(matrix)
-    count, labels = connected_components(graph, directed=True, connection="strong")
-    order = np.argsort(labels, kind="stable")
-    permuted, _ = _permuted_csc(graph, order)
-    if _block_lower_triangular(permuted, labels[order]):
-        return order
-    return _kahn_order(graph, count, labels)
 
 
 def _kahn_order(graph: sp.csr_matrix, count: int, labels: np.ndarray) -> np.ndarray:
@@ -144,3 +251,176 @@ def _kahn_order(graph: sp.csr_matrix, count: int, labels: np.ndarray) -> np.ndar
             if indegree[successor] == 0:
                 queue.append(successor)
     return np.argsort(rank[labels], kind="stable")
+
+
+# -- small loops: SuperLU in block-triangular order ---------------------------------------------
+
+
+def _small_blocks_solve(matrix: sp.csc_matrix, rhs: np.ndarray) -> tuple[np.ndarray, str]:
+    """LU in the given (block-triangular) order: no pivoting, else partial pivoting."""
+    for threshold, name in ((0.0, BLOCK_TRIANGULAR), (1.0, BLOCK_TRIANGULAR_PIVOTED)):
+        solution, _ = _lu_solve(matrix, rhs, threshold)
+        if solution is not None and _residual_ok(matrix, solution, rhs):
+            return solution, name
+    solution, _ = _lu_solve(matrix, rhs, 1.0)
+    if solution is None:
+        raise np.linalg.LinAlgError("the technosphere matrix is singular")
+    return solution, BLOCK_TRIANGULAR_PIVOTED
+
+
+def _lu_solve(
+    matrix: sp.csc_matrix, rhs: np.ndarray, threshold: float, permc_spec: str = "NATURAL"
+) -> tuple[np.ndarray | None, int]:
+    """SuperLU's solution (None when singular or not finite) and the fill of L + U."""
+    natural = permc_spec == "NATURAL"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MatrixRankWarning)
+        try:
+            lu = splu(
+                matrix,
+                permc_spec=permc_spec,
+                diag_pivot_thresh=threshold,
+                # in the given order the loop blocks are small: no supernodes
+                **({"relax": 1, "panel_size": 1} if natural else {}),
+                options={"SymmetricMode": natural and threshold < 1.0},
+            )
+            solution = lu.solve(rhs)
+        except (RuntimeError, MatrixRankWarning):  # exactly singular pivot
+            return None, 0
+    fill = int(lu.L.nnz + lu.U.nnz)
+    return (solution if np.all(np.isfinite(solution)) else None), fill
+
+
+def _residual_ok(matrix: sp.spmatrix, x: np.ndarray, rhs: np.ndarray) -> bool:
+    """Componentwise backward error |A·x − b| ≤ tol·(|A|·|x| + |b|)."""
+    if not np.all(np.isfinite(x)):
+        return False
+    residual = np.abs(matrix @ x - rhs)
+    magnitude = abs(matrix)
+    scale = magnitude @ np.abs(x) + np.abs(rhs)
+    return bool(np.all(residual <= _RESIDUAL_TOLERANCE * scale + 1e-300))
+
+
+# -- a large loop: Jacobi sweeps, else an ordered LU --------------------------------------------
+
+
+def _large_block_solve(
+    block: sp.csr_matrix,
+    rhs: np.ndarray,
+    method: LargeBlockMethod,
+    small_block: int,
+    fill_budget: int,
+) -> tuple[np.ndarray, LargeBlock]:
+    size = block.shape[0]
+    sweeps, contraction = 0, None
+    if method == "auto":
+        solution, sweeps, contraction = _jacobi(block, rhs)
+        if solution is not None and _residual_ok(block, solution, rhs):
+            return solution, LargeBlock(size, JACOBI, sweeps, contraction)
+    order, feedback, bound = _feedback_last_order(block, small_block, fill_budget)
+    if order is not None and bound <= fill_budget:
+        permuted, inverse = _permuted_csc(block, order)
+        for threshold, name in ((0.0, FEEDBACK_LAST_LU), (0.1, FEEDBACK_LAST_LU_PIVOTED)):
+            solution, fill = _lu_solve(permuted, rhs[order], threshold)
+            if solution is not None and _residual_ok(permuted, solution, rhs[order]):
+                report = LargeBlock(size, name, sweeps, contraction, feedback, bound, fill)
+                return solution[inverse], report
+    solution, fill = _lu_solve(block.tocsc(), rhs, 1.0, permc_spec="COLAMD")
+    if solution is None:
+        raise np.linalg.LinAlgError("the technosphere matrix is singular")
+    known_bound = bound if order is not None else None
+    return solution, LargeBlock(size, COLAMD_LU, sweeps, contraction, feedback, known_bound, fill)
+
+
+def _jacobi(block: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray | None, int, float | None]:
+    """Jacobi sweeps x ← D⁻¹(b − N·x) on all columns; (x or None, sweeps, contraction).
+
+    Stops when every component's change is at rounding level, or gives up when the observed
+    contraction per sweep predicts more than ``MAX_SWEEPS`` sweeps (or none: divergence).
+    """
+    diagonal = block.diagonal()
+    if not np.all(diagonal != 0) or not np.all(np.isfinite(diagonal)):
+        return None, 0, None
+    off_diagonal = (block - sp.diags(diagonal)).tocsr()
+    off_diagonal.eliminate_zeros()
+    inverse_diagonal = (1.0 / diagonal)[:, None]
+    x = rhs * inverse_diagonal
+    previous_change = math.inf
+    contraction = None
+    for sweep in range(1, MAX_SWEEPS + 1):
+        updated = off_diagonal @ x
+        np.subtract(rhs, updated, out=updated)
+        updated *= inverse_diagonal
+        change = np.subtract(updated, x, out=x)  # x's memory is reused for the change
+        np.abs(change, out=change)
+        x = updated
+        largest = float(change.max()) if change.size else 0.0
+        if not math.isfinite(largest):
+            return None, sweep, contraction
+        scale = float(np.abs(x).max()) if x.size else 0.0
+        if largest <= _CONVERGED_CHANGE * scale:  # at rounding level for the largest: all?
+            magnitude = np.abs(x)
+            floor = _NEGLIGIBLE * magnitude.max(axis=0)
+            if np.all(change <= _CONVERGED_CHANGE * (magnitude + floor)):
+                return x, sweep, contraction
+        if sweep > 1 and previous_change > 0:
+            contraction = largest / previous_change
+        previous_change = largest
+        if contraction is not None and sweep >= 8 and largest > 0:
+            if contraction >= 1.0:
+                # stagnating in rounding noise: let the residual check judge; else diverging
+                near = largest <= _STAGNATION * scale
+                return (x if near else None), sweep, contraction
+            # sweeps still needed to take the change to rounding level, 8 decades below the
+            # largest component (the floor of the componentwise test)
+            target = _CONVERGED_CHANGE * _NEGLIGIBLE * (scale or 1.0)
+            needed = math.log(target / largest) / math.log(contraction)
+            if sweep + needed > MAX_SWEEPS:
+                return None, sweep, contraction
+    return None, MAX_SWEEPS, contraction
+
+
+def _feedback_last_order(
+    block: sp.csr_matrix, small_block: int, fill_budget: int
+) -> tuple[np.ndarray | None, int, int]:
+    """An order for the LU of one large loop whose fill is bounded in advance.
+
+    The loop is peeled: its most connected activities (in-degree × out-degree inside what is
+    still a large loop) are set aside, 2 % at a time, until only loops of ≤ ``small_block``
+    remain.  The rest goes first in block-triangular order, the set-aside (feedback) activities
+    last.  Without pivoting, fill then stays inside the small loops' blocks, the feedback
+    activities' rows and columns and their dense corner:
+    bound = nnz + Σ bᵢ² + 2·k·(n − k) + k².  Returns (order, k, bound); order None when the
+    bound passes ``fill_budget`` on the way.
+    """
+    size = block.shape[0]
+    pattern = sp.csr_matrix((np.ones(block.nnz, dtype=np.int8), block.indices, block.indptr),
+                            shape=block.shape)  # fmt: skip
+    kept = np.ones(size, dtype=bool)
+    while True:
+        rest = np.flatnonzero(kept)
+        sub = pattern[rest][:, rest]
+        _, labels = connected_components(sub, directed=True, connection="strong")
+        sizes = np.bincount(labels)
+        in_large = sizes[labels] > small_block
+        feedback = size - len(rest)
+        # the small loops' squares count once peeling is done; the rest grows with k
+        bound = _fill_bound(block.nnz, sizes[sizes <= small_block], feedback, size)
+        if bound > fill_budget:
+            return None, feedback, bound
+        if not in_large.any():
+            break
+        large_nodes = np.flatnonzero(in_large)
+        inner = sub[large_nodes][:, large_nodes]
+        score = np.diff(inner.indptr).astype(np.float64) * np.asarray(inner.sum(axis=0)).ravel()
+        take = max(1, int(0.02 * len(large_nodes)))
+        chosen = large_nodes[np.argsort(-score, kind="stable")[:take]]
+        kept[rest[chosen]] = False
+    rest = np.flatnonzero(kept)
+    order = np.concatenate([rest[topological_order(pattern[rest][:, rest])], np.flatnonzero(~kept)])
+    return order, size - len(rest), bound
+
+
+def _fill_bound(nnz: int, rest_block_sizes: np.ndarray, feedback: int, size: int) -> int:
+    squares = int(np.sum(rest_block_sizes.astype(np.int64) ** 2))
+    return nnz + squares + 2 * feedback * (size - feedback) + feedback**2
