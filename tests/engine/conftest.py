@@ -7,8 +7,11 @@ methods) is built once per test session; a test that writes databases gets its o
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -33,3 +36,14 @@ def bw_project(bw_template: str) -> Iterator[str]:
     yield name
     bd.projects.set_current(bw_template)
     bd.projects.delete_project(name, delete_dir=True)
+
+
+@pytest.fixture(scope="session")
+def engine_benchmark() -> ModuleType:
+    """``benchmarks/engine.py`` as a module: its background generators (it is not a test)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "engine.py"
+    spec = importlib.util.spec_from_file_location("engine_benchmark", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

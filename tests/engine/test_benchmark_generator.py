@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "engine.py"
 
-
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("engine_benchmark", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_background_is_shaped_like_ecoinvent() -> None:
-    bench = _load_benchmark()
+def test_background_is_shaped_like_ecoinvent(engine_benchmark) -> None:
+    bench = engine_benchmark
     n = 2000
     data = bench.synthetic_background(n=n, seed=3)
     assert len(data) == n

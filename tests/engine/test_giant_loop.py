@@ -8,9 +8,6 @@ bw2calc answers in a fraction of a second.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -28,18 +25,9 @@ from footprint.lca.solve import (
     solve,
 )
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "engine.py"
 N = 1500
 DATABASE = "synthetic"  # the benchmark's database name
 LOOP_SHARE = 0.65
-
-
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("engine_benchmark", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _transposed(inputs: list[dict[int, float]], production: float = 1.0) -> sp.csr_matrix:
@@ -65,11 +53,11 @@ def _bw_unit_scores(lca, ids: list[int]) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def backgrounds(bw_template: str):
+def backgrounds(bw_template: str, engine_benchmark):
     """Two projects: a giant loop written in random order, and the nearly triangular one."""
     import bw2data as bd
 
-    bench = _benchmark()
+    bench = engine_benchmark
     made = {}
     for shape, data in (
         ("loop", bench.giant_loop_background(N, LOOP_SHARE, insertion="random", seed=5)),
@@ -167,10 +155,10 @@ def test_project_unit_scores_report_the_path_that_ran(backgrounds) -> None:
     assert f": {JACOBI}, " in scores.solver and " sweeps" in scores.solver
 
 
-def test_loop_whose_iteration_must_fail_falls_back_exactly() -> None:
+def test_loop_whose_iteration_must_fail_falls_back_exactly(engine_benchmark) -> None:
     """Inputs summing above 1 in the loop: spectral radius of D⁻¹N above 1, Jacobi diverges,
     the ordered LU answers, equal to NumPy's dense solve."""
-    bench = _benchmark()
+    bench = engine_benchmark
     inputs = bench.giant_loop_inputs(900, LOOP_SHARE, seed=8)
     transposed = _transposed([{j: 3.0 * v for j, v in row.items()} for row in inputs])
     dense = transposed.toarray()
@@ -188,10 +176,10 @@ def test_loop_whose_iteration_must_fail_falls_back_exactly() -> None:
     np.testing.assert_allclose(solved.solution, np.linalg.solve(dense, h), rtol=1e-9)
 
 
-def test_a_large_loop_never_goes_to_an_unordered_lu(monkeypatch) -> None:
+def test_a_large_loop_never_goes_to_an_unordered_lu(engine_benchmark, monkeypatch) -> None:
     """Every LU on a matrix holding the large loop is either in feedback-last order with its
     fill bounded beforehand, or SuperLU's COLAMD; the natural order is never factorised."""
-    bench = _benchmark()
+    bench = engine_benchmark
     transposed = _transposed(bench.giant_loop_inputs(2000, LOOP_SHARE, seed=9))
     calls: list[tuple[sp.csc_matrix, str]] = []
     real = solve_module._lu_solve
