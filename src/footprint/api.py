@@ -53,6 +53,8 @@ from footprint.model import (
 if TYPE_CHECKING:  # pandas is imported when a table is asked for
     import pandas as pd
 
+    from footprint.suppliers import SourcingInputs
+
 PathLike = str | Path
 BomInput = PathLike | Product | Sequence[PathLike | Product]
 Progress = Callable[[int, int], None]
@@ -133,10 +135,13 @@ class Engine:
         rules: Sequence[PathLike] | None = None,
         as_of: date | None = None,
         progress: Progress | None = None,
+        sourcing: SourcingInputs | None = None,
     ) -> Assessment:
         """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all."""
         products, warnings = read_products(bom_or_products, progress)
-        return self.assess_products(products, warnings, rule_sets=_rule_sets(rules), as_of=as_of)
+        return self.assess_products(
+            products, warnings, rule_sets=_rule_sets(rules), as_of=as_of, sourcing=sourcing
+        )
 
     def assess_products(
         self,
@@ -145,10 +150,16 @@ class Engine:
         *,
         rule_sets: Sequence[Any] = (),
         as_of: date | None = None,
+        sourcing: SourcingInputs | None = None,
     ) -> Assessment:
-        """Assess products already read (``warnings``: the reader's, carried to the result)."""
+        """Assess products already read (``warnings``: the reader's, carried to the result).
+
+        ``sourcing``: the supplier register and lists (``footprint.suppliers``); given, or
+        asked for by a sourcing rule, each product gets its sourcing picture."""
         with cyclic_gc_paused():
-            return self._assess_products(products, warnings, rule_sets=rule_sets, as_of=as_of)
+            return self._assess_products(
+                products, warnings, rule_sets=rule_sets, as_of=as_of, sourcing=sourcing
+            )
 
     def _assess_products(
         self,
@@ -157,14 +168,19 @@ class Engine:
         *,
         rule_sets: Sequence[Any],
         as_of: date | None,
+        sourcing: SourcingInputs | None = None,
     ) -> Assessment:
         warnings = list(warnings)
         linked = self.link(products)
         results = self._footprints(linked)
         final = []
+        sourcing = _sourcing_inputs(sourcing, rule_sets)
         for item, result in zip(linked, results, strict=True):
             result, extra_warnings = _circularity(item.product, result, self)
             warnings.extend(extra_warnings)
+            if sourcing is not None:
+                result, extra_warnings = _sourcing(result, self.catalog, sourcing, as_of)
+                warnings.extend(extra_warnings)
             if rule_sets:
                 from footprint.compliance import evaluate_checks
 
@@ -183,6 +199,7 @@ class Engine:
             products=final,
             datasets=self._dataset_infos(linked),
             warnings=warnings,
+            sourcing=_portfolio_sourcing(final, self.catalog, sourcing, as_of),
         )
 
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
@@ -348,21 +365,30 @@ def assess(
     brightway_project: str | None = None,
     as_of: date | None = None,
     engine: Engine | None = None,
+    suppliers: PathLike | None = None,
+    approved_smelters: PathLike | None = None,
+    high_risk_countries: PathLike | None = None,
 ) -> Assessment:
     """Assess BOM files, folders or ``Product`` objects under EF 3.1 climate change.
 
     ``datasets``: user dataset files; ``rules``: rule-set names or YAML files;
     ``brightway_project``: an existing Brightway project to compute in; ``engine``: a warm
     ``Engine`` (then ``datasets`` and ``brightway_project`` are the engine's).
+    ``suppliers``: a supplier register (.xlsx/.csv); ``approved_smelters``,
+    ``high_risk_countries``: files of ids, one a row.  Any of them adds each product's
+    sourcing picture (``ProductResult.sourcing``).
     """
     if engine is not None and (datasets or brightway_project):
         raise ValueError("datasets and brightway_project belong to the engine given")
     # input errors first: reading and rule sets are quick, Brightway setup is not
     products, warnings = read_products(bom_or_products)
     rule_sets = _rule_sets(rules)
+    sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
     if engine is None:
         engine = Engine(datasets, brightway_project=brightway_project)
-    return engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=as_of)
+    return engine.assess_products(
+        products, warnings, rule_sets=rule_sets, as_of=as_of, sourcing=sourcing
+    )
 
 
 # -- steps ---------------------------------------------------------------------------------------
@@ -507,6 +533,56 @@ def _rule_sets(rules: Sequence[PathLike] | None) -> list[Any]:
     from footprint.compliance import load_rule_sets
 
     return list(load_rule_sets(list(rules)))
+
+
+def read_sourcing(
+    suppliers: PathLike | None = None,
+    approved_smelters: PathLike | None = None,
+    high_risk_countries: PathLike | None = None,
+) -> SourcingInputs | None:
+    """The sourcing inputs from their files (None when no file is named)."""
+    if suppliers is None and approved_smelters is None and high_risk_countries is None:
+        return None
+    from footprint.suppliers import read_sourcing_inputs
+
+    return read_sourcing_inputs(suppliers, approved_smelters, high_risk_countries)
+
+
+def _sourcing_inputs(
+    sourcing: SourcingInputs | None, rule_sets: Sequence[Any]
+) -> SourcingInputs | None:
+    """The inputs given, or empty ones when a sourcing rule needs the figures."""
+    if sourcing is not None:
+        return sourcing
+    from footprint.compliance.sourcing_rules import NEEDS_SOURCING
+
+    if any(rule.kind in NEEDS_SOURCING for rule_set in rule_sets for rule in rule_set.rules):
+        from footprint.suppliers import SourcingInputs
+
+        return SourcingInputs()
+    return None
+
+
+def _sourcing(
+    result: ProductResult, catalog: Catalog, sourcing: SourcingInputs, as_of: date | None
+) -> tuple[ProductResult, list[Warning_]]:
+    from footprint.sourcing.product import compute_sourcing
+
+    figures, warnings = compute_sourcing(result, catalog, sourcing, as_of or date.today())
+    return result.model_copy(update={"sourcing": figures}), warnings
+
+
+def _portfolio_sourcing(
+    results: Sequence[ProductResult],
+    catalog: Catalog,
+    sourcing: SourcingInputs | None,
+    as_of: date | None,
+) -> Any:
+    if sourcing is None or len(results) < 2:
+        return None
+    from footprint.sourcing.product import portfolio_sourcing
+
+    return portfolio_sourcing(results, catalog, sourcing, as_of or date.today())
 
 
 def _circularity(

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from footprint.errors import Problem
+from footprint.sourcing.results import SourcingResult
 
 if TYPE_CHECKING:  # reports are imported lazily: the model must not depend on them
     import pandas as pd
@@ -447,6 +448,9 @@ class ProductResult(_Model):
     circularity: Circularity | None = None
     checks: list[Check] = Field(default_factory=list)
     data_quality: DataQualityResult | None = None
+    sourcing: SourcingResult | None = Field(
+        None, description="origin, concentration, traceability and supplier scorecards"
+    )
     source_file: str | None = None
     extra: dict[str, Scalar] = Field(default_factory=dict)
 
@@ -523,6 +527,9 @@ class Assessment(_Model):
     warnings: list[Warning_] = Field(default_factory=list)
     scenario: ScenarioInfo | None = Field(
         None, description="the what-if scenario these results are of (None: the BOM as it is)"
+    )
+    sourcing: SourcingResult | None = Field(
+        None, description="the portfolio's sourcing picture (several products assessed)"
     )
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:

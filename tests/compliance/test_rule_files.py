@@ -16,6 +16,7 @@ SHIPPED = [
     "eu-ppwr-plastic-packaging",
     "eu-weee-recovery",
     "example-company",
+    "example-company-sourcing",
 ]
 
 

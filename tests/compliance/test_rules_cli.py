@@ -24,6 +24,7 @@ def test_rules_list_names_every_shipped_set(capsys):
         "eu-ppwr-plastic-packaging",
         "eu-weee-recovery",
         "example-company",
+        "example-company-sourcing",
     ]
     assert "11 rules" in out.splitlines()[0]
 

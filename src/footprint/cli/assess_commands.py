@@ -94,9 +94,25 @@ def assess_command(
     eol_recycling_rate: EolOption = None,
     grid_country: GridOption = None,
     placed_on_market: MarketOption = None,
+    suppliers: Annotated[
+        Path | None,
+        typer.Option(
+            "--suppliers", help="supplier register (.xlsx/.csv): adds the sourcing picture"
+        ),
+    ] = None,
+    approved_smelters: Annotated[
+        Path | None,
+        typer.Option("--approved-smelters", help="file of approved smelter ids, one a row"),
+    ] = None,
+    high_risk_countries: Annotated[
+        Path | None,
+        typer.Option(
+            "--high-risk-countries", help="file of high-risk ISO country codes, one a row"
+        ),
+    ] = None,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
-    from footprint.api import Engine, bom_files, load_rules, read_products
+    from footprint.api import Engine, bom_files, load_rules, read_products, read_sourcing
     from footprint.scenario import assess_with_scenarios
 
     when = _parse_date(as_of)
@@ -104,7 +120,9 @@ def assess_command(
     # every output checked (and its temporary file reserved) before anything is computed
     outputs = OutputTransaction(
         {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
-        inputs=input_files(files, datasets, rules) + [p for p in scenario or [] if p.exists()],
+        inputs=input_files(files, datasets, rules)
+        + [p for p in scenario or [] if p.exists()]
+        + [p for p in (suppliers, approved_smelters, high_risk_countries) if p is not None],
     )
     console = Console(stderr=True, quiet=quiet)
     with outputs:
@@ -121,10 +139,17 @@ def assess_command(
             scenario, swap, recycled_content, scale, eol_recycling_rate, grid_country,
             placed_on_market,
         )  # fmt: skip
+        sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
         with console.status("computing footprints"):
             engine = Engine(datasets, brightway_project=brightway_project)
             assessment = assess_with_scenarios(
-                engine, products, warnings, what_if, rule_sets=rule_sets, as_of=when
+                engine,
+                products,
+                warnings,
+                what_if,
+                rule_sets=rule_sets,
+                as_of=when,
+                sourcing=sourcing,
             )
         writers: dict[str, Callable[[Path], object]] = {
             "--json": assessment.to_json,

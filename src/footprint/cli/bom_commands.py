@@ -122,13 +122,17 @@ def _warning_text(warning: Warning_) -> str:
 def template(
     out: Annotated[Path, typer.Argument(help="where to write the template (.xlsx)")],
     force: Annotated[bool, typer.Option("--force", help="replace an existing file")] = False,
+    suppliers: Annotated[
+        bool, typer.Option("--suppliers", help="write the supplier register template instead")
+    ] = False,
 ) -> None:
     """Write the BOM template workbook (BOM, Products and Instructions sheets)."""
     from footprint.bom.template import write_template
+    from footprint.suppliers_template import write_supplier_template
 
     if out.suffix.lower() != ".xlsx":
         raise BomError(Problem("the template is an Excel workbook: name it *.xlsx", file=str(out)))
     if out.exists() and not force:
         raise BomError(Problem("the file exists; use --force to replace it", file=str(out)))
-    write_template(out)
+    (write_supplier_template if suppliers else write_template)(out)
     typer.echo(f"wrote {out}")

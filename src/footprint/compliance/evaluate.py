@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from footprint.compliance.measures import MEASURES, SHARE_UNIT, DatasetLookup, Inputs
-from footprint.compliance.rules import MAXIMUM_KINDS, DateRange, Phase, Rule, RuleSet
+from footprint.compliance.rules import MAXIMUM_KINDS, SHARE_KINDS, DateRange, Phase, Rule, RuleSet
+from footprint.compliance.sourcing_measures import SOURCING_MEASURES
 from footprint.model import Check, CheckStatus, Product, ProductResult
 
 # Figures computed in floating point may land a hair off an exact limit (0.16 as 0.1599…);
@@ -106,7 +107,7 @@ def _evaluate(rule: Rule, rule_set: RuleSet, inputs: Inputs, when: ReferenceDate
             f"from {first.from_.isoformat()}; date used: {when.describe()}.",
         )
     limit = phase.limit if phase is not None else rule.limit
-    measure = MEASURES[rule.kind](rule, inputs)
+    measure = (MEASURES.get(rule.kind) or SOURCING_MEASURES[rule.kind])(rule, inputs)
     if measure.absent is not None:
         return check("not applicable", f"Not applicable: {measure.absent}.")
     if measure.missing is not None or measure.value is None:
@@ -133,6 +134,19 @@ def _evaluate(rule: Rule, rule_set: RuleSet, inputs: Inputs, when: ReferenceDate
         margin = 0.0
     status: CheckStatus = "pass" if margin >= 0 else "fail"
     word = "maximum" if maximum else "minimum"
+    if measure.bounds is not None and len({_passes(b, limit, maximum) for b in measure.bounds}) > 1:
+        low, high = measure.bounds
+        return check(
+            "insufficient data",
+            f"{_capital(measure.subject)} is {_show(value, unit)}, but could be anywhere from "
+            f"{_show(low, unit)} to {_show(high, unit)} because {measure.unknown}: against a "
+            f"{word} of {_show(limit, unit)}{in_force} it could pass or fail "
+            f"(date used: {when.describe()}).",
+            value=value,
+            limit=limit,
+            unit=unit,
+            drivers=measure.drivers,
+        )
     explanation = (
         f"{_capital(measure.subject)} is {_show(value, unit)} against a {word} of "
         f"{_show(limit, unit)}{in_force} (date used: {when.describe()}): {status}, "
@@ -150,13 +164,18 @@ def _evaluate(rule: Rule, rule_set: RuleSet, inputs: Inputs, when: ReferenceDate
     )
 
 
+def _passes(value: float, limit: float, maximum: bool) -> bool:
+    slack = _TOLERANCE * max(abs(limit), abs(value) if value != float("inf") else 0.0, 1e-12)
+    return value <= limit + slack if maximum else value >= limit - slack
+
+
 def _phase_in_force(rule: Rule, day: date) -> Phase | None:
     in_force = [phase for phase in rule.schedule if phase.from_ <= day]
     return in_force[-1] if in_force else None
 
 
 def _unit_of(rule: Rule) -> str:
-    if rule.kind in ("min_recycled_content", "min_eol_recycling_rate", "max_single_country_share"):
+    if rule.kind in SHARE_KINDS:
         return SHARE_UNIT
     return ""
 

@@ -41,6 +41,9 @@ class Measure:
     drivers: list[Driver] = field(default_factory=list)
     absent: str | None = None
     missing: str | None = None
+    # the lowest and highest the value could be, where part of the data is unknown, and what
+    bounds: tuple[float, float] | None = None
+    unknown: str | None = None
 
 
 @dataclass
@@ -269,6 +272,10 @@ def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
 
 
 def single_country_share(rule: MaxSingleCountryShare, inputs: Inputs) -> Measure:
+    if inputs.result.sourcing is not None:  # countries joined to the supplier register
+        from footprint.compliance.sourcing_measures import single_country_share as joined
+
+        return joined(rule, inputs)
     what = rule.element or _names(rule.materials)
     subject = f"largest single-country share of {what}"
     carrying = _carrying(rule.element, rule.materials, inputs)

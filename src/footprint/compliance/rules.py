@@ -137,13 +137,24 @@ class RequiredFields(_RuleBase):
     limit: float | None = 0
 
 
+# the sourcing kinds extend _RuleBase, so they are imported once it exists
+from footprint.compliance import sourcing_rules as _sourcing  # noqa: E402
+
+RULE_KINDS += _sourcing.SOURCING_RULE_KINDS
+MAXIMUM_KINDS |= _sourcing.SOURCING_MAXIMUM_KINDS
+SHARE_KINDS |= _sourcing.SOURCING_SHARE_KINDS
+
 Rule = Annotated[
     MaxFootprint
     | MinRecycledContent
     | MinEolRecyclingRate
     | MaxSingleCountryShare
     | MaxDqr
-    | RequiredFields,
+    | RequiredFields
+    | _sourcing.MaxHhi
+    | _sourcing.ApprovedSmelters
+    | _sourcing.ValidCertification
+    | _sourcing.MaxOpenCorrectiveActions,
     Field(discriminator="kind"),
 ]
 

@@ -1,0 +1,69 @@
+"""The sourcing picture of one product, and of a portfolio of products.
+
+compute_sourcing(result, catalog, inputs, day) → (SourcingResult, warnings)
+portfolio_sourcing(results, catalog, inputs, day) → SourcingResult  (no scorecards)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from footprint.model import ProductResult, Warning_
+from footprint.sourcing.measures import DatasetLookup, measure_lines, sourced_lines
+from footprint.sourcing.results import SourcingResult
+from footprint.sourcing.scorecards import scorecards
+from footprint.suppliers import SourcingInputs
+
+
+def _frame(inputs: SourcingInputs, day: date) -> SourcingResult:
+    return SourcingResult(
+        assessed_on=day,
+        expiring_within_days=inputs.expiring_within_days,
+        register_file=inputs.register.file if inputs.register else None,
+        approved_smelters_file=inputs.approved_smelters_file,
+        high_risk_countries_file=inputs.high_risk_countries_file,
+    )
+
+
+def compute_sourcing(
+    result: ProductResult,
+    catalog: DatasetLookup | None,
+    inputs: SourcingInputs,
+    day: date,
+) -> tuple[SourcingResult, list[Warning_]]:
+    lines, without_mass, warnings = sourced_lines(result, catalog, inputs, day)
+    out = _frame(inputs, day)
+    out.elements, out.materials = measure_lines(lines, inputs)
+    out.suppliers = scorecards(result, lines, [*out.elements, *out.materials], inputs, day)
+    out.lines_without_composition = [i.line.id for i in lines if not i.composition]
+    out.lines_without_mass = without_mass
+    if out.lines_without_composition:
+        out.notes.append(
+            f"{len(out.lines_without_composition)} material line(s) have no element "
+            "composition in their dataset: they are in the material figures and the "
+            "scorecards, not in any element figure"
+        )
+    return out, warnings
+
+
+def portfolio_sourcing(
+    results: Sequence[ProductResult],
+    catalog: DatasetLookup | None,
+    inputs: SourcingInputs,
+    day: date,
+) -> SourcingResult:
+    """Element and material figures over one unit of each product (the BOM gives no volumes)."""
+    lines = []
+    for result in results:
+        found, _without_mass, _warnings = sourced_lines(
+            result, catalog, inputs, day, qualified=True
+        )
+        lines.extend(found)
+    out = _frame(inputs, day)
+    out.elements, out.materials = measure_lines(lines, inputs)
+    out.notes.append(
+        f"portfolio of {len(results)} products: one unit of each (the BOM gives no sales "
+        "volumes), masses summed"
+    )
+    return out
