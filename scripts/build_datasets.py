@@ -903,14 +903,26 @@ ISTRATE_PRODUCTS = {
         "Lithium hydroxide monohydrate (LiOH·H2O), battery grade, from spodumene",
         {"Li": 1, "O": 2, "H": 3},
     ),
-    "Cobalt": ("battery-cobalt", "Cobalt for battery cathodes (product form unconfirmed)", {}),
-    "Nickel": ("battery-nickel", "Nickel for battery cathodes (product form unconfirmed)", {}),
+    "Cobalt": (
+        "battery-cobalt",
+        "Cobalt sulfate (CoSO4·7H2O), battery grade, for cathode precursors",
+        {"Co": 1, "S": 1, "O": 11, "H": 14},
+    ),
+    "Nickel": (
+        "battery-nickel",
+        "Nickel sulfate (NiSO4·6H2O), battery grade, for cathode precursors",
+        {"Ni": 1, "S": 1, "O": 10, "H": 12},
+    ),
     "Graphite, natural": ("battery-graphite-natural", "Natural graphite, battery anode grade", {}),
     "Graphite, synthetic": (
         "battery-graphite-synthetic",
         "Synthetic graphite, battery anode grade",
         {},
     ),
+}
+ISTRATE_SULFATE_ACTIVITIES = {
+    "cobalt": "cobalt sulfate production, from copper-cobalt ore, economic allocation",
+    "nickel": "nickel sulfate production, average excluding China, economic allocation",
 }
 ISTRATE_UNIT_NOTE = (
     "The source file states no unit; per kg of battery-grade product is inferred from the paper "
@@ -928,22 +940,25 @@ def istrate_battery_materials() -> list[Row]:
         technology = "specific"
         material = dataset_id.removeprefix("battery-").rsplit("-", 1)[0]
         if formula:
+            # the metal the product is named for: Li, Co or Ni (the first symbol)
+            symbol = next(iter(formula))
             molar_mass = sum(weights[s] * n for s, n in formula.items())
-            lithium = (weights["Li"] * formula["Li"] / molar_mass).quantize(Decimal("0.0001"))
-            composition = {"Li": lithium}
+            share = (weights[symbol] * formula[symbol] / molar_mass).quantize(Decimal("0.0001"))
+            composition = {symbol: share}
             note += (
-                f" Li mass fraction {number(lithium)} from IUPAC atomic weights "
-                "(datasets/sources/atomic_weights.csv)."
+                f" {symbol} mass fraction {number(share)} from the formula and IUPAC atomic "
+                "weights (datasets/sources/atomic_weights.csv)."
             )
-        elif dataset_id in ("battery-cobalt", "battery-nickel"):
+        if dataset_id in ("battery-cobalt", "battery-nickel"):
             material = dataset_id.removeprefix("battery-")
-            technology = "proxy"  # the product form behind the figure is not known
             note += (
-                " UNRESOLVED: the source does not say whether this is per kg of metal content "
-                "or per kg of sulfate (CoSO4·7H2O / NiSO4·6H2O); composition is left blank "
-                "for that reason. Check the paper's SI before relying on it."
+                " Per kg of the sulfate, not of the metal: the source notebook "
+                "(notebooks/01_ghg_breakdown.ipynb, INVENTORIES) computes the ecoinvent "
+                f"activity '{ISTRATE_SULFATE_ACTIVITIES[material]}' "
+                "whose reference product is the sulfate. The hydrate (CoSO4·7H2O, NiSO4·6H2O, "
+                "the usual battery-grade forms) is assumed [M]: the notebook names no hydrate."
             )
-        else:
+        elif not formula:
             material = "graphite"
             composition = {"C": Decimal(1)}
         rows.append(

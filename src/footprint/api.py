@@ -171,6 +171,11 @@ class Engine:
         sourcing: SourcingInputs | None = None,
     ) -> Assessment:
         warnings = list(warnings)
+        from footprint.compliance.categories import category_problems
+
+        unknown = category_problems(products, rule_sets)
+        if unknown:  # a category no rule set knows would switch every check off unseen
+            raise BomError(unknown)
         linked = self.link(products)
         results = self._footprints(linked)
         final = []

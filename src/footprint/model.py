@@ -141,6 +141,15 @@ class BomLine(_Model):
     supplier: str | None = None
     smelter_id: str | None = None
     certification: str | None = None
+    composition: dict[str, float] = Field(
+        default_factory=dict, description="element → mass fraction of the line, as declared"
+    )
+    chemistry: str | None = Field(
+        None, description="active material (NMC811, LFP, graphite …); element shares computed"
+    )
+    active_material: bool | None = Field(
+        None, description="battery active material (Art. 8); None: decided by material family"
+    )
     extra: dict[str, Scalar] = Field(
         default_factory=dict, description="unknown columns, passed through to the outputs"
     )

@@ -71,11 +71,14 @@ def product_and_result(
     category: str | None = None,
     placed: date | None = None,
     bom: dict[str, CircularityParameters] | None = None,
+    bom_fields: dict[str, dict[str, Any]] | None = None,
     result_fields: dict[str, Any] | None = None,
     **product_fields: Any,
 ) -> tuple[Product, ProductResult]:
-    """A product whose totals are the sums of ``lines`` (by stage too)."""
+    """A product whose totals are the sums of ``lines`` (by stage too); ``bom_fields`` adds
+    BOM-line fields (composition, chemistry, active_material …) by line id."""
     bom = bom or {}
+    bom_fields = bom_fields or {}
     product = Product(
         id="p1",
         category=category,
@@ -90,6 +93,7 @@ def product_and_result(
                 circularity=bom.get(x.id, CircularityParameters()),
                 country=x.country,
                 smelter_id=x.smelter_id,
+                **bom_fields.get(x.id, {}),
             )
             for x in lines
         ],

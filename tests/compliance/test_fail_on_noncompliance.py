@@ -19,15 +19,15 @@ def run(*args: str) -> int:
 
 
 def test_a_failing_check_exits_3_only_when_asked(tmp_path: Path, capsys) -> None:
-    # The e-bike pack is placed on the market on 2036-09-01 with no recycled nickel: the
-    # Battery Regulation's LMT nickel minimum (15 % from 2036-08-18) fails.
+    # The e-bike pack is placed on the market on 2036-09-01 with 20 % recycled cathode active
+    # material: the Battery Regulation's LMT cobalt minimum (26 % from 2036-08-18) fails.
     bom = str(REPO / "examples" / "e-bike-battery.xlsx")
     out = tmp_path / "ebike.json"
     assert run(bom, "--rules", "eu-battery-regulation", "--json", str(out)) == 0
     checks = json.loads(out.read_text(encoding="utf-8"))["products"][0]["checks"]
     failing = [c for c in checks if c["status"] == "fail"]
-    assert [c["rule"] for c in failing] == ["art8-nickel-lmt"]
-    assert failing[0]["value"] == 0 and failing[0]["limit"] == pytest.approx(0.15)
+    assert [c["rule"] for c in failing] == ["art8-cobalt-lmt"]
+    assert failing[0]["value"] == pytest.approx(0.20) and failing[0]["limit"] == pytest.approx(0.26)
 
     out.unlink()
     code = run(

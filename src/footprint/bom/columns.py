@@ -26,6 +26,9 @@ BOM_COLUMNS: dict[str, tuple[str, ...]] = {
     "supplier": ("vendor",),
     "smelter_id": ("smelter", "smelter id"),
     "certification": ("certificate",),
+    "composition": ("element composition", "elements"),
+    "chemistry": ("cell chemistry", "cathode chemistry", "active material chemistry"),
+    "active_material": ("active material", "is active material"),
     **{name: () for name in CIRCULARITY_PARAMETER_NAMES},
 }
 BOM_COLUMNS["recycled_content"] = ("r1", "recycled share")

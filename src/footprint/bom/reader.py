@@ -30,6 +30,13 @@ from footprint.bom.hierarchy import tree_problems
 from footprint.bom.ranges import parameter_ranges
 from footprint.bom.sheets import Cell, RawSheet, read_sheets
 from footprint.bom.summary import material_mass_kg
+from footprint.composition import (
+    chemistry_names,
+    closest_chemistries,
+    find_chemistry,
+    parse_composition,
+    parse_yes_no,
+)
 from footprint.errors import BomError, FootprintError, Problem, ProblemCollector
 from footprint.memory import cyclic_gc_paused
 from footprint.model import (
@@ -385,11 +392,46 @@ class _Reader:
                         f'"{country}" is not an ISO 3166 alpha-2 country code ({hint})',
                         **table.where(row, "country"),
                     )
+            self.composition_fields(table, cells, row, fields)
             fields["circularity"] = self.circularity(table, cells, row)
             fields["extra"] = self.extra(table, cells)
             product = fields.pop("product")
             lines.append(_Line(product, row, fields, stage, unit_column))
         return lines
+
+    def composition_fields(
+        self, table: _Table, cells: list[Cell], row: int, fields: dict[str, Any]
+    ) -> None:
+        """The ``composition``, ``chemistry`` and ``active_material`` cells of a row."""
+        text = _text(table.cell(cells, "composition"))
+        if text is not None:
+            try:
+                fields["composition"] = parse_composition(text)
+            except ValueError as bad:
+                self.problems.add(str(bad), **table.where(row, "composition"))
+        text = _text(table.cell(cells, "chemistry"))
+        if text is not None:
+            chemistry = find_chemistry(text)
+            if chemistry is None:
+                close = closest_chemistries(text)
+                hint = f"did you mean {' or '.join(close)}? " if close else ""
+                self.problems.add(
+                    f'"{text}" is not a known chemistry ({hint}known: '
+                    f"{', '.join(chemistry_names())}); or give the line's element shares in "
+                    "the composition column",
+                    **table.where(row, "chemistry"),
+                )
+            else:
+                fields["chemistry"] = chemistry.name
+        text = _text(table.cell(cells, "active_material"))
+        if text is not None:
+            try:
+                fields["active_material"] = parse_yes_no(text)
+            except ValueError as bad:
+                self.problems.add(
+                    f"{bad}; write yes (the line is battery active material) or no",
+                    **table.where(row, "active_material"),
+                )
 
     def quantity(
         self, table: _Table, cells: list[Cell], row: int, header_unit: str | None

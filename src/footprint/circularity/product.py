@@ -48,6 +48,7 @@ from footprint.circularity.parameters import (
     check_inputs,
 )
 from footprint.circularity.recycled_content import MaterialMass, recycled_content
+from footprint.composition import line_composition
 from footprint.errors import BomError, DatasetError, Problem
 from footprint.model import (
     BomLine,
@@ -211,7 +212,7 @@ def compute_circularity(
             post_consumer_share=params.get("recycled_content_post_consumer"),
             recyclable_share=params.value("eol_recycling_rate", 0.0, "no R2 declared or default"),
             material=params.family,
-            composition=dataset.composition,
+            composition=_fractions(bom_lines.get(line.id), dataset),
         )
         for line, dataset, params in mass_lines
     )
@@ -226,6 +227,12 @@ def compute_circularity(
         replaced_lines=replaced,
         line_changes=line_changes,
     )
+
+
+def _fractions(bom_line: BomLine | None, dataset: Dataset) -> dict[str, float]:
+    """Element fractions of a line: BOM composition, else chemistry, else the dataset's."""
+    found = line_composition(bom_line, dataset)
+    return found.fractions if found is not None else {}
 
 
 def _catalog_dataset(engine: EngineLike, dataset_id: str | None) -> Dataset | None:

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from footprint.errors import Problem
 from footprint.model import Assessment, ProductResult, Warning_
-from footprint.report.summary import STATUS_ORDER, is_share, sorted_checks
+from footprint.report.summary import STATUS_ORDER, is_share, no_verdict_note, sorted_checks
 
 PLACES_SHOWN = 4  # places listed under a grouped warning before "and N more" (all with --details)
 NARROW = 100  # below this terminal width the functional unit goes under the product id
@@ -155,6 +155,9 @@ def _checks(product: ProductResult) -> Text:
     rest = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
     if rest:
         text.append(("\n" if failing else "") + rest)
+    note = no_verdict_note(product.checks)  # neutral: never read as a pass
+    if note:
+        text.append(f" ({note})", style="dim")
     return text
 
 

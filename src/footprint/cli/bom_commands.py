@@ -28,6 +28,12 @@ def check(
         list[Path] | None,
         typer.Option("--datasets", "-d", help="your own dataset file(s), besides the shipped ones"),
     ] = None,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rules", "-r", help="your own rule file(s), whose categories are also known"
+        ),
+    ] = None,
 ) -> None:
     """Validate BOM files: print a summary per product, or every problem (exit code 2)."""
     problems: list[Problem] = []
@@ -45,6 +51,7 @@ def check(
             problems.extend(error.problems)
     unresolved = _link_problems(read, datasets or [])
     problems.extend(unresolved)
+    problems.extend(_category_problems(read, rules or []))
     failed_files = {p.file for p in problems}
     for bom in read:
         if str(bom.path) in failed_files:
@@ -86,6 +93,18 @@ def _link_problems(read: list[BomFile], dataset_files: list[Path]) -> list[Probl
                 if not (p.column == "dataset" and (p.file, p.row) in external)
             )
     return problems
+
+
+def _category_problems(read: list[BomFile], rules: list[str]) -> list[Problem]:
+    """Products whose category neither the shipped rule sets nor ``rules`` know."""
+    from footprint.compliance import load_rule_sets
+    from footprint.compliance.categories import category_problems
+
+    try:
+        rule_sets = load_rule_sets(rules)
+    except FootprintError as error:
+        return list(error.problems)
+    return category_problems([p for bom in read for p in bom.products], rule_sets)
 
 
 def _print_summary(bom: BomFile) -> None:

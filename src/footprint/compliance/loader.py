@@ -23,7 +23,7 @@ from footprint.errors import Problem, ProblemCollector, RuleError
 from footprint.resources import rules_dir
 
 _RULE = TypeAdapter(Rule)
-_SET_FIELDS = ("name", "title", "description", "rules")
+_SET_FIELDS = ("name", "title", "description", "categories", "rules")
 _MAX_FILE_BYTES = 2_000_000  # a rule file is hand-written text; anything larger is a mistake
 
 
@@ -158,9 +158,18 @@ def _validate(data: Any, node: yaml.Node | None, path: Path) -> RuleSet:
             )
         seen.setdefault(rule.id, index)
         rules.append(rule)
+    categories = data.get("categories") or []
+    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+        found.add(
+            f"line {_line(node, ('categories',))}: 'categories' must be a list of category "
+            "words, e.g. [portable-battery]",
+            file=where,
+            extra={"field": "categories"},
+        )
     found.raise_if_any(RuleError)
     name = data.get("name") or path.stem
     return RuleSet(
+        categories=categories,
         name=str(name),
         title=str(data["title"]),
         description=data.get("description"),

@@ -21,6 +21,7 @@ from footprint.compliance.rules import (
     MinRecycledContent,
     RequiredFields,
 )
+from footprint.composition import Carrier, carrier, line_composition
 from footprint.model import BomLine, Dataset, Driver, LineResult, Product, ProductResult
 
 MAX_DRIVERS = 5
@@ -53,7 +54,7 @@ class Inputs:
     result: ProductResult
     product: Product
     catalog: DatasetLookup | None = None
-    _compositions: dict[str, dict[str, float]] = field(default_factory=dict)
+    _compositions: dict[str, dict[str, float] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.bom: dict[str, BomLine] = {line.id: line for line in self.product.lines}
@@ -66,17 +67,46 @@ class Inputs:
         """Lines that supply material: leaves that are not waste treatments."""
         return [line for line in self.leaves() if not line.is_waste_treatment()]
 
-    def composition(self, line: LineResult) -> dict[str, float] | None:
-        """Element fractions of the line's dataset; None when no catalog is available."""
+    def dataset(self, line: LineResult) -> Dataset | None:
         if self.catalog is None or line.dataset is None:
             return None
-        if line.dataset not in self._compositions:
-            try:
-                found = self.catalog.get(line.dataset).composition
-            except LookupError:  # a Brightway activity, not a catalog dataset
-                found = {}
-            self._compositions[line.dataset] = {k.lower(): v for k, v in found.items()}
-        return self._compositions[line.dataset]
+        try:
+            return self.catalog.get(line.dataset)
+        except LookupError:  # a Brightway activity, not a catalog dataset
+            return None
+
+    def composition(self, line: LineResult) -> dict[str, float] | None:
+        """Element fractions of the line (lower-case symbols): its BOM composition, else its
+        chemistry, else its dataset's; None when none of them says anything."""
+        if line.id not in self._compositions:
+            found = line_composition(self.bom.get(line.id), self.dataset(line))
+            self._compositions[line.id] = (
+                None if found is None else {k.lower(): v for k, v in found.fractions.items()}
+            )
+        return self._compositions[line.id]
+
+    def carrier(self, line: LineResult) -> Carrier | None:
+        """What element_carriers.csv says of the line's family or dataset."""
+        dataset = self.dataset(line)
+        family = (dataset.material if dataset is not None else None) or line.material
+        return carrier(family, line.dataset)
+
+    def may_carry(self, line: LineResult, element: str) -> bool:
+        """Whether an unknown composition of the line could hide ``element``."""
+        found = self.carrier(line)
+        if found is not None:
+            return found.may_carry(element)
+        return line.dataset is not None and self.dataset(line) is None  # a Brightway activity
+
+    def active_material(self, line: LineResult) -> str:
+        """yes (battery active material), no, or contains (a whole cell/battery)."""
+        bom = self.bom.get(line.id)
+        if bom is not None and bom.active_material is not None:
+            return "yes" if bom.active_material else "no"
+        if bom is not None and bom.chemistry:
+            return "yes"
+        found = self.carrier(line)
+        return found.active_material if found is not None else "no"
 
     def is_recycled_dataset(self, line: LineResult) -> bool:
         if self.catalog is None or line.dataset is None:
@@ -177,12 +207,12 @@ def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
     post_consumer = rule.basis == "post-consumer"
     what = rule.element or _names(rule.materials)
     subject = f"{'post-consumer ' if post_consumer else ''}recycled share of {what}"
+    if rule.element is not None:
+        return _element_recycled(rule, post_consumer, subject, inputs)
     circularity = inputs.result.circularity
     if circularity is None:
         return Measure(subject, missing="no recycled-content results for the product")
     content = circularity.recycled_content
-    if rule.element is not None:
-        return _element_recycled(rule.element, post_consumer, subject, content, inputs)
     shares = content.by_material_post_consumer if post_consumer else content.by_material
     shares = {k.lower(): v for k, v in shares.items()}
     masses: dict[str, float] = defaultdict(float)
@@ -217,26 +247,87 @@ def _recycled(line: LineResult, post_consumer: bool, inputs: Inputs) -> float:
 
 
 def _element_recycled(
-    element: str, post_consumer: bool, subject: str, content: Any, inputs: Inputs
+    rule: MinRecycledContent, post_consumer: bool, subject: str, inputs: Inputs
 ) -> Measure:
-    shares = content.by_element_post_consumer if post_consumer else content.by_element
-    shares = {k.lower(): v for k, v in shares.items()}
-    masses = {k.lower(): v for k, v in content.element_mass_kg.items()}
+    """Recycled share of one element's mass, over every material line or the active materials.
+
+    Σ m·x·R1 / Σ m·x, x the element's mass fraction of the line (BOM composition, chemistry or
+    dataset).  A line that may carry the element but whose composition is unknown, or a whole
+    battery whose active-material share is unknown, makes the figure insufficient data."""
+    element = rule.element or ""
     key = element.lower()
-    if key not in shares:
-        if masses.get(key):
-            return Measure(subject, missing=f"no recycled share computed for {element}")
+    active_only = rule.within == "active materials"
+    counted: list[tuple[LineResult, float]] = []
+    unknown: list[LineResult] = []
+    whole: list[LineResult] = []
+    undecided: list[LineResult] = []
+    for line in inputs.material_lines():
+        if not line.mass_kg:
+            continue
+        role = inputs.active_material(line) if active_only else "yes"
+        if role == "no":
+            continue
+        fractions = inputs.composition(line)
+        if fractions is None:
+            if inputs.may_carry(line, element):
+                (whole if role == "contains" else unknown).append(line)
+            continue
+        if not fractions.get(key):
+            continue
+        if role in ("contains", "ask"):
+            (whole if role == "contains" else undecided).append(line)
+            continue
+        counted.append((line, line.mass_kg * fractions[key]))
+    where = "active materials" if active_only else "product"
+    if unknown or whole or undecided:
+        missing = _composition_missing(element, unknown, whole)
+        if undecided:
+            missing = "; ".join(
+                part
+                for part in (
+                    missing,
+                    f"lines {_names(x.id for x in undecided)} contain {element} but may or may "
+                    "not be active material: set their active_material column to yes or no",
+                )
+                if part
+            )
+        return Measure(subject, missing=missing)
+    if not counted:
         return Measure(
             subject,
-            absent=f"the product contains no {element} according to its datasets' composition",
+            absent=f"no line of the {where} contains {element}, by the composition of every "
+            f"line (BOM composition, chemistry or dataset)",
         )
-    virgin = []
-    for line in inputs.leaves():
-        fractions = inputs.composition(line)
-        if fractions and fractions.get(key) and line.mass_kg:
-            element_kg = line.mass_kg * fractions[key]
-            virgin.append((line, element_kg * (1 - _recycled(line, post_consumer, inputs))))
-    return Measure(subject, shares[key], SHARE_UNIT, _top(virgin, "kg", f"virgin {element} mass"))
+    element_kg = sum(kg for _, kg in counted)
+    recycled = [(line, kg * _recycled(line, post_consumer, inputs)) for line, kg in counted]
+    value = sum(kg for _, kg in recycled) / element_kg
+    virgin = [(line, kg - r) for (line, kg), (_, r) in zip(counted, recycled, strict=True)]
+    return Measure(
+        f"{subject} in the {where} ({element_kg:.4g} kg {element})",
+        value,
+        SHARE_UNIT,
+        _top(virgin, "kg", f"virgin {element} mass"),
+    )
+
+
+def _composition_missing(element: str, unknown: list[LineResult], whole: list[LineResult]) -> str:
+    """What to add so that the element's mass is known, line by line."""
+    parts = []
+    if unknown:
+        parts.append(
+            f"the composition of lines {_names(x.id for x in unknown)} is unknown and may "
+            f"include {element}: add a composition column (element shares of the line, e.g. "
+            '"Co 6.1 %, Ni 48.6 %, Li 7.2 %") or, for a battery active material, a chemistry '
+            "column (NMC811, LFP …)"
+        )
+    if whole:
+        parts.append(
+            f"lines {_names(x.id for x in whole)} are whole batteries or cells whose active "
+            "materials are not given: describe the cell by its cathode and anode active "
+            "materials as lines of their own (mass, chemistry, active_material yes), or mark "
+            "the line active_material yes with its composition"
+        )
+    return "; ".join(parts)
 
 
 def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
@@ -278,9 +369,9 @@ def single_country_share(rule: MaxSingleCountryShare, inputs: Inputs) -> Measure
         return joined(rule, inputs)
     what = rule.element or _names(rule.materials)
     subject = f"largest single-country share of {what}"
-    carrying = _carrying(rule.element, rule.materials, inputs)
-    if carrying is None:
-        return Measure(subject, missing="dataset compositions are needed to find the element")
+    carrying, unknown = _carrying(rule.element, rule.materials, inputs)
+    if unknown:
+        return Measure(subject, missing=_composition_missing(what, unknown, []))
     if not carrying:
         return Measure(subject, absent=f"the product contains no {what}")
     no_country = [line for line, _ in carrying if not line.country]
@@ -314,10 +405,12 @@ def single_country_share(rule: MaxSingleCountryShare, inputs: Inputs) -> Measure
 
 def _carrying(
     element: str | None, materials: list[str], inputs: Inputs
-) -> list[tuple[LineResult, float]] | None:
-    """(line, kg of the element or material) for every line that carries some."""
+) -> tuple[list[tuple[LineResult, float]], list[LineResult]]:
+    """(line, kg of the element or material) for every line that carries some, and the lines
+    whose unknown composition may hide the element."""
     out: list[tuple[LineResult, float]] = []
-    for line in inputs.leaves():
+    unknown: list[LineResult] = []
+    for line in inputs.material_lines():
         if not line.mass_kg:
             continue
         if element is None:
@@ -326,10 +419,12 @@ def _carrying(
             continue
         fractions = inputs.composition(line)
         if fractions is None:
-            return None
+            if inputs.may_carry(line, element):
+                unknown.append(line)
+            continue
         if fractions.get(element.lower()):
             out.append((line, line.mass_kg * fractions[element.lower()]))
-    return out
+    return out, unknown
 
 
 def data_quality(rule: MaxDqr, inputs: Inputs) -> Measure:
@@ -344,15 +439,22 @@ def required_fields(rule: RequiredFields, inputs: Inputs) -> Measure:
     wanted = _names(rule.fields)
     selection = _names([*rule.elements, *rule.materials])
     subject = f"lines containing {selection} without {wanted}"
-    if rule.elements and inputs.catalog is None:
-        return Measure(subject, missing="dataset compositions are needed to find the elements")
     selected = []
+    unknown = []
     for line in inputs.leaves():
-        fractions = inputs.composition(line) or {}
+        fractions = inputs.composition(line)
         if _in(line.material, rule.materials) or any(
-            fractions.get(e.lower()) for e in rule.elements
+            (fractions or {}).get(e.lower()) for e in rule.elements
         ):
             selected.append(line)
+        elif (
+            fractions is None
+            and not line.is_waste_treatment()
+            and any(inputs.may_carry(line, e) for e in rule.elements)
+        ):
+            unknown.append(line)
+    if unknown:
+        return Measure(subject, missing=_composition_missing(_names(rule.elements), unknown, []))
     if not selected:
         return Measure(subject, absent=f"no line contains {selection}")
     offending = []

@@ -95,6 +95,11 @@ class MinRecycledContent(_RuleBase):
     element: str | None = Field(None, description="chemical symbol, e.g. Co")
     materials: list[str] = Field(default_factory=list, description="material families")
     basis: Literal["all recycled", "post-consumer"] = "all recycled"
+    within: Literal["product", "active materials"] = Field(
+        "product",
+        description="whose element mass counts: every material line, or the battery active "
+        "materials only (Battery Regulation Art. 8 for Co, Li, Ni)",
+    )
 
 
 class MinEolRecyclingRate(_RuleBase):
@@ -165,5 +170,10 @@ class RuleSet(_Strict):
     name: str
     title: str
     description: str | None = None
+    categories: list[str] = Field(
+        default_factory=list,
+        description="product categories the set knows besides those its rules name "
+        "(a product of such a category is covered by no rule of the set)",
+    )
     file: str | None = Field(None, description="the YAML file it was read from")
     rules: list[Rule] = Field(default_factory=list)

@@ -41,6 +41,7 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "insufficient data": ("FFEB9C", "9C5700"),
     "red": ("FFC7CE", "9C0006"),
     "fail": ("FFC7CE", "9C0006"),
+    "neutral": ("EEEEEE", "555555"),  # no rule gives a verdict: grey, never green
 }
 
 TOP_LINES = 10

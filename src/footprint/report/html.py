@@ -28,6 +28,7 @@ from footprint.report.figures import (
     stage_figure,
 )
 from footprint.report.summary import (
+    NOT_COVERED,
     check_counts,
     compliance_status,
     is_share,
@@ -65,7 +66,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .pass, .green { background: #C6EFCE; color: #006100; }
 .fail, .red { background: #FFC7CE; color: #9C0006; }
 .insufficient-data, .amber { background: #FFEB9C; color: #9C5700; }
-.not-applicable, .none { background: #eee; color: #555; }
+.not-applicable, .none, .neutral { background: #eee; color: #555; }
 .note { background: #f0f3f9; border-left: 4px solid #305496; padding: 6px 12px; }
 summary { cursor: pointer; color: #305496; margin: 6px 0; }
 footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }
@@ -303,7 +304,10 @@ def _compliance(checks: list[Check]) -> str:
         return "<p>No rules applied.</p>"
     applicable = [c for c in sorted_checks(checks) if c.status != "not applicable"]
     others = [c for c in checks if c.status == "not applicable"]
-    parts = [_checks_table(applicable)] if applicable else ["<p>No rule applies.</p>"]
+    if applicable:
+        parts = [_checks_table(applicable)]
+    else:
+        parts = [f"<p>{e(NOT_COVERED.capitalize())}.</p>"]
     if others:
         parts.append(
             f"<details><summary>{len(others)} rules do not apply</summary>"

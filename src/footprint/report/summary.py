@@ -7,13 +7,16 @@ order, they never compute new numbers.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Literal
 
 from footprint.model import STAGES, Check, CheckStatus, LineResult, ProductResult, Stage
 
-Status = Literal["green", "amber", "red", "none"]
+Status = Literal["green", "amber", "red", "neutral", "none"]
 
 STATUS_ORDER: tuple[CheckStatus, ...] = ("fail", "insufficient data", "pass", "not applicable")
+
+NOT_COVERED = "no rule of the chosen rule sets covers this product: no verdict"
 
 STAGE_LABELS: dict[Stage, str] = {stage: stage.value.capitalize() for stage in STAGES}
 
@@ -21,7 +24,10 @@ MIN_RECYCLED_CONTENT = "min_recycled_content"  # the rule kind of recycled-conte
 
 
 def compliance_status(product: ProductResult) -> Status:
-    """Red if any check fails, amber if any lacks data, green if all pass or do not apply."""
+    """Red if any check fails, amber if any lacks data, green if at least one passes and
+    none fails or lacks data; neutral when no check gives a verdict (no rule covers the
+    product, or only declared values and indicators); none without checks.  A product that no
+    rule covers is never green."""
     statuses = {check.status for check in product.checks}
     if not statuses:
         return "none"
@@ -29,13 +35,30 @@ def compliance_status(product: ProductResult) -> Status:
         return "red"
     if "insufficient data" in statuses:
         return "amber"
-    return "green"
+    if "pass" in statuses:
+        return "green"
+    return "neutral"
+
+
+def no_verdict_note(checks: Sequence[Check]) -> str | None:
+    """Why checks give no verdict at all (neutral), or None when some check does."""
+    statuses = {check.status for check in checks}
+    if not statuses or statuses & {"pass", "fail", "insufficient data"}:
+        return None
+    if statuses == {"not applicable"}:
+        return NOT_COVERED
+    return "no verdict: the rules that cover this product only declare values or inform"
 
 
 def check_counts(product: ProductResult) -> str:
-    """'1 fail, 1 insufficient data, 2 pass' in a fixed order; '' without checks."""
+    """'1 fail, 1 insufficient data, 2 pass' in a fixed order; '' without checks; and
+    says so when no rule covers the product."""
     counts = Counter(check.status for check in product.checks)
-    return ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
+    text = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
+    note = no_verdict_note(product.checks)
+    if note:
+        text += f" ({note})"
+    return text
 
 
 def top_lines(product: ProductResult, n: int = 10) -> list[LineResult]:

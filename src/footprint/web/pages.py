@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from footprint import __version__
 from footprint.errors import Problem
 from footprint.model import STAGES, Assessment, Check, ProductResult
+from footprint.report.summary import no_verdict_note
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -275,10 +276,14 @@ def checks_summary(checks: Sequence[Check]) -> str:
     counts: dict[str, int] = {}
     for check in checks:
         counts[check.status] = counts.get(check.status, 0) + 1
-    return " ".join(
+    badges = " ".join(
         f'<span class="badge {status_class(status)}">{n} {esc(status)}</span>'
         for status, n in counts.items()
     )
+    note = no_verdict_note(checks)  # neutral: never read as a pass
+    if note:
+        badges += f' <span class="muted">{esc(note)}</span>'
+    return badges
 
 
 def status_class(status: str) -> str:
