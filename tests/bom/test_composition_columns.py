@@ -63,7 +63,7 @@ def test_bom_columns_are_read_and_bad_cells_reported_together(tmp_path: Path) ->
     bom.write_text(
         "product,id,quantity,unit,dataset,chemistry,composition,active_material\n"
         "p,cam,24.5,g,material-battery-li-ion,NCM 811,,\n"
-        "p,rest,30,g,material-battery-li-ion,,\"Li 1.2 %, Al 20 %\",no\n"
+        'p,rest,30,g,material-battery-li-ion,,"Li 1.2 %, Al 20 %",no\n'
         "p,bad,1,g,material-battery-li-ion,NMC812,Cobalt 5 %,maybe\n",
         encoding="utf-8",
     )

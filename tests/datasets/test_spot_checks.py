@@ -143,7 +143,9 @@ def test_istrate_lithium_compounds_and_their_lithium_share(catalog):
     assert carbonate.composition["Li"] == pytest.approx(13.88 / 73.888, abs=1e-4)
     # LiOH·H2O: 6.94 / (6.94 + 2·15.999 + 3·1.008) = 6.94 / 41.962
     assert hydroxide.composition["Li"] == pytest.approx(6.94 / 41.962, abs=1e-4)
-    assert "UNRESOLVED" in catalog.get("battery-cobalt").notes
+    # the cobalt row is per kg of cobalt sulfate (source notebook), hydrate assumed, said so
+    assert "Per kg of the sulfate" in catalog.get("battery-cobalt").notes
+    assert "[M]" in catalog.get("battery-cobalt").notes
 
 
 def test_act_die_and_memory(catalog):
