@@ -96,8 +96,8 @@ def test_batch_summary_names_files_failing_rules_and_groups_warnings(
     rows = [line for line in out.splitlines() if "ebike-pack-36v" in line and "│" in line]
     assert len(rows) == 2
     assert "pack-a.xlsx" in rows[0] and "pack-b.xlsx" in rows[1]
-    # the failing rule by name (the pack has no recycled nickel, see test_fail_on_noncompliance)
-    assert all("1 fail: art8-nickel-lmt" in row for row in rows)
+    # the failing rule by name (20 % recycled cobalt against 26 %, see test_fail_on_noncompliance)
+    assert all("1 fail: art8-cobalt-lmt" in row for row in rows)
     # a product warning met in both files is printed once, with its count and places
     grouped = [line for line in out.splitlines() if "MCI: no product-to-industry" in line]
     assert len(grouped) == 1
@@ -117,7 +117,7 @@ def test_details_lists_every_check(
     for rule in rules:
         assert rule.id in out
     # failures first: the failing rule comes before any rule that does not apply
-    assert out.index("art8-nickel-lmt") < out.index("not applicable")
+    assert out.index("art8-cobalt-lmt") < out.index("not applicable")
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
