@@ -323,3 +323,16 @@ def brightway_unit(name: str) -> str:
     if canonical is None:
         raise UnitError(f'Brightway unit "{name}" has no equivalent in footprint\'s units')
     return canonical
+
+
+_SUPERSCRIPTS = {"2": "²", "3": "³", "-1": "⁻¹", "-2": "⁻²", "-3": "⁻³"}
+_POWER = re.compile(r"\*\*(-?\d+)")
+
+
+def display_unit(unit: str | None) -> str:
+    """A canonical unit as people write it: ``cm**2`` → ``cm²``, ``m**3`` → ``m³``,
+    ``t*km`` → ``t·km``.  For reading only; ``parse_unit`` reads both spellings back."""
+    if not unit:
+        return ""
+    text = _POWER.sub(lambda m: _SUPERSCRIPTS.get(m.group(1), f"^{m.group(1)}"), unit)
+    return text.replace(" * ", "·").replace("*", "·").replace(" / ", "/")

@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from footprint.catalog import Catalog, load_catalog
 from footprint.errors import DatasetError, Problem
 from footprint.model import Dataset
+from footprint.units import display_unit as plain_unit
 
 datasets_app = typer.Typer(
     help="Browse the dataset library: shipped open datasets plus your own dataset files.",
@@ -26,6 +31,7 @@ FilesOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+NAME_WIDTH = 12  # the narrowest name column before the source and year columns give way
 MaterialOption = Annotated[
     str | None, typer.Option("--material", "-m", help="only this material family, e.g. pet")
 ]
@@ -48,18 +54,62 @@ def _value(dataset: Dataset) -> str:
     return f"{dataset.climate_change:.6g}"
 
 
-def _print_table(datasets: list[Dataset], as_json: bool) -> None:
+def _print_nearest(catalog: Catalog, text: str) -> None:
+    """Nothing matched: the nearest families, and how to add a dataset of one's own."""
+    from footprint.dataset_search import nearest
+
+    near = nearest(catalog, text)
+    if near.datasets:
+        typer.echo(f"no dataset for {text!r}; nearest ({', '.join(near.families)}):")
+        _print_table(near.datasets, False, title=None)
+        if near.note:
+            typer.echo(f"note: {near.note}")
+    else:
+        typer.echo(f"no dataset for {text!r}, and no family with a similar name")
+    typer.echo(
+        "add your own with --datasets my-factors.csv (columns: datasets/README.md); "
+        "footprint datasets list shows all"
+    )
+
+
+def _source(dataset: Dataset) -> str:
+    """The publisher part of a source ("DESNZ/DEFRA"), the rest is in `datasets show`."""
+    return (dataset.source or "-").split(", ")[0]
+
+
+def _print_table(datasets: list[Dataset], as_json: bool, title: str | None = None) -> None:
     if as_json:
         typer.echo(json.dumps([_record(d) for d in datasets], indent=2, ensure_ascii=False))
         return
     if not datasets:
         typer.echo("no datasets found")
         return
-    width = max(len(d.id) for d in datasets)
+    console = Console()
+    # widths chosen here, not left to rich (its choice can exceed the terminal and crop):
+    # the id whole (it is what a BOM line names), then the figures, the name, the source
+    id_width = min(max(len(d.id) for d in datasets), 48)
+    source_width = min(max(len(_source(d)) for d in datasets), 20)
+    fixed = id_width + 10 + 5 + 3 * 4 - 1  # id, kg CO2-eq, per; padding and rules
+    room = console.width - fixed - NAME_WIDTH  # what the name leaves for source and year
+    columns = ["source", "year"][: (room >= source_width + 3) + (room >= source_width + 10)]
+    rest = fixed + sum(3 + (source_width if c == "source" else 4) for c in columns)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    whole_ids = console.width - rest >= 10  # else ids fold too (a very narrow terminal)
+    table.add_column("id", overflow="fold", no_wrap=whole_ids, max_width=id_width)
+    table.add_column("name", overflow="fold", max_width=max(10, console.width - rest))
+    table.add_column("kg CO2-eq", justify="right", no_wrap=True)
+    table.add_column("per", no_wrap=True)
+    if "source" in columns:
+        table.add_column("source", overflow="fold", max_width=source_width)
+    if "year" in columns:
+        table.add_column("year", justify="right", no_wrap=True)
     for d in datasets:
-        unit = f"kg CO2-eq/{d.unit}"
-        typer.echo(f"{d.id:<{width}}  {_value(d):>12}  {unit:<18}  {d.material or '-'}")
-    typer.echo(f"{len(datasets)} datasets")
+        cells: list[Text | str] = [Text(d.id), Text(d.name), _value(d), plain_unit(d.unit)]
+        cells += [Text(_source(d))] if "source" in columns else []
+        cells += [str(d.year or "-")] if "year" in columns else []
+        table.add_row(*cells)
+    console.print(table)
+    console.print(f"{len(datasets)} dataset{'s' if len(datasets) != 1 else ''}")
 
 
 @datasets_app.command("list")
@@ -79,8 +129,15 @@ def search_datasets(
     as_json: JsonOption = False,
     files: FilesOption = None,
 ) -> None:
-    """Find datasets whose id, name, material or notes contain every word of TEXT."""
-    _print_table(_catalog(files).search(text, material=material), as_json)
+    """Find datasets whose id, name, material or notes contain every word of TEXT, best first."""
+    from footprint.dataset_search import search
+
+    catalog = _catalog(files)
+    found = search(catalog, text, material=material)
+    if as_json or found:
+        _print_table(found, as_json, title=f"datasets matching {text!r}")
+    else:
+        _print_nearest(catalog, text)
 
 
 @datasets_app.command("show")
@@ -107,19 +164,20 @@ def show_dataset(
     lines = [
         ("id", d.id),
         ("name", d.name),
-        ("unit", d.unit),
-        ("climate change", f"{_value(d)} kg CO2-eq per {d.unit}"),
+        ("unit", plain_unit(d.unit)),
+        ("climate change", f"{_value(d)} kg CO2-eq per {plain_unit(d.unit)} (this row)"),
     ]
     for label, sub in (
         ("  fossil", d.climate_change_fossil),
         ("  biogenic", d.climate_change_biogenic),
         ("  land use change", d.climate_change_luluc),
-    ):
-        if sub is not None:
-            lines.append((label, f"{sub:.6g}"))
-    lines += [(f"  {gas}", f"{amount:.6g} kg/{d.unit}") for gas, amount in d.gases.items()]
-    if d.inputs:
-        lines.append(("inputs", "; ".join(f"{k}={v:g}" for k, v in d.inputs.items())))
+    ):  # all three parts, and which the source does not split (never shown as 0)
+        lines.append((label, f"{sub:.6g}" if sub is not None else "not split by the source"))
+    lines += [
+        (f"  {gas}", f"{amount:.6g} kg/{plain_unit(d.unit)}") for gas, amount in d.gases.items()
+    ]
+    for input_id, amount in d.inputs.items():
+        lines.append(("upstream input", _input_text(catalog, input_id, amount, d.unit)))
     if d.inputs or d.gases:
         lines.append(("with its inputs", _score_through_brightway(catalog, d)))
     if d.composition:
@@ -141,6 +199,17 @@ def show_dataset(
         typer.echo(f"{label + ':':<18} {value}")
 
 
+def _input_text(catalog: Catalog, input_id: str, amount: float, unit: str) -> str:
+    """An upstream input: how much per reference unit, its name and its own factor."""
+    if input_id not in catalog:  # a Brightway activity, not a catalog row
+        return f"{input_id}, {amount:g} per {plain_unit(unit)}"
+    used = catalog.get(input_id)
+    return (
+        f"{input_id}, {amount:g} {plain_unit(used.unit)} per {plain_unit(unit)}: {used.name} "
+        f"({_value(used)} kg CO2-eq per {plain_unit(used.unit)})"
+    )
+
+
 def _score_through_brightway(catalog: Catalog, dataset: Dataset) -> str:
     """The dataset's EF 3.1 score with its gases characterised and its inputs followed, as an
     assessment counts it (the dataset's own columns alone do not say that)."""
@@ -148,7 +217,7 @@ def _score_through_brightway(catalog: Catalog, dataset: Dataset) -> str:
 
     score = Engine(catalog=catalog).unit_score(dataset.id)
     return (
-        f"{score.total:.6g} kg CO2-eq per {dataset.unit} (EF v3.1, through Brightway; "
+        f"{score.total:.6g} kg CO2-eq per {plain_unit(dataset.unit)} (EF v3.1, through Brightway; "
         f"fossil {score.fossil:.6g}, biogenic {score.biogenic:.6g}, "
         f"land use change {score.luluc:.6g})"
     )
