@@ -38,8 +38,8 @@ def test_every_user_string_is_escaped(report):
 
 def test_each_product_has_its_charts_tables_and_the_portfolio(report, assessment):
     text = report.read_text(encoding="utf-8")
-    # battery: stages, BOM, CFF, recycled content; charger: no CFF; plus the portfolio
-    assert text.count('class="plotly-graph-div"') == 4 + 3 + 1
+    # battery: stages, BOM, materials, CFF, recycled content; charger: no CFF; the portfolio
+    assert text.count('class="plotly-graph-div"') == 5 + 4 + 1
     assert text.count("<h3>Compliance</h3>") == 2
     assert "Recycled lithium" in text and "insufficient data" in text
     assert 'id="data-sources"' in text and 'id="warnings"' in text
@@ -50,7 +50,7 @@ def test_each_product_has_its_charts_tables_and_the_portfolio(report, assessment
 def test_a_single_product_has_no_portfolio(one_product, tmp_path):
     text = write_html(one_product, tmp_path / "one.html").read_text(encoding="utf-8")
     assert 'id="portfolio"' not in text
-    assert text.count('class="plotly-graph-div"') == 4
+    assert text.count('class="plotly-graph-div"') == 5
 
 
 def test_chromium_renders_the_report_without_errors_or_network(report, chromium, chromium_args):
@@ -78,7 +78,7 @@ def test_chromium_renders_the_report_without_errors_or_network(report, chromium,
             browser.close()
     assert errors == []  # no console error, no page error, no alert() from a BOM string
     assert requests == []
-    assert drawn == 8  # every figure was drawn by the embedded plotly.js
+    assert drawn == 10  # every figure was drawn by the embedded plotly.js
 
 
 def test_an_empty_assessment_and_a_product_without_lines_still_report(assessment, tmp_path):

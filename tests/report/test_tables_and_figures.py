@@ -70,11 +70,13 @@ def test_figures_for_notebooks(assessment: Assessment):
         "portfolio",
         "BP-48V/stages",
         "BP-48V/bom",
+        "BP-48V/materials",
         "BP-48V/cff",
         "BP-48V/recycled_content",
         "BP-48V/compliance",
         "CH-65W/stages",
         "CH-65W/bom",
+        "CH-65W/materials",
         "CH-65W/recycled_content",
         "CH-65W/compliance",
     }
@@ -101,7 +103,9 @@ def test_bom_sunburst_follows_the_tree_and_escapes_names(assessment: Assessment)
     # under the CFF a line's hover text shows its cut-off figure too
     hover = dict(zip(trace.ids, trace.hovertext, strict=True))
     assert f"cut-off: {0.1 + 0.2 + 61.3 + 0.7:.4g}" in hover["cells / nmc"]
-    assert "&lt;script&gt;" in hover["eol"] and "<script>" not in hover["eol"]
+    # the end-of-life line counts 0 under the CFF: no area; no hover text lets markup through
+    assert "eol" not in hover
+    assert all("<script>" not in text for text in hover.values())
     assert "not drawn" not in bom_figure(assessment.products[0]).layout.title.text
     # a credit line (the end-of-life line under cut-off) cannot be an area: named in the title
     battery = assessment.products[0]
@@ -132,8 +136,10 @@ def test_cff_waterfall_steps_add_up_to_the_cff_total(assessment: Assessment):
 def test_recycled_content_against_targets(assessment: Assessment):
     battery, charger = assessment.products
     bars, targets = recycled_content_figure(battery).data
-    assert list(targets.y) == [0.16, 0.07, 0.06]  # the limits of the three element rules
-    assert list(bars.y) == [0.16, 0.06, None]  # nickel has no data: no bar
+    assert list(targets.x) == [0.16, 0.07, 0.06]  # the limits of the three element rules
+    assert list(bars.x) == [0.16, 0.06, 0]  # nickel has no data: no bar, and it says so
+    # lithium 6 % against 7 %: the gap is 1 point, by hand
+    assert list(bars.text) == ["16.0%", "6.0%; gap 1.0 points", "no data"]
     assert list(bars.marker.color) == ["#2E7D32", "#C62828", "#F9A825"]
     no_targets = charger.model_copy(update={"checks": []})
     (by_material,) = recycled_content_figure(no_targets).data

@@ -8,10 +8,12 @@ typed.  Plotly decodes the entities again when it draws, so escaped text reads n
 from __future__ import annotations
 
 import html
+import re
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from footprint.model import STAGES, Assessment, ProductResult, Stage
+from footprint.model import STAGES, Assessment, Check, LineResult, ProductResult, Stage
 from footprint.report.summary import STAGE_LABELS, is_share, recycled_content_checks
 
 STAGE_COLOURS: dict[Stage, str] = {
@@ -36,6 +38,11 @@ LAYOUT = {
 }
 
 
+LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0}  # never on the title
+OTHER_SHARE = 0.01  # lines below this share of the product's total join their siblings' "other"
+ASSEMBLY_COLOUR, OTHER_COLOUR = "#D9D9D9", "#EEEEEE"
+
+
 def esc(text: object) -> str:
     """A user string made safe for plotly's HTML-like labels."""
     return html.escape("" if text is None else str(text), quote=True)
@@ -51,9 +58,12 @@ def stage_figure(product: ProductResult) -> go.Figure:
     labels = [STAGE_LABELS[s] for s in stages]
     fig = go.Figure()
     for field, name in SUB_INDICATORS:
+        values = [getattr(product.by_stage[s], field) for s in stages]
+        if not any(values):  # a part that is zero everywhere gets no bar and no legend entry
+            continue
         fig.add_bar(
             x=labels,
-            y=[getattr(product.by_stage[s], field) for s in stages],
+            y=values,
             name=name,
             hovertemplate="%{x}<br>" + name + ": %{y:.4g}<extra></extra>",
         )
@@ -71,7 +81,7 @@ def stage_figure(product: ProductResult) -> go.Figure:
         **LAYOUT,
         barmode="relative",
         title=f"{esc(product.id)}: climate change by life-cycle stage",
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        legend=LEGEND_BELOW,
         yaxis_title=_unit(product),
         xaxis_title=f"total {product.climate_change.total:.4g} {_unit(product)}",
     )
@@ -79,58 +89,156 @@ def stage_figure(product: ProductResult) -> go.Figure:
 
 
 def bom_figure(product: ProductResult) -> go.Figure:
-    """Sunburst of the BOM tree, each ring sized by its lines' footprint.
+    """Sunburst of the BOM tree: every ring is its lines' footprint, a parent exactly the sum
+    of its children and its own figure (``branchvalues="total"``), coloured by stage; lines
+    under 1 % of the product join an "other" wedge under their parent.
 
     Credits (negative contributions) cannot be drawn as areas; they are listed in the title.
     Under the CFF a line's figure is its CFF figure; the hover text adds its cut-off figure.
     """
-    paths = {line.path for line in product.lines}
-    root = "\u0000product"  # cannot collide with a line path read from a spreadsheet
-    ids, parents, labels, values, hover = [root], [""], [esc(product.id)], [0.0], [""]
-    credits = 0.0
-    for line in product.lines:
-        parent = _parent_path(line.path, paths)
-        total = line.climate_change.total
-        credits += min(total, 0.0)
-        ids.append(line.path)
-        parents.append(parent if parent is not None else root)
-        labels.append(esc(line.name or line.id))
-        values.append(max(total, 0.0))
-        cut_off = line.climate_change_cut_off
-        hover.append(
-            f"{esc(line.path)}<br>{esc(line.dataset_name or line.dataset or 'assembly')}"
-            f"<br>{total:.4g} {esc(_unit(product))} ({line.share:.1%} of product)"
-            + (f"<br>cut-off: {cut_off.total:.4g}; {esc(line.note)}" if cut_off else "")
-        )
+    tree = bom_tree(product)
     fig = go.Figure(
         go.Sunburst(
-            ids=ids,
-            parents=parents,
-            labels=labels,
-            values=values,
-            branchvalues="remainder",
-            hovertext=hover,
+            ids=tree.ids,
+            parents=tree.parents,
+            labels=tree.labels,
+            values=tree.values,
+            branchvalues="total",
+            marker={"colors": tree.colours},
+            hovertext=tree.hover,
             hoverinfo="text",
-            insidetextorientation="radial",
+            texttemplate="%{label}<br>%{value:.3g} (%{percentRoot:.0%})",
+            insidetextorientation="horizontal",
+            sort=False,
         )
     )
-    note = f"; credits of {credits:.3g} not drawn" if credits < 0 else ""
+    note = f"; credits of {tree.credits:.3g} not drawn" if tree.credits < 0 else ""
     fig.update_layout(**LAYOUT, title=f"{esc(product.id)}: footprint by BOM line{note}")
-    fig.update_layout(height=520)
+    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 60, "b": 70})
+    fig.add_annotation(
+        text=_stage_key(tree.stages),
+        showarrow=False,
+        x=0,
+        y=-0.08,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+    )
     return fig
 
 
+def _stage_key(stages: list[Stage]) -> str:
+    """The colour key of the sunburst (a sunburst has no legend)."""
+    items = [f'<span style="color:{STAGE_COLOURS[s]}">■</span> {STAGE_LABELS[s]}' for s in stages]
+    return "  ".join(items + ['<span style="color:#AAAAAA">■</span> assembly / other'])
+
+
+class BomTree:
+    """The sunburst's nodes: parallel lists, root first, every parent before its children."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.parents: list[str] = []
+        self.labels: list[str] = []
+        self.values: list[float] = []
+        self.colours: list[str] = []
+        self.hover: list[str] = []
+        self.stages: list[Stage] = []
+        self.credits = 0.0
+
+
+ROOT = "\u0000product"  # cannot collide with a line path read from a spreadsheet
+
+
+def bom_tree(product: ProductResult) -> BomTree:
+    """The BOM as sunburst nodes; each value = the node's own positive figure + its children's."""
+    paths = {line.path for line in product.lines}
+    children: dict[str, list[LineResult]] = {}
+    for line in product.lines:
+        children.setdefault(_parent_path(line.path, paths) or ROOT, []).append(line)
+    positive = sum(max(line.climate_change.total, 0.0) for line in product.lines)
+    tree = BomTree()
+    tree.credits = sum(min(line.climate_change.total, 0.0) for line in product.lines)
+    unit = esc(_unit(product))
+    by_path = {line.path: line for line in product.lines}
+    sums: dict[str, float] = {}
+
+    def subtree(path: str) -> float:
+        if path not in sums:
+            own = by_path.get(path)
+            total = max(own.climate_change.total, 0.0) if own else 0.0
+            sums[path] = total + sum(subtree(child.path) for child in children.get(path, []))
+        return sums[path]
+
+    def add(node: str, parent: str, label: str, value: float, colour: str, hover: str) -> None:
+        tree.ids.append(node)
+        tree.parents.append(parent)
+        tree.labels.append(label)
+        tree.values.append(value)
+        tree.colours.append(colour)
+        tree.hover.append(hover)
+
+    def visit(path: str, value: float) -> None:
+        kids = [(line, subtree(line.path)) for line in children.get(path, [])]
+        small = [
+            (line, v)
+            for line, v in kids
+            if v < OTHER_SHARE * positive and not children.get(line.path)
+        ]
+        if len(small) < 2:
+            small = []
+        for line, v in kids:
+            if (line, v) in small or v <= 0:
+                continue
+            assembly = bool(children.get(line.path)) and line.dataset is None
+            colour = ASSEMBLY_COLOUR if assembly else STAGE_COLOURS[line.stage]
+            if not assembly and line.stage not in tree.stages:
+                tree.stages.append(line.stage)
+            add(line.path, path, esc(line.name or line.id), v, colour, _line_hover(line, v, unit))
+            visit(line.path, v)
+        if small:
+            other = sum(v for _, v in small)
+            names = ", ".join(esc(line.name or line.id) for line, _ in small[:8])
+            more = f" and {len(small) - 8} more" if len(small) > 8 else ""
+            add(
+                f"{path}\u0000other",
+                path,
+                f"other ({len(small)} lines)",
+                other,
+                OTHER_COLOUR,
+                f"{len(small)} lines under {OTHER_SHARE:.0%} each: {names}{more}"
+                f"<br>{other:.4g} {unit} in all",
+            )
+
+    root_value = subtree(ROOT)
+    add(ROOT, "", esc(product.id), root_value, "#FFFFFF", f"{root_value:.4g} {unit}")
+    tree.stages = []
+    visit(ROOT, root_value)
+    tree.stages = [s for s in STAGES if s in tree.stages]
+    return tree
+
+
+def _line_hover(line: LineResult, value: float, unit: str) -> str:
+    cut_off = line.climate_change_cut_off
+    own = line.climate_change.total
+    inside = f" (with its parts {value:.4g})" if abs(value - max(own, 0.0)) > 0 else ""
+    return (
+        f"{esc(line.path)}<br>{esc(line.dataset_name or line.dataset or 'assembly')}"
+        f"<br>{STAGE_LABELS[line.stage]}: {own:.4g} {unit}{inside} ({line.share:.1%} of product)"
+        + (f"<br>cut-off: {cut_off.total:.4g}; {esc(line.note)}" if cut_off else "")
+    )
+
+
 def _parent_path(path: str, paths: set[str]) -> str | None:
-    """The longest other line path that this path extends: its assembly."""
-    best: str | None = None
-    for candidate in paths:
-        if (
-            candidate != path
-            and path.startswith(candidate + " / ")
-            and (best is None or len(candidate) > len(best))
-        ):
-            best = candidate
-    return best
+    """The longest other line path that this path extends: its assembly (a lookup per level,
+    not a scan of every path, so that a 16,000-line BOM is drawn in moments)."""
+    end = len(path)
+    while (end := path.rfind(" / ", 0, end)) > 0:
+        if path[:end] in paths:
+            return path[:end]
+    return None
 
 
 def cff_figure(product: ProductResult) -> go.Figure | None:
@@ -139,15 +247,15 @@ def cff_figure(product: ProductResult) -> go.Figure | None:
     if cff is None:
         return None
     steps = [
-        ("Virgin material (1−R1)·Ev", sum(line.virgin for line in cff.lines)),
-        ("Recycled input R1·(…)", sum(line.recycled_input for line in cff.lines)),
-        ("Recycling credit (1−A)·R2·(…)", sum(line.recycling_credit for line in cff.lines)),
-        ("Energy recovery (1−B)·R3·(…)", cff.energy_part),
-        ("Disposal (1−R2−R3)·ED", cff.disposal_part),
+        ("Virgin material<br>(1−R1)·Ev", sum(line.virgin for line in cff.lines)),
+        ("Recycled input<br>R1·(A·Erec + …)", sum(line.recycled_input for line in cff.lines)),
+        ("Recycling credit<br>(1−A)·R2·(…)", sum(line.recycling_credit for line in cff.lines)),
+        ("Energy recovery<br>(1−B)·R3·(…)", cff.energy_part),
+        ("Disposal<br>(1−R2−R3)·ED", cff.disposal_part),
     ]
     fig = go.Figure(
         go.Waterfall(
-            x=[label for label, _ in steps] + ["CFF total, material lines"],
+            x=[label for label, _ in steps] + ["CFF total<br>material lines"],
             y=[value for _, value in steps] + [cff.total],
             measure=["relative"] * len(steps) + ["total"],
             text=[f"{value:.3g}" for _, value in steps] + [f"{cff.total:.3g}"],
@@ -163,6 +271,7 @@ def cff_figure(product: ProductResult) -> go.Figure | None:
         **LAYOUT,
         title=f"{esc(product.id)}: Circular Footprint Formula",
         yaxis_title=_unit(product),
+        xaxis={"tickangle": 0, "automargin": True},
         xaxis_title=f"product total {cff.cff_total:.4g} with the CFF, "
         f"{cff.cut_off_total:.4g} with cut-off",
         showlegend=False,
@@ -171,50 +280,108 @@ def cff_figure(product: ProductResult) -> go.Figure | None:
 
 
 def recycled_content_figure(product: ProductResult) -> go.Figure | None:
-    """Recycled content against the targets that apply; by material when no target applies."""
+    """Recycled content as bars against the targets that apply, the gap written beside a
+    shortfall; by material when no target applies."""
     checks = [c for c in recycled_content_checks(product) if c.limit is not None]
     if checks:
         as_share = all(c.unit is None or is_share(c.unit) for c in checks)
         labels = [esc(c.title) for c in checks]
         fig = go.Figure()
         fig.add_bar(
-            x=labels,
-            y=[c.value for c in checks],
+            y=labels,
+            x=[c.value or 0.0 for c in checks],
+            orientation="h",
             marker_color=[STATUS_COLOURS[c.status] for c in checks],
             name="Recycled content",
-            showlegend=False,
-            text=[esc(c.status) for c in checks],
-            textposition="auto",
-            hovertemplate="%{x}: %{y:.3~%}<extra></extra>" if as_share else None,
+            text=[_recycled_text(c, as_share) for c in checks],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.3~%}<extra></extra>" if as_share else None,
         )
         fig.add_scatter(
-            x=labels,
-            y=[c.limit for c in checks],
+            y=labels,
+            x=[c.limit for c in checks],
             mode="markers",
-            marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3}, "color": "#222"},
+            marker={"symbol": "line-ns-open", "size": 26, "line": {"width": 3}, "color": "#222"},
             name="Target",
-            hovertemplate="%{x} target: %{y:.3~%}<extra></extra>" if as_share else None,
+            hovertemplate="%{y} target: %{x:.3~%}<extra></extra>" if as_share else None,
         )
-        for label, check in zip(labels, checks, strict=True):
-            if check.value is None:
-                fig.add_annotation(x=label, y=0, text="no data", showarrow=False, yshift=12)
         title = f"{esc(product.id)}: recycled content against targets"
-        yaxis = {"tickformat": ".0%", "rangemode": "tozero"} if as_share else {}
-    else:
-        rc = product.circularity.recycled_content if product.circularity else None
-        if rc is None or not rc.by_material:
-            return None
-        fig = go.Figure(
-            go.Bar(
-                x=[esc(m) for m in rc.by_material],
-                y=list(rc.by_material.values()),
-                marker_color="#4472C4",
-                hovertemplate="%{x}: %{y:.3~%}<extra></extra>",
-            )
+        top = max([c.limit or 0.0 for c in checks] + [c.value or 0.0 for c in checks])
+        axis = {"tickformat": ".0%"} if as_share else {}
+        fig.update_layout(
+            **LAYOUT,
+            title=title,
+            xaxis={**axis, "range": [0, top * 1.35 or 1]},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            legend=LEGEND_BELOW,
         )
-        title = f"{esc(product.id)}: recycled content by material (no target applies)"
-        yaxis = {"tickformat": ".0%", "rangemode": "tozero"}
-    fig.update_layout(**LAYOUT, title=title, yaxis=yaxis)
+        fig.update_layout(height=max(300, 90 + 48 * len(checks)))
+        return fig
+    rc = product.circularity.recycled_content if product.circularity else None
+    if rc is None or not rc.by_material:
+        return None
+    fig = go.Figure(
+        go.Bar(
+            x=[esc(m) for m in rc.by_material],
+            y=list(rc.by_material.values()),
+            marker_color="#4472C4",
+            text=[f"{v:.1%}" for v in rc.by_material.values()],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.3~%}<extra></extra>",
+        )
+    )
+    title = f"{esc(product.id)}: recycled content by material (no target applies)"
+    fig.update_layout(**LAYOUT, title=title, yaxis={"tickformat": ".0%", "rangemode": "tozero"})
+    return fig
+
+
+def _recycled_text(check: Check, as_share: bool) -> str:
+    """The bar's label: value, and the gap to the target when short of it."""
+    if check.value is None:
+        return "no data"
+    fmt = (lambda v: f"{v:.1%}") if as_share else (lambda v: f"{v:.3g}")
+    text = fmt(check.value)
+    if check.limit is not None and check.value < check.limit:
+        gap = check.limit - check.value
+        text += f"; gap {gap * 100:.1f} points" if as_share else f"; gap {fmt(gap)}"
+    return text
+
+
+def material_figure(product: ProductResult) -> go.Figure | None:
+    """Climate change by material family, largest first; lines without a family are named so."""
+    totals: dict[str, float] = {}
+    for line in product.lines:
+        if line.climate_change.total == 0:
+            continue
+        key = line.material or (
+            "no material family" if line.stage == Stage.RAW_MATERIALS else STAGE_LABELS[line.stage]
+        )
+        totals[key] = totals.get(key, 0.0) + line.climate_change.total
+    if not totals:
+        return None
+    ordered = sorted(totals.items(), key=lambda item: abs(item[1]), reverse=True)
+    total = product.climate_change.total
+    fig = go.Figure(
+        go.Bar(
+            y=[esc(name) for name, _ in ordered],
+            x=[value for _, value in ordered],
+            orientation="h",
+            marker_color="#4472C4",
+            text=[f"{v:.3g} ({v / total:.0%})" if total else f"{v:.3g}" for _, v in ordered],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.4g}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **LAYOUT,
+        title=f"{esc(product.id)}: climate change by material",
+        xaxis_title=_unit(product),
+        yaxis={"automargin": True, "autorange": "reversed"},
+        showlegend=False,
+    )
+    fig.update_layout(height=max(300, 110 + 26 * len(ordered)))
     return fig
 
 
@@ -247,28 +414,58 @@ def compliance_table_figure(product: ProductResult) -> go.Figure | None:
     return fig
 
 
+def functional_unit_kind(product: ProductResult) -> str:
+    """What a functional unit measures, figures left out: "1 chair used for 10 years" and
+    "1 chair used for 15 years" are one kind; products of different kinds share no axis."""
+    text = product.functional_unit or "1 product"
+    return " ".join(re.sub(r"[\d.,]+", "#", text).split())
+
+
 def portfolio_figure(assessment: Assessment) -> go.Figure | None:
-    """Products side by side, stacked by life-cycle stage; None for a single product."""
+    """Products side by side, stacked by life-cycle stage, one panel per functional-unit kind
+    (a product's figure is per its own functional unit); None for a single product."""
     products = assessment.products
     if len(products) < 2:
         return None
-    names = [esc(p.id) for p in products]
-    fig = go.Figure()
-    for stage in STAGES:
-        fig.add_bar(
-            x=names,
-            y=[p.by_stage[stage].total if stage in p.by_stage else 0.0 for p in products],
-            name=STAGE_LABELS[stage],
-            marker_color=STAGE_COLOURS[stage],
-            hovertemplate="%{x}<br>" + STAGE_LABELS[stage] + ": %{y:.4g}<extra></extra>",
-        )
+    kinds: dict[str, list[ProductResult]] = {}
+    for product in products:
+        kinds.setdefault(functional_unit_kind(product), []).append(product)
+    fig = make_subplots(
+        rows=len(kinds),
+        cols=1,
+        subplot_titles=[f"per {esc(kind)}" for kind in kinds],
+        vertical_spacing=min(0.12, 0.5 / len(kinds)),
+    )
+    shown: set[Stage] = set()
+    for row, group in enumerate(kinds.values(), 1):
+        names = [esc(p.id) for p in group]
+        for stage in STAGES:
+            values = [p.by_stage[stage].total if stage in p.by_stage else 0.0 for p in group]
+            if not any(values):
+                continue
+            fig.add_bar(
+                x=values,
+                y=names,
+                orientation="h",
+                name=STAGE_LABELS[stage],
+                legendgroup=stage.value,
+                showlegend=stage not in shown,
+                marker_color=STAGE_COLOURS[stage],
+                hovertemplate="%{y}<br>" + STAGE_LABELS[stage] + ": %{x:.4g}<extra></extra>",
+                row=row,
+                col=1,
+            )
+            shown.add(stage)
+        fig.update_yaxes(automargin=True, row=row, col=1)
     units = {p.climate_change.unit for p in products}
     fig.update_layout(
         **LAYOUT,
         barmode="relative",
         title="Portfolio: climate change per functional unit by life-cycle stage",
-        yaxis_title=f"{' / '.join(sorted(units))} per FU",
+        legend=LEGEND_BELOW,
     )
+    fig.update_xaxes(title_text=f"{' / '.join(sorted(units))} per FU", row=len(kinds), col=1)
+    fig.update_layout(height=160 + sum(60 + 34 * len(g) for g in kinds.values()))
     return fig
 
 
@@ -277,6 +474,7 @@ def product_figures(product: ProductResult) -> dict[str, go.Figure]:
     candidates = {
         "stages": stage_figure(product),
         "bom": bom_figure(product),
+        "materials": material_figure(product),
         "cff": cff_figure(product),
         "recycled_content": recycled_content_figure(product),
         "compliance": compliance_table_figure(product),

@@ -23,6 +23,7 @@ from footprint.model import Assessment, Check, ProductResult
 from footprint.report.figures import (
     bom_figure,
     cff_figure,
+    material_figure,
     portfolio_figure,
     recycled_content_figure,
     stage_figure,
@@ -43,6 +44,11 @@ STYLE = """
 body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
        background: #f6f7f9; }
 header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+@media (max-width: 600px) { header, main, footer { padding: 0 8px; }
+  section { padding: 4px 10px 12px; } }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.charts > div { min-width: 0; overflow: hidden; }
+td { overflow-wrap: anywhere; }
 header { padding-top: 24px; }
 h1 { font-size: 1.7em; margin-bottom: 0.2em; }
 h2 { border-bottom: 2px solid #305496; padding-bottom: 4px; margin-top: 1.6em; }
@@ -173,7 +179,8 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[i
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table-wrap">{table}</div>'  # scrolls by itself on a narrow screen
 
 
 def _products_table(products: Sequence[ProductResult]) -> str:
@@ -228,6 +235,7 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
         for fig in (
             stage_figure(product),
             bom_figure(product),
+            material_figure(product),
             cff_figure(product),
             recycled_content_figure(product),
         )
