@@ -27,6 +27,7 @@ from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
 from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
 from footprint.lca.engine import LcaEngine
+from footprint.lca.indicators import Indicator, parse_selection
 from footprint.lca.project import INDICATORS
 from footprint.link import (
     BRIGHTWAY_SEPARATOR,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # pandas is imported when a table is asked for
 
 PathLike = str | Path
 BomInput = PathLike | Product | Sequence[PathLike | Product]
+IndicatorSelection = str | Sequence[str] | None
 Progress = Callable[[int, int], None]
 
 
@@ -72,7 +74,9 @@ class Engine:
 
     ``datasets``: user dataset files added to the shipped ones; ``brightway_project``: an
     existing Brightway project to compute in (missing pieces are added to it), else
-    footprint's own project.
+    footprint's own project; ``indicators``: the indicators every assessment computes
+    besides climate change (``"ef31"``, ``"ef31+ced"``, ids; see ``footprint.lca.indicators``),
+    solved with climate change on one factorisation.
     """
 
     def __init__(
@@ -82,11 +86,18 @@ class Engine:
         brightway_project: str | None = None,
         catalog: Catalog | None = None,
         use_cache: bool = True,
+        indicators: IndicatorSelection = None,
     ) -> None:
         if catalog is not None and datasets:
             raise ValueError("give either datasets files or a catalog, not both")
+        self.indicators: tuple[Indicator, ...] = parse_selection(indicators)
         self.catalog: Catalog = catalog or load_catalog([Path(p) for p in datasets or ()])
-        self.lca = LcaEngine(self.catalog, brightway_project=brightway_project, use_cache=use_cache)
+        self.lca = LcaEngine(
+            self.catalog,
+            brightway_project=brightway_project,
+            use_cache=use_cache,
+            indicators=self.indicators,
+        )
         self.brightway_project = self.lca.project
         self.method = MethodInfo(
             indicators={name: list(method) for name, method in self.lca.methods.items()},
@@ -136,11 +147,23 @@ class Engine:
         as_of: date | None = None,
         progress: Progress | None = None,
         sourcing: SourcingInputs | None = None,
+        indicators: IndicatorSelection = None,
+        hotspots: bool = False,
     ) -> Assessment:
-        """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all."""
+        """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all.
+
+        ``indicators``: as for ``Engine`` (default: the engine's); ``hotspots``: add the PEF
+        most relevant categories, stages, processes and elementary flows (one forward solve).
+        """
         products, warnings = read_products(bom_or_products, progress)
         return self.assess_products(
-            products, warnings, rule_sets=_rule_sets(rules), as_of=as_of, sourcing=sourcing
+            products,
+            warnings,
+            rule_sets=_rule_sets(rules),
+            as_of=as_of,
+            sourcing=sourcing,
+            indicators=indicators,
+            hotspots=hotspots,
         )
 
     def assess_products(
@@ -151,15 +174,24 @@ class Engine:
         rule_sets: Sequence[Any] = (),
         as_of: date | None = None,
         sourcing: SourcingInputs | None = None,
+        indicators: IndicatorSelection = None,
+        hotspots: bool = False,
     ) -> Assessment:
         """Assess products already read (``warnings``: the reader's, carried to the result).
 
         ``sourcing``: the supplier register and lists (``footprint.suppliers``); given, or
-        asked for by a sourcing rule, each product gets its sourcing picture."""
+        asked for by a sourcing rule, each product gets its sourcing picture.
+        ``indicators``, ``hotspots``: as for ``assess``."""
+        chosen = self.indicators if indicators is None else parse_selection(indicators)
         with cyclic_gc_paused():
-            return self._assess_products(
+            assessment = self._assess_products(
                 products, warnings, rule_sets=rule_sets, as_of=as_of, sourcing=sourcing
             )
+        if chosen or hotspots:
+            from footprint.impacts.assess import add_impacts
+
+            add_impacts(self, assessment, products, chosen, hotspots=hotspots)
+        return assessment
 
     def _assess_products(
         self,
@@ -373,6 +405,8 @@ def assess(
     suppliers: PathLike | None = None,
     approved_smelters: PathLike | None = None,
     high_risk_countries: PathLike | None = None,
+    indicators: IndicatorSelection = None,
+    hotspots: bool = False,
 ) -> Assessment:
     """Assess BOM files, folders or ``Product`` objects under EF 3.1 climate change.
 
@@ -382,17 +416,27 @@ def assess(
     ``suppliers``: a supplier register (.xlsx/.csv); ``approved_smelters``,
     ``high_risk_countries``: files of ids, one a row.  Any of them adds each product's
     sourcing picture (``ProductResult.sourcing``).
+    ``indicators``: ``"climate"`` (default), ``"ef31"``, ``"ef31+ced"`` or indicator ids —
+    each product then has ``impacts`` (values, coverage, single score); ``hotspots``: add
+    the PEF most relevant categories, stages, processes and elementary flows.
     """
     if engine is not None and (datasets or brightway_project):
         raise ValueError("datasets and brightway_project belong to the engine given")
-    # input errors first: reading and rule sets are quick, Brightway setup is not
+    # input errors first: reading, rule sets and indicator names are quick, Brightway is not
     products, warnings = read_products(bom_or_products)
     rule_sets = _rule_sets(rules)
     sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
+    chosen = parse_selection(indicators)
     if engine is None:
-        engine = Engine(datasets, brightway_project=brightway_project)
+        engine = Engine(datasets, brightway_project=brightway_project, indicators=indicators)
     return engine.assess_products(
-        products, warnings, rule_sets=rule_sets, as_of=as_of, sourcing=sourcing
+        products,
+        warnings,
+        rule_sets=rule_sets,
+        as_of=as_of,
+        sourcing=sourcing,
+        indicators=[i.id for i in chosen] if indicators is not None else None,
+        hotspots=hotspots,
     )
 
 

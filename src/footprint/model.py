@@ -440,6 +440,118 @@ class DataQualityResult(_Model):
     coverage: float = Field(0.0, description="share of climate change covered by scored data")
 
 
+CoverageStatus = Literal["complete", "partial", "not covered"]
+
+
+class IndicatorResult(_Model):
+    """One indicator of a product's impact profile, per functional unit, cut-off basis.
+
+    ``value`` sums the lines whose dataset characterises the indicator; the coverage fields say
+    how much of the product that is.  A line whose dataset does not characterise it is left
+    out (never counted as 0); with no such line at all the value is None, "not covered".
+    """
+
+    id: str = Field(description="footprint's indicator id, e.g. 'acidification'")
+    name: str
+    method: list[str] = Field(description="the Brightway (bw2io) method tuple")
+    unit: str
+    value: float | None = Field(None, description="None: not covered by any line's dataset")
+    status: CoverageStatus
+    lines_with_dataset: int
+    lines_covered: int
+    line_share: float | None = Field(None, description="share of the lines with a dataset")
+    climate_share: float | None = Field(
+        None, description="share of the product's |climate change| (cut-off) on covered lines"
+    )
+    by_stage: dict[Stage, float | None] = Field(default_factory=dict)
+    category: str | None = Field(None, description="the EF 3.1 impact category (of the 16)")
+    normalised: float | None = Field(None, description="value / global NF per person")
+    weighted: float | None = Field(None, description="normalised × weight: Pt")
+
+
+class SingleScore(_Model):
+    """EF 3.1 single score: Σ over the 16 categories of value / NF × WF, in Pt."""
+
+    value: float | None = Field(None, description="Pt (1 Pt = one person's yearly impact)")
+    micropoints: float | None = Field(None, description="µPt")
+    status: Literal["complete", "partial", "not available"]
+    included: list[str] = Field(default_factory=list, description="categories summed")
+    missing: dict[str, str] = Field(
+        default_factory=dict, description="category → why it is not (fully) in the score"
+    )
+    factors: str = Field(description="normalisation and weighting set used, with its source")
+
+
+class RelevantItem(_Model):
+    """One item kept by a most-relevant cut, with its share on the list's basis."""
+
+    key: str
+    name: str
+    value: float
+    share: float = Field(description="|value| / Σ|values| (absolute) or value / net total")
+    cumulative: float
+    stage: Stage | None = None
+    database: str | None = None
+    location: str | None = None
+    compartment: str | None = None
+
+
+class RelevantList(_Model):
+    """The items that together reach the threshold, ranked (the crossing item kept)."""
+
+    basis: Literal["absolute", "net"]
+    total: float = Field(description="the reference: Σ|values| (absolute) or Σ values (net)")
+    items: list[RelevantItem] = Field(default_factory=list)
+    candidates: int = Field(0, description="items ranked (non-zero contributions)")
+
+
+class CategoryHotspots(_Model):
+    """The most relevant stages, processes and elementary flows of one impact category."""
+
+    indicator: str
+    name: str
+    unit: str
+    value: float | None
+    stages: RelevantList
+    stages_net: RelevantList
+    processes: RelevantList | None = Field(
+        None, description="(stage, background activity) pairs: supply × direct emissions"
+    )
+    processes_net: RelevantList | None = None
+    flows: RelevantList | None = Field(None, description="elementary flows over the product")
+    flows_by_process: dict[str, RelevantList] = Field(
+        default_factory=dict, description="most relevant process key → its relevant flows"
+    )
+
+
+class MostRelevant(_Model):
+    """PEF hotspots (Rec. (EU) 2021/2279 Annex I §6.3, as implemented: see ``rules``)."""
+
+    threshold: float
+    rules: list[str]
+    status: Literal["complete", "partial", "not available"]
+    categories: RelevantList | None = None
+    per_category: list[CategoryHotspots] = Field(default_factory=list)
+
+
+class ImpactProfile(_Model):
+    """Every chosen indicator of a product, its single score and, on demand, its hotspots."""
+
+    basis: str = Field(
+        "cut-off: the CFF is applied to climate change only (see climate_change)",
+        description="end-of-life basis of the figures",
+    )
+    indicators: list[IndicatorResult] = Field(default_factory=list)
+    single_score: SingleScore | None = None
+    most_relevant: MostRelevant | None = None
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        for item in self.indicators:
+            if item.id == indicator_id:
+                return item
+        raise KeyError(indicator_id)
+
+
 class ProductResult(_Model):
     id: str
     name: str | None = None
@@ -462,6 +574,9 @@ class ProductResult(_Model):
     )
     source_file: str | None = None
     extra: dict[str, Scalar] = Field(default_factory=dict)
+    impacts: ImpactProfile | None = Field(
+        None, description="the chosen indicators beyond climate change (--indicators)"
+    )
 
 
 class MethodInfo(_Model):

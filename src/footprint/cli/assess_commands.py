@@ -30,6 +30,7 @@ from footprint.cli.what_if import (
     what_if_scenarios,
 )
 from footprint.errors import FootprintError, Problem
+from footprint.impacts.summary import print_single_scores
 from footprint.io import OutputTransaction
 from footprint.model import json_schema
 
@@ -110,12 +111,28 @@ def assess_command(
             "--high-risk-countries", help="file of high-risk ISO country codes, one a row"
         ),
     ] = None,
+    indicators: Annotated[
+        str,
+        typer.Option(
+            "--indicators",
+            help="climate (default), ef31, ef31+ced, or indicator ids joined by ',' "
+            "(an unknown name lists the known ones)",
+        ),
+    ] = "climate",
+    hotspots: Annotated[
+        bool,
+        typer.Option(
+            "--hotspots", help="PEF most relevant categories, stages, processes and flows"
+        ),
+    ] = False,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
     from footprint.api import Engine, bom_files, load_rules, read_products, read_sourcing
+    from footprint.lca.indicators import parse_selection
     from footprint.scenario import assess_with_scenarios
 
     when = _parse_date(as_of)
+    parse_selection(indicators)  # an unknown name stops here, before anything is read
     files = bom_files(boms)
     # every output checked (and its temporary file reserved) before anything is computed
     outputs = OutputTransaction(
@@ -141,7 +158,7 @@ def assess_command(
         )  # fmt: skip
         sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
         with console.status("computing footprints"):
-            engine = Engine(datasets, brightway_project=brightway_project)
+            engine = Engine(datasets, brightway_project=brightway_project, indicators=indicators)
             assessment = assess_with_scenarios(
                 engine,
                 products,
@@ -150,6 +167,7 @@ def assess_command(
                 rule_sets=rule_sets,
                 as_of=when,
                 sourcing=sourcing,
+                hotspots=hotspots,
             )
         writers: dict[str, Callable[[Path], object]] = {
             "--json": assessment.to_json,
@@ -162,6 +180,7 @@ def assess_command(
     summary = Console(stderr=outputs.writes_stdout, quiet=quiet)
     print_summary(assessment, summary, details=details)
     print_scenario(assessment, summary)
+    print_single_scores(summary, assessment)
     failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
     return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
 

@@ -18,7 +18,8 @@ import numpy as np
 from footprint import units
 from footprint.errors import FootprintError
 from footprint.lca.datasets_db import DATASETS_DATABASE, import_datasets
-from footprint.lca.project import INDICATORS, ensure_project, footprint_method
+from footprint.lca.indicators import Indicator
+from footprint.lca.project import INDICATORS, computing_method, ensure_project, footprint_method
 from footprint.lca.unit_scores import UnitScores, project_unit_scores
 from footprint.link import BRIGHTWAY_SEPARATOR, ExternalActivity
 from footprint.model import Dataset
@@ -32,7 +33,8 @@ class _Activity:
 
 
 class LcaEngine:
-    """Unit scores of every activity of one Brightway project for the EF 3.1 indicators."""
+    """Unit scores of every activity of one Brightway project for the EF 3.1 climate-change
+    indicators and, when asked, further indicators (all solved on one factorisation)."""
 
     def __init__(
         self,
@@ -40,19 +42,44 @@ class LcaEngine:
         *,
         brightway_project: str | None = None,
         use_cache: bool = True,
+        indicators: Sequence[Indicator] = (),
     ) -> None:
-        self.project = ensure_project(brightway_project)
+        self.project = ensure_project(brightway_project, [i.method for i in indicators])
         self.user_project = brightway_project is not None
+        self.use_cache = use_cache
         self.datasets_database = import_datasets(datasets, DATASETS_DATABASE)
         self.methods: dict[str, tuple[str, ...]] = {i: footprint_method(i) for i in INDICATORS}
-        self.unit_scores: UnitScores = project_unit_scores(
-            list(self.methods.values()), use_cache=use_cache
-        )
+        self.indicators: tuple[Indicator, ...] = ()
+        self._columns: dict[tuple[str, ...], int] = {}
+        self.unit_scores: UnitScores = self._unit_scores(tuple(indicators))
         self._tables: dict[str, dict[str, _Activity]] = {}
         self._databases: list[str] = self._database_names()
         self._lock = threading.Lock()
         self._resolved: dict[str, ExternalActivity] = {}
         self._tables[self.datasets_database] = self._load_table(self.datasets_database)
+
+    def _unit_scores(self, indicators: tuple[Indicator, ...]) -> UnitScores:
+        """Unit scores of the climate-change methods and every method ``indicators`` need,
+        one column per distinct method, from one solve (or the cache)."""
+        columns = list(self.methods.values())
+        for item in indicators:
+            method = computing_method(item.method)
+            if method not in columns:
+                columns.append(method)
+        scores = project_unit_scores(columns, use_cache=self.use_cache)
+        self._columns = {method: position for position, method in enumerate(columns)}
+        self.indicators = indicators
+        return scores
+
+    def require(self, indicators: Sequence[Indicator]) -> None:
+        """Have unit scores for ``indicators`` too (one more solve when some are new)."""
+        missing = [i for i in indicators if i not in self.indicators]
+        if not missing:
+            return
+        with self._lock:
+            wanted = (*self.indicators, *(i for i in missing if i not in self.indicators))
+            ensure_project(self.project if self.user_project else None, [i.method for i in wanted])
+            self.unit_scores = self._unit_scores(wanted)
 
     @property
     def solver(self) -> str:
@@ -102,7 +129,21 @@ class LcaEngine:
     def scores(self, references: Sequence[str]) -> np.ndarray:
         """Unit scores, one row per reference, columns in ``INDICATORS`` order."""
         ids = [self.activity_id(r) for r in references]
-        return self.unit_scores.scores[self.unit_scores.rows(ids)]
+        return self.unit_scores.scores[self.unit_scores.rows(ids), : len(INDICATORS)]
+
+    def indicator_scores(
+        self, references: Sequence[str], indicators: Sequence[Indicator]
+    ) -> np.ndarray:
+        """Unit scores, one row per reference, one column per indicator (see ``require``)."""
+        ids = [self.activity_id(r) for r in references]
+        columns = np.array(
+            [self._columns[computing_method(i.method)] for i in indicators], dtype=np.int64
+        )
+        return self.unit_scores.scores[np.ix_(self.unit_scores.rows(ids), columns)]
+
+    def computing_methods(self) -> list[tuple[str, ...]]:
+        """The methods behind the unit-score columns, in column order."""
+        return sorted(self._columns, key=self._columns.__getitem__)
 
     # -- internals ---------------------------------------------------------------------------
 

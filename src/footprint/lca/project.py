@@ -24,6 +24,7 @@ import json
 import sys
 import threading
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +65,46 @@ def footprint_method(indicator: str) -> tuple[str, ...]:
     return ("footprint", *EF31_METHODS[indicator])
 
 
-def ensure_project(name: str | None = None) -> str:
+def computing_method(method: tuple[str, ...]) -> tuple[str, ...]:
+    """The method footprint computes a shipped method with: the EF v3.1 climate-change methods
+    are footprint's own (they also count the datasets' aggregated climate-change flows), every
+    other method is bw2io's as shipped."""
+    for indicator, shipped in EF31_METHODS.items():
+        if tuple(method) == shipped:
+            return footprint_method(indicator)
+    return tuple(method)
+
+
+def ensure_project(name: str | None = None, methods: Sequence[tuple[str, ...]] = ()) -> str:
     """Make ``name`` (default: footprint's own project) current and add what is missing.
 
     A user's project must exist already; footprint's own project is created on first use.
-    Returns the project name.
+    ``methods``: further bw2io methods (``lcia_39_ecoinvent.zip``) the project must have; a
+    missing one is written offline from bw2io's data.  Returns the project name.
     """
     # Brightway and bw2io print their logs and progress on stdout, which is ours (tables, JSON)
     with _SETUP_LOCK, contextlib.redirect_stdout(sys.stderr):
-        return _ensure_project(name)
+        project = _ensure_project(name)
+        _ensure_methods(methods)
+        return project
+
+
+def _ensure_methods(methods: Sequence[tuple[str, ...]]) -> None:
+    import bw2data as bd
+
+    missing = [tuple(m) for m in methods if tuple(m) not in bd.methods and m[0] != "footprint"]
+    if not missing:
+        return
+    _write_shipped_methods(missing)
+    absent = [m for m in missing if m not in bd.methods]
+    if absent:
+        raise DatasetError(
+            Problem(
+                f"method {' | '.join(absent[0])!r} is neither in the Brightway project nor in "
+                "bw2io's shipped lcia_39_ecoinvent.zip",
+                column="indicators",
+            )
+        )
 
 
 def _ensure_project(name: str | None) -> str:

@@ -1,0 +1,174 @@
+"""Every indicator of every product equals Brightway's own ``bw2calc.LCA`` to 1e-9.
+
+A seeded random Brightway database of 240 activities with loops, whose biosphere exchanges are
+flows characterised by the EF v3.1 and CED methods (two flows of each method, read from
+bw2io's shipped LCIA file), and products whose lines link activities of it and two catalog
+datasets (climate change only).  Each product's demand is written here by hand; bw2calc gets
+it per indicator: all lines for the climate-change indicators (footprint's methods count the
+catalog datasets' aggregated climate flows), only the Brightway lines for the others (the
+catalog datasets do not characterise them: they are left out, not counted as 0).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from footprint.api import Engine
+from footprint.catalog import Catalog
+from footprint.impacts.profile import CLIMATE_FAMILY
+from footprint.lca.indicators import all_indicators
+from footprint.lca.project import computing_method
+from footprint.model import BomLine, Dataset, Product, SourceRef, Stage
+
+N_ACTIVITIES = 240
+GROUP = 6
+
+
+def _shipped_flows() -> list[str]:
+    """Two biosphere3 flow codes of each EF v3.1 / CED method, straight from bw2io's file."""
+    import bw2io
+
+    path = Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip"
+    with zipfile.ZipFile(path) as archive:
+        data = json.load(archive.open("data.json"))
+    wanted = {i.method for i in all_indicators()}
+    flows: list[str] = []
+    for entry in data:
+        if tuple(entry["name"]) in wanted:
+            codes = [e["input"][1] for e in entry["exchanges"] if e["input"][0] == "biosphere3"]
+            flows.extend(c for c in codes[:2] if c not in flows)
+    return flows
+
+
+def _random_database(rng: np.random.Generator, flows: list[str]) -> dict:
+    import bw2data as bd
+
+    known = {a["code"] for a in bd.Database("biosphere3")}
+    flows = [f for f in flows if f in known]
+    data = {}
+    for i in range(N_ACTIVITIES):
+        code = f"a{i}"
+        exchanges = [
+            {
+                "input": ("random", code),
+                "amount": float(rng.uniform(0.8, 1.5)),
+                "type": "production",
+            }
+        ]
+        upstream = rng.choice(i, size=min(i, 3), replace=False) if i else []
+        start = i - i % GROUP
+        looped = [j for j in range(start, min(start + GROUP, N_ACTIVITIES)) if j != i]
+        for j in [*upstream, *rng.choice(looped, size=2, replace=False)]:
+            exchanges.append(
+                {"input": ("random", f"a{j}"), "amount": float(rng.uniform(0.01, 0.12)),
+                 "type": "technosphere"}
+            )  # fmt: skip
+        for flow in rng.choice(flows, size=int(rng.integers(3, 9)), replace=False):
+            exchanges.append(
+                {"input": ("biosphere3", str(flow)), "amount": float(rng.uniform(0.001, 2.0)),
+                 "type": "biosphere"}
+            )  # fmt: skip
+        data[("random", code)] = {
+            "name": f"activity {i}", "unit": "kilogram", "type": "process",
+            "location": "GLO", "exchanges": exchanges,
+        }  # fmt: skip
+    return data
+
+
+def _products(rng: np.random.Generator) -> tuple[list[Product], list[dict[str, float]]]:
+    products, demands = [], []
+    for p in range(6):
+        flow = float(rng.uniform(0.5, 3))
+        lines, demand = [], {}
+        for k in range(5):
+            i = int(rng.integers(N_ACTIVITIES))
+            grams = float(rng.uniform(1, 900))
+            stage = Stage.RAW_MATERIALS if k % 2 else Stage.MANUFACTURING
+            lines.append(_line(f"l{k}", grams, "g", f"random::a{i}", stage))
+            demand[f"random::a{i}"] = demand.get(f"random::a{i}", 0.0) + grams * 0.001 * flow
+        lines.append(_line("mix", 2, "piece", "mix", Stage.RAW_MATERIALS))
+        demand["mix"] = 2 * flow
+        lines.append(_line("grid", 3, "kWh", "grid", Stage.MANUFACTURING))
+        demand["grid"] = 3 * flow
+        products.append(Product(id=f"p{p}", reference_flow=flow, lines=lines))
+        demands.append(demand)
+    return products, demands
+
+
+def _line(line_id: str, quantity: float, unit: str, dataset: str, stage: Stage) -> BomLine:
+    return BomLine(
+        id=line_id, quantity=quantity, unit=unit, dataset=dataset, stage=stage,
+        source=SourceRef(file="bom.xlsx", sheet="BOM"),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scenario(bw_module: str):
+    import bw2data as bd
+
+    rng = np.random.default_rng(20261201)
+    bd.Database("random").write(_random_database(rng, _shipped_flows()))
+    catalog = Catalog(
+        [
+            Dataset(id="grid", name="grid", unit="kWh", climate_change=0.3),
+            Dataset(
+                id="mix", name="mix", unit="piece", climate_change=1.2, climate_change_luluc=0.2
+            ),
+        ]  # fmt: skip
+    )
+    engine = Engine(
+        catalog=catalog, brightway_project=bw_module, use_cache=False, indicators="ef31+ced"
+    )
+    products, demands = _products(rng)
+    return engine, products, demands
+
+
+def test_every_indicator_of_every_product_equals_bw2calc(scenario) -> None:
+    import bw2calc as bc
+
+    engine, products, demands = scenario
+    assessment = engine.assess(products)
+
+    def activity(reference: str) -> int:
+        if "::" not in reference:
+            reference = f"footprint-datasets::{reference}"
+        return engine.lca.activity_id(reference)
+
+    indicators = all_indicators()
+    assert len(indicators) == 37
+    everything = {activity(k): 1.0 for k in ("random::a0", "mix", "grid")}
+    lca = bc.LCA(everything, method=computing_method(indicators[0].method))
+    lca.lci()
+    nonzero = 0
+    for indicator in indicators:
+        lca.switch_method(computing_method(indicator.method))
+        for result, demand in zip(assessment.products, demands, strict=True):
+            kept = {k: v for k, v in demand.items() if indicator.id in CLIMATE_FAMILY or "::" in k}
+            lca.lci({activity(k): v for k, v in kept.items()})
+            lca.lcia_calculation()
+            got = result.impacts.indicator(indicator.id)
+            assert got.value == pytest.approx(lca.score, rel=1e-9, abs=1e-15), (
+                result.id,
+                indicator.id,
+            )
+            nonzero += lca.score != 0
+            staged = sum(v for v in got.by_stage.values() if v is not None)
+            assert staged == pytest.approx(lca.score, rel=1e-9, abs=1e-15)
+            expected_status = "complete" if indicator.id in CLIMATE_FAMILY else "partial"
+            assert got.status == expected_status
+            assert got.lines_with_dataset == 7
+            assert got.lines_covered == (7 if indicator.id in CLIMATE_FAMILY else 5)
+    assert nonzero > 0.9 * len(indicators) * len(products)  # the flows reach the methods
+
+
+def test_climate_change_in_the_profile_is_the_products_climate_change(scenario) -> None:
+    engine, products, _ = scenario
+    for result in engine.assess(products).products:
+        assert result.impacts.indicator("climate-change").value == pytest.approx(
+            result.climate_change.total, rel=1e-12
+        )
