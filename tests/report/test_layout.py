@@ -117,14 +117,15 @@ def _product(assessment: Assessment, product_id: str) -> ProductResult:
 
 def test_recycled_content_bars_show_the_gap_of_a_failing_target(examples: Assessment) -> None:
     ebike = _product(examples, "ebike-pack-36v")
-    failing = [c for c in ebike.checks if c.rule == "art8-nickel-lmt"][0]
+    failing = [c for c in ebike.checks if c.rule == "art8-cobalt-lmt"][0]
     fig = recycled_content_figure(ebike)
     assert fig is not None
     bars = fig.data[0]
     index = list(bars.y).index(failing.title)
-    # the pack has no recycled nickel against a 15 % minimum: a gap of 15 points, by hand
-    assert bars.x[index] == 0 and failing.limit == pytest.approx(0.15)
-    assert bars.text[index] == "0.0%; gap 15.0 points"
+    # the pack's cobalt is 20 % recycled against the LMT minimum of 26 %: a gap of 6 points
+    assert failing.status == "fail"
+    assert bars.x[index] == pytest.approx(0.20) and failing.limit == pytest.approx(0.26)
+    assert bars.text[index] == "20.0%; gap 6.0 points"
 
 
 def test_material_chart_sums_to_the_product(examples: Assessment) -> None:
