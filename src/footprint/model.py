@@ -173,6 +173,9 @@ class Product(_Model):
     usable_capacity_kwh: float | None = None
     cycles_per_year: float | None = None
     service_life_years: float | None = None
+    vehicle_category: str | None = Field(
+        None, description="EV category (M1, N1, L, M2 …): picks the default full cycles per year"
+    )
     mass_kg: float | None = Field(None, description="declared mass, cross-checked with the BOM")
     eol_model: EolModel = "cut-off"
     circularity: CircularityParameters = Field(default_factory=CircularityParameters)
@@ -389,7 +392,9 @@ class Circularity(_Model):
     mci: MciResult | None = None
 
 
-CheckStatus = Literal["pass", "fail", "not applicable", "insufficient data"]
+CheckStatus = Literal[
+    "pass", "fail", "insufficient data", "declared", "indicator", "not applicable"
+]
 
 
 class RuleSource(_Model):
@@ -426,6 +431,11 @@ class Check(_Model):
     source: RuleSource
     explanation: str
     drivers: list[Driver] = Field(default_factory=list)
+    by_stage: dict[str, float] = Field(
+        default_factory=dict,
+        description="a declared value split by the stages the rule names (its stage labels), "
+        "in the check's unit; the parts add up to `value`",
+    )
 
 
 class DataQualityResult(_Model):

@@ -131,13 +131,55 @@ def test_carbon_footprint_per_kwh_is_declared_without_a_maximum(battery):
     assert check.value == pytest.approx(6000 / 36000)
     assert check.value == pytest.approx(0.1667, abs=1e-4)
     assert check.limit is None and check.margin is None
-    assert check.status == "not applicable"
-    assert "no legal maximum adopted yet" in check.explanation
-    assert "36,000 kWh" in check.explanation
+    assert check.status == "declared"
+    assert "No legal maximum adopted yet" in check.explanation
+    assert "36,000 kWh" in check.explanation and "draft delegated act" in check.explanation
     assert check.unit == "kg CO2-eq/kWh"
+    # by the Regulation's stages (Annex II point 4): raw materials 4 600, production 1 400
+    assert check.by_stage == pytest.approx(
+        {
+            "raw material acquisition and pre-processing": 4600 / 36000,
+            "main product production": 1400 / 36000,
+            "distribution": 0.0,
+            "end of life and recycling": 0.0,
+        }
+    )
+    assert "use stage not included" in check.explanation
     # top lines in the same unit: the cathode carries 4 000 / 36 000
     assert check.drivers[0].line == "cathode"
     assert check.drivers[0].value == pytest.approx(4000 / 36000)
+
+
+def test_art7_cycles_default_by_vehicle_category_and_user_values_win(build):
+    """Draft DA defaults: M1/N1 60, L 20, M2/M3/N2/N3 250 full cycles a year (spec §10.3)."""
+    rules = load_rule_sets(["eu-battery-regulation"])
+    lines = [build.line("cells", mass=10.0, cc=300.0)]
+    for category, cycles in (("M1", 60), ("N1", 60), ("L", 20), ("M2", 250), ("N3", 250)):
+        product, result = build.product(
+            lines, category="ev-battery", usable_capacity_kwh=10.0, service_life_years=5.0,
+            vehicle_category=category,
+        )  # fmt: skip
+        (check,) = [c for c in evaluate_checks(result, product, rules) if c.rule.endswith("-ev")]
+        assert check.value == pytest.approx(300 / (10 * cycles * 5)), category
+        assert f"default for vehicle category {category}" in check.explanation
+    # H9 (spec §10.3): L, 10 kWh, 20 FEqC/yr, 5 years → 1 000 kWh; 300 kg → 0.30 kg/kWh
+    product, result = build.product(
+        lines, category="ev-battery", usable_capacity_kwh=10.0, service_life_years=5.0,
+        vehicle_category="L",
+    )  # fmt: skip
+    (check,) = [c for c in evaluate_checks(result, product, rules) if c.rule.endswith("-ev")]
+    assert check.value == pytest.approx(0.30)
+    product, result = build.product(
+        lines, category="ev-battery", usable_capacity_kwh=10.0, service_life_years=5.0,
+        vehicle_category="L", cycles_per_year=30.0,
+    )  # fmt: skip
+    (check,) = [c for c in evaluate_checks(result, product, rules) if c.rule.endswith("-ev")]
+    assert check.value == pytest.approx(300 / 1500)  # the user's 30 cycles win
+    product, result = build.product(
+        lines, category="ev-battery", usable_capacity_kwh=10.0, vehicle_category="M1"
+    )
+    (check,) = [c for c in evaluate_checks(result, product, rules) if c.rule.endswith("-ev")]
+    assert check.status == "insufficient data" and "service_life_years" in check.explanation
 
 
 def test_carbon_footprint_excludes_the_use_stage(build):

@@ -231,3 +231,33 @@ def _dataset(id: str, material: str, composition: dict[str, float] | None = None
     from footprint.model import Dataset
 
     return Dataset(id=id, name=id, unit="kg", material=material, composition=composition or {})
+
+
+def test_art7_is_declared_per_kwh_split_by_stage_in_json_and_workbook(tmp_path: Path) -> None:
+    out, book = tmp_path / "ev.json", tmp_path / "ev.xlsx"
+    assert run("assess", str(EXAMPLES / "ev-battery-module.xlsx"), "--rules",
+               "eu-battery-regulation", "--json", str(out), "--xlsx", str(book)) == 0  # fmt: skip
+    data = json.loads(out.read_text("utf-8"))["products"][0]
+    check = _checks(out)["art7-carbon-footprint-ev"]
+    assert check["status"] == "declared" and check["limit"] is None
+    # E_total = 5.3 kWh × 120 cycles/yr × 10 yr = 6 360 kWh (Products sheet)
+    stages = data["by_stage"]
+    counted = ("raw materials", "manufacturing", "distribution", "end of life")
+    assert check["value"] == pytest.approx(sum(stages[s]["total"] for s in counted) / 6360)
+    labels = {
+        "raw materials": "raw material acquisition and pre-processing",
+        "manufacturing": "main product production",
+        "distribution": "distribution",
+        "end of life": "end of life and recycling",
+    }
+    for stage, label in labels.items():
+        assert check["by_stage"][label] == pytest.approx(stages[stage]["total"] / 6360)
+    ws = openpyxl.load_workbook(book)["Compliance"]
+    rows = list(ws.iter_rows(values_only=False))
+    header = [c.value for c in rows[0]]
+    art7 = next(r for r in rows if r[header.index("Rule")].value == "art7-carbon-footprint-ev")
+    assert art7[header.index("Status")].value == "declared"
+    assert art7[header.index("Value")].number_format == "0.0000"
+    split = {r[2].value: r[3].value for r in rows if r[1].value == "art7-carbon-footprint-ev"
+             and r[2].value in labels.values()}  # fmt: skip
+    assert split == pytest.approx(check["by_stage"])

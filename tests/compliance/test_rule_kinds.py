@@ -486,5 +486,35 @@ def test_limit_null_reports_the_value_without_a_verdict(build, tmp_path):
     {build.source}
 """
     check = one(build, tmp_path, rule, *build.product([build.line("x", cc=42.0)]))
-    assert check.status == "not applicable" and check.value == pytest.approx(42.0)
-    assert check.limit is None and "no legal maximum adopted yet" in check.explanation
+    assert check.status == "declared" and check.value == pytest.approx(42.0)
+    assert check.limit is None and "No legal maximum adopted yet" in check.explanation
+    assert "no verdict" in check.explanation
+
+
+def test_maximum_wording_says_exceeds_by(build, tmp_path):
+    rule = f"""  - id: cap
+    title: cap
+    kind: max_footprint
+    limit: 40
+    {build.source}
+"""
+    over = one(build, tmp_path, rule, *build.product([build.line("x", cc=42.0)]))
+    assert over.status == "fail" and "exceeds the maximum limit by 2 kg CO2-eq" in over.explanation
+    under = one(build, tmp_path, rule, *build.product([build.line("x", cc=30.0)]))
+    assert under.status == "pass" and "10 kg CO2-eq per functional unit below the maximum" in (
+        under.explanation
+    )
+
+
+def test_an_informative_rule_is_an_indicator_never_a_verdict(build, tmp_path):
+    rule = f"""  - id: bench
+    title: bench
+    kind: max_footprint
+    limit: 40
+    informative: true
+    {build.source}
+"""
+    check = one(build, tmp_path, rule, *build.product([build.line("x", cc=42.0)]))
+    assert check.status == "indicator" and check.margin == pytest.approx(-2.0)
+    assert check.explanation.startswith("Indicator, not a product obligation")
+    assert "exceeds the maximum benchmark by 2" in check.explanation

@@ -51,6 +51,7 @@ PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "usable_capacity_kwh": ("usable capacity", "capacity"),
     "cycles_per_year": (),
     "service_life_years": (),
+    "vehicle_category": ("vehicle category", "ev category"),
     "mass": ("declared mass", "weight", "mass kg"),
     "eol_model": ("end of life model",),
     **{name: () for name in CIRCULARITY_PARAMETER_NAMES},

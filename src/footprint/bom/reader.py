@@ -304,7 +304,7 @@ class _Reader:
             "extra": self.extra(table, cells),
             "_where": table.where(row, "mass"),
         }
-        for name in ("name", "functional_unit", "category"):
+        for name in ("name", "functional_unit", "category", "vehicle_category"):
             fields[name] = _text(table.cell(cells, name))
         numbers = (
             "lifetime",

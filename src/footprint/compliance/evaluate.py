@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from footprint.compliance.measures import MEASURES, SHARE_UNIT, DatasetLookup, Inputs
 from footprint.compliance.rules import MAXIMUM_KINDS, SHARE_KINDS, DateRange, Phase, Rule, RuleSet
@@ -118,22 +119,26 @@ def _evaluate(rule: Rule, rule_set: RuleSet, inputs: Inputs, when: ReferenceDate
         )
     value, unit = measure.value, measure.unit
     in_force = f" in force from {phase.from_.isoformat()}" if phase is not None else ""
+    maximum = rule.kind in MAXIMUM_KINDS or rule.kind == "required_fields"
+    word = "maximum" if maximum else "minimum"
     if limit is None:
+        split = "; ".join(
+            f"{label} {_show(part, unit)}" for label, part in measure.by_stage.items()
+        )
         return check(
-            "not applicable",
-            f"Declared value: {measure.subject} is {_show(value, unit)}; no legal "
-            f"{'maximum' if rule.kind in MAXIMUM_KINDS else 'minimum'} adopted yet"
-            f"{in_force} (date used: {when.describe()}).",
+            "declared",
+            f"Declared value, no verdict: {measure.subject} is {_show(value, unit)}"
+            + (f" (by stage: {split}; use stage not included)" if split else "")
+            + f". No legal {word} adopted yet{in_force} (date used: {when.describe()}).",
             value=value,
             unit=unit,
             drivers=measure.drivers,
+            by_stage=measure.by_stage,
         )
-    maximum = rule.kind in MAXIMUM_KINDS or rule.kind == "required_fields"
     margin = (limit - value) if maximum else (value - limit)
     if abs(margin) <= _TOLERANCE * max(abs(limit), abs(value), 1e-12):
         margin = 0.0
     status: CheckStatus = "pass" if margin >= 0 else "fail"
-    word = "maximum" if maximum else "minimum"
     if measure.bounds is not None and len({_passes(b, limit, maximum) for b in measure.bounds}) > 1:
         low, high = measure.bounds
         return check(
@@ -147,20 +152,32 @@ def _evaluate(rule: Rule, rule_set: RuleSet, inputs: Inputs, when: ReferenceDate
             unit=unit,
             drivers=measure.drivers,
         )
+    figures: dict[str, Any] = {
+        "value": value,
+        "limit": limit,
+        "unit": unit,
+        "margin": margin,
+        "margin_percent": (margin / limit * 100) if limit else None,
+    }
+    if rule.informative:
+        return check(
+            "indicator",
+            f"Indicator, not a product obligation: {measure.subject} is {_show(value, unit)} "
+            f"against the {word} benchmark of {_show(limit, unit)}{in_force} (date used: "
+            f"{when.describe()}): {_margin_words(margin, unit, maximum, 'benchmark')}.",
+            drivers=measure.drivers if margin < 0 else [],
+            **figures,
+        )
     explanation = (
         f"{_capital(measure.subject)} is {_show(value, unit)} against a {word} of "
         f"{_show(limit, unit)}{in_force} (date used: {when.describe()}): {status}, "
-        f"{_margin_words(margin, unit)}."
+        f"{_margin_words(margin, unit, maximum)}."
     )
     return check(
         status,
         explanation,
-        value=value,
-        limit=limit,
-        unit=unit,
-        margin=margin,
-        margin_percent=(margin / limit * 100) if limit else None,
         drivers=measure.drivers if (status == "fail" or rule.kind == "max_footprint") else [],
+        **figures,
     )
 
 
@@ -190,15 +207,24 @@ def _show(value: float | None, unit: str) -> str:
     return f"{value:.4g} {unit}".rstrip()
 
 
-def _margin_words(margin: float, unit: str) -> str:
+def _margin_words(margin: float, unit: str, maximum: bool, limit: str = "limit") -> str:
+    """'exceeds the maximum limit by 3 kg', '2 kg below the maximum limit', '5 percentage
+    points short of the minimum limit', 'exactly at the limit'."""
     if margin == 0:
-        return "exactly at the limit"
+        return f"exactly at the {limit}"
     amount = (
         f"{abs(margin) * 100:.4g} percentage points"
         if unit == SHARE_UNIT
         else _show(abs(margin), unit)
     )
-    return f"{amount} {'of headroom' if margin > 0 else 'short of the limit'}"
+    word = "maximum" if maximum else "minimum"
+    if maximum:
+        if margin > 0:
+            return f"{amount} below the {word} {limit}"
+        return f"exceeds the {word} {limit} by {amount}"
+    if margin > 0:
+        return f"{amount} above the {word} {limit}"
+    return f"{amount} short of the {word} {limit}"
 
 
 def _or(items: Sequence[str]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from footprint.circularity.parameters import SYMBOLS
+from footprint.compliance.energy import service_energy
 from footprint.compliance.rules import (
     MaxDqr,
     MaxFootprint,
@@ -42,6 +43,7 @@ class Measure:
     drivers: list[Driver] = field(default_factory=list)
     absent: str | None = None
     missing: str | None = None
+    by_stage: dict[str, float] = field(default_factory=dict)  # label → part of value
     # the lowest and highest the value could be, where part of the data is unknown, and what
     bounds: tuple[float, float] | None = None
     unknown: str | None = None
@@ -183,24 +185,25 @@ def footprint(rule: MaxFootprint, inputs: Inputs) -> Measure:
         divisor, unit = flow * mass, "kg CO2-eq/kg"
         subject += f" of {mass:g} kg"
     else:
-        energy = product.total_energy_kwh() or result.energy_kwh
-        if not energy:
-            return Measure(
-                subject,
-                missing="the energy delivered over the service life (E_total) is unknown; give "
-                "energy_kwh, or usable_capacity_kwh, cycles_per_year and service_life_years "
-                "on the Products sheet",
-            )
-        divisor, unit = flow * energy, "kg CO2-eq/kWh"
-        subject += f" of E_total {energy:,.0f} kWh"
+        energy = service_energy(product, result.energy_kwh)
+        if not energy.kwh:
+            return Measure(subject, missing=energy.how)
+        divisor, unit = flow * energy.kwh, "kg CO2-eq/kWh"
+        subject += f" of E_total = {energy.how}"
     value = total / divisor
+    split = {
+        rule.stage_labels.get(stage, stage.value): getattr(result.by_stage[stage], indicator)
+        / divisor
+        for stage in rule.stages
+        if stage in result.by_stage
+    }
     contributions = [
         (line, getattr(line.climate_change, indicator) / divisor)
         for line in inputs.leaves()
         if not rule.stages or line.stage in rule.stages
     ]
     note = "contribution to the value"
-    return Measure(subject, value, unit, _top(contributions, unit, note))
+    return Measure(subject, value, unit, _top(contributions, unit, note), by_stage=split)
 
 
 def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:

@@ -75,6 +75,11 @@ class _RuleBase(_Strict):
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     limit: float | None = None
     schedule: list[Phase] = Field(default_factory=list)
+    informative: bool = Field(
+        False,
+        description="the limit is a benchmark, not a product obligation: the check reports "
+        "the value against it with status 'indicator', never pass or fail",
+    )
 
 
 class MaxFootprint(_RuleBase):
@@ -85,6 +90,10 @@ class MaxFootprint(_RuleBase):
     basis: Literal["per functional unit", "per kg", "per kWh"] = "per functional unit"
     stages: list[Stage] = Field(
         default_factory=list, description="life-cycle stages counted; empty = all five"
+    )
+    stage_labels: dict[Stage, str] = Field(
+        default_factory=dict,
+        description="the regulation's name of each counted stage, for the declared split",
     )
 
 

@@ -42,9 +42,12 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "red": ("FFC7CE", "9C0006"),
     "fail": ("FFC7CE", "9C0006"),
     "neutral": ("EEEEEE", "555555"),  # no rule gives a verdict: grey, never green
+    "declared": ("DDEBF7", "1F3864"),  # a value to declare, no verdict
+    "indicator": ("E4DFEC", "3F3151"),  # informative, never a product pass or fail
 }
 
 TOP_LINES = 10
+PER_KWH = "0.0000"  # kg CO2-eq per kWh: declared to four decimals, not 0.0300274997998
 CUT_OFF_HEADER = "Cut-off figure (kg CO2-eq)"
 CHART_ROWS = 17  # rows a chart covers, with a gap; two charts fit a landscape page
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 7.5
@@ -644,12 +647,32 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                 len(c.drivers) or None,
             ]
         )
-        # a share reads as a percentage; other units keep their own figure
-        formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE} if is_share(c.unit) else {})
+        # a share reads as a percentage; a footprint per kWh keeps four significant places
+        if is_share(c.unit):
+            formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE})
+        elif c.unit and "CO2" in c.unit:
+            formats.append({6: PER_KWH, 7: PER_KWH, 9: PER_KWH})
+        else:
+            formats.append({})
     last = _tidy(ws, columns, rows, footer, formats)
     for i, (_p, c) in enumerate(checks):
         _paint_status(ws.cell(row=2 + i, column=6), c.status)
 
+    declared = [(p, c, label, part) for p, c in checks for label, part in c.by_stage.items()]
+    if declared:
+        row = last + 3
+        x.put(ws, row, 1, "Declared values by life-cycle stage").font = x.SECTION_FONT
+        stage_columns = [
+            Column("Product"),
+            Column("Rule"),
+            Column("Stage (the regulation's name)", width=40),
+            Column("Value", PER_KWH, width=12),
+            Column("Unit", width=14),
+        ]
+        stage_rows: list[list[Value]] = [
+            [p.id, c.rule, label, part, c.unit] for p, c, label, part in declared
+        ]
+        last = x.write_table(ws, row + 1, stage_columns, stage_rows)
     drivers = [(p, c, d) for p, c in checks for d in c.drivers]
     if drivers:
         row = last + 3

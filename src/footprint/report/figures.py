@@ -28,6 +28,8 @@ STATUS_COLOURS = {
     "fail": "#C62828",
     "insufficient data": "#F9A825",
     "not applicable": "#9E9E9E",
+    "declared": "#305496",
+    "indicator": "#6A5ACD",
 }
 SUB_INDICATORS = (("fossil", "Fossil"), ("biogenic", "Biogenic"), ("luluc", "Land use change"))
 LAYOUT = {

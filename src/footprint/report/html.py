@@ -73,6 +73,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .fail, .red { background: #FFC7CE; color: #9C0006; }
 .insufficient-data, .amber { background: #FFEB9C; color: #9C5700; }
 .not-applicable, .none, .neutral { background: #eee; color: #555; }
+.declared { background: #DDEBF7; color: #1F3864; }
+.indicator { background: #E4DFEC; color: #3F3151; }
 .note { background: #f0f3f9; border-left: 4px solid #305496; padding: 6px 12px; }
 summary { cursor: pointer; color: #305496; margin: 6px 0; }
 footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }

@@ -14,7 +14,14 @@ from footprint.model import STAGES, Check, CheckStatus, LineResult, ProductResul
 
 Status = Literal["green", "amber", "red", "neutral", "none"]
 
-STATUS_ORDER: tuple[CheckStatus, ...] = ("fail", "insufficient data", "pass", "not applicable")
+STATUS_ORDER: tuple[CheckStatus, ...] = (
+    "fail",
+    "insufficient data",
+    "pass",
+    "declared",
+    "indicator",
+    "not applicable",
+)
 
 NOT_COVERED = "no rule of the chosen rule sets covers this product: no verdict"
 

@@ -292,6 +292,8 @@ def status_class(status: str) -> str:
         "fail": "fail",
         "not applicable": "na",
         "insufficient data": "warn",
+        "declared": "declared",
+        "indicator": "indicator",
     }.get(status, "na")
 
 
