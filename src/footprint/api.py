@@ -26,6 +26,7 @@ from footprint.bom import bom_files, read_bom_file
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
 from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
+from footprint.exchange.pact_import import expiry_warnings
 from footprint.lca.engine import LcaEngine
 from footprint.lca.indicators import Indicator, parse_selection
 from footprint.lca.project import INDICATORS
@@ -115,7 +116,7 @@ class Engine:
             raise FootprintError(
                 Problem(f"{dataset_ref!r} is not a known dataset id{tip}", column="dataset")
             )
-        return self.lca.catalog_reference(dataset_ref)
+        return self.lca.catalog_reference(self.catalog.get(dataset_ref).id)
 
     def unit_score(self, dataset_ref: str) -> ClimateChange:
         """EF 3.1 climate change of one reference unit of a dataset (see ``unit_of``)."""
@@ -209,6 +210,7 @@ class Engine:
         if unknown:  # a category no rule set knows would switch every check off unseen
             raise BomError(unknown)
         linked = self.link(products)
+        warnings += expiry_warnings(linked, as_of or date.today())  # supplier PCFs (PACT)
         results = self._footprints(linked)
         final = []
         sourcing = _sourcing_inputs(sourcing, rule_sets)
@@ -390,8 +392,15 @@ def _dataset_info(ds: Dataset, input_of: list[str] | None = None) -> DatasetInfo
         dqr=ds.dqr.dqr,
         gwp_basis=ds.gwp_basis,
         notes=ds.notes,
+        primary_data_share=_primary_data_share(ds),
         input_of=input_of or [],
     )
+
+
+def _primary_data_share(ds: Dataset) -> float | None:
+    """A dataset file's ``primary_data_share`` column (percent), or a PACT PCF's."""
+    value = ds.extra.get("primary_data_share")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def assess(

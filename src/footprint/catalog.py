@@ -426,6 +426,10 @@ class _RowReader:
 def read_dataset_file(path: Path) -> list[Dataset]:
     """Read a dataset file (.csv or .xlsx); raise ``DatasetError`` listing every problem."""
     path = Path(path)
+    if path.suffix.lower() == ".json":  # supplier PCFs: PACT ProductFootprint documents
+        from footprint.exchange.pact_import import read_pact_file
+
+        return read_pact_file(path)
     sheet, rows = _read_rows(path)
     while rows and all(_is_blank(c) for c in rows[-1]):
         rows.pop()
@@ -491,6 +495,7 @@ class Catalog:
     def __init__(self, datasets: Iterable[Dataset] = (), files: Sequence[Path] = ()) -> None:
         self.files: list[Path] = [Path(f) for f in files]
         self.datasets: dict[str, Dataset] = {}
+        self.aliases: dict[str, str] = {}  # another name a BOM may use → dataset id
         problems = ProblemCollector()
         for dataset in datasets:
             seen = self.datasets.get(dataset.id)
@@ -503,6 +508,18 @@ class Catalog:
                 )
                 continue
             self.datasets[dataset.id] = dataset
+        for dataset in self.datasets.values():
+            for alias in dataset.aliases:
+                taken = self.aliases.get(alias) or (alias if alias in self.datasets else None)
+                if taken is not None and taken != dataset.id:
+                    problems.add(
+                        f"{alias!r} names both dataset {taken!r} and {dataset.id!r}; keep one "
+                        "active footprint per product id",
+                        **_where(dataset),
+                        column="id",
+                    )
+                    continue
+                self.aliases[alias] = dataset.id
         problems.extend(self._reference_problems())
         problems.raise_if_any(DatasetError)
 
@@ -562,10 +579,12 @@ class Catalog:
         return sorted(i for i in self.datasets[dataset_id].inputs if i in self.datasets)
 
     def get(self, dataset_id: str) -> Dataset:
-        return self.datasets[dataset_id]
+        """The dataset of an id, or of an alias (a PACT product id)."""
+        found = self.datasets.get(dataset_id)
+        return found if found is not None else self.datasets[self.aliases[dataset_id]]
 
     def __contains__(self, dataset_id: object) -> bool:
-        return dataset_id in self.datasets
+        return dataset_id in self.datasets or dataset_id in self.aliases
 
     def __iter__(self) -> Iterator[Dataset]:
         return iter(self.datasets.values())

@@ -187,6 +187,7 @@ def _link_line(
         unit = activity.unit
     elif reference in catalog:
         record = catalog.get(reference)
+        common["dataset"] = record.id  # an alias (a PACT product id) links its dataset
         unit = record.unit
     else:
         problems.append(

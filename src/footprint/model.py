@@ -215,6 +215,9 @@ class Dataset(_Model):
     id: str
     name: str
     unit: str = Field(description="reference unit, canonical pint string")
+    aliases: list[str] = Field(
+        default_factory=list, description="other ids a BOM line may name it by (PACT productIds)"
+    )
     climate_change: float | None = Field(None, description="kg CO2-eq per reference unit")
     climate_change_fossil: float | None = None
     climate_change_biogenic: float | None = None
@@ -614,6 +617,9 @@ class DatasetInfo(_Model):
     dqr: float | None = None
     gwp_basis: str | None = None
     notes: str | None = None
+    primary_data_share: float | None = Field(
+        None, description="percent of the dataset's figure from primary data (supplier PCFs)"
+    )
     input_of: list[str] = Field(
         default_factory=list,
         description="datasets that use this one as an upstream input (empty: linked by a line)",
@@ -688,6 +694,19 @@ class Assessment(_Model):
         from footprint.report.html import write_html
 
         return write_html(self, Path(path))
+
+    def to_pact(self, **options: Any) -> list[dict[str, Any]]:
+        """PACT v3 ProductFootprints, one per product (``footprint.exchange.pact``); the
+        keyword arguments are those of ``PactOptions`` (company_name, company_ids, …)."""
+        from footprint.exchange.pact import PactOptions, product_footprints
+
+        return product_footprints(self, PactOptions(**options))
+
+    def to_battery_passport(self, carbon_footprint_study: str | None = None) -> dict[str, Any]:
+        """BatteryPass carbon-footprint and recycled-content blocks of the battery products."""
+        from footprint.exchange.battery_passport import PassportOptions, battery_passports
+
+        return battery_passports(self, PassportOptions(carbon_footprint_study))
 
     def figures(self) -> dict[str, go.Figure]:
         from footprint.report.figures import assessment_figures

@@ -22,6 +22,7 @@ from footprint.cli import (
     bom_commands,
     compare_commands,
     dataset_commands,
+    exchange_options,
     rules_commands,
     serve_command,
 )
@@ -61,7 +62,14 @@ def _options(
     """PEF carbon footprint, circularity and compliance checks for bills of materials."""
 
 
-for _module in (bom_commands, dataset_commands, assess_commands, rules_commands, serve_command):
+for _module in (
+    bom_commands,
+    dataset_commands,
+    assess_commands,
+    rules_commands,
+    serve_command,
+    exchange_options,
+):
     _module.register(app)
 compare_commands.register(app)
 

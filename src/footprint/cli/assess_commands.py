@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from footprint.cli import exchange_options as exchange
 from footprint.cli.batch_summary import print_summary
 from footprint.cli.what_if import (
     EolOption,
@@ -125,6 +126,15 @@ def assess_command(
             "--hotspots", help="PEF most relevant categories, stages, processes and flows"
         ),
     ] = False,
+    pact: exchange.PactOption = None,
+    pact_store: exchange.PactStoreOption = None,
+    pact_company_name: exchange.CompanyNameOption = None,
+    pact_company_id: exchange.CompanyIdOption = None,
+    pact_product_id_prefix: exchange.ProductPrefixOption = None,
+    pact_reference_period: exchange.PeriodOption = None,
+    pact_standard: exchange.StandardOption = None,
+    battery_passport: exchange.PassportOption = None,
+    battery_study: exchange.StudyOption = None,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
     from footprint.api import Engine, bom_files, load_rules, read_products, read_sourcing
@@ -134,12 +144,27 @@ def assess_command(
     when = _parse_date(as_of)
     parse_selection(indicators)  # an unknown name stops here, before anything is read
     files = bom_files(boms)
+    exchanges = exchange.ExchangeRequest(
+        pact,
+        pact_store,
+        pact_company_name,
+        tuple(pact_company_id or ()),
+        pact_product_id_prefix,
+        pact_reference_period,
+        tuple(pact_standard or ()),
+        battery_passport,
+        battery_study,
+    )
+    exchanges.check()
     # every output checked (and its temporary file reserved) before anything is computed
     outputs = OutputTransaction(
-        {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
-        inputs=input_files(files, datasets, rules)
-        + [p for p in scenario or [] if p.exists()]
-        + [p for p in (suppliers, approved_smelters, high_risk_countries) if p is not None],
+        {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out, **exchanges.outputs()},
+        inputs=[
+            *input_files(files, datasets, rules),
+            *(p for p in scenario or [] if p.exists()),
+            *(p for p in (suppliers, approved_smelters, high_risk_countries) if p is not None),
+            *exchanges.inputs(),
+        ],
     )
     console = Console(stderr=True, quiet=quiet)
     with outputs:
@@ -174,6 +199,8 @@ def assess_command(
             "--xlsx": assessment.to_excel,
             "--html": assessment.to_html,
         }
+        for name, text in exchanges.documents(assessment).items():  # PACT, battery passport
+            writers[name] = exchange.text_writer(text)
         for name in outputs.names:
             writers[name](outputs.path(name))
     # with the JSON on standard output, the summary goes to standard error

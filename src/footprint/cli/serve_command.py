@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from footprint.errors import FootprintError, Problem
@@ -16,6 +20,14 @@ def serve(
     brightway_project: str | None = typer.Option(
         None, help="an existing Brightway project to use as background"
     ),
+    pact_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--pact-config",
+            help="also serve the PACT v3 API (/auth/token, /3/footprints) for the footprints of "
+            "a --pact-store file; the YAML names the store and the clients (docs/exchange.md)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the upload page and the JSON API (open http://HOST:PORT/ in a browser)."""
     import uvicorn
@@ -26,11 +38,40 @@ def serve(
     settings = WebSettings(
         max_upload_bytes=int(max_upload_mb * MEGABYTE), brightway_project=brightway_project
     )
+    app = create_app(settings)
+    if pact_config is not None:
+        from footprint.web.pact_host import load_host_config, pact_router
+
+        config = load_host_config(pact_config)
+        app.include_router(pact_router(config))
+        typer.echo(
+            f"footprint: PACT API on /3/footprints for {len(config.clients)} client(s), "
+            f"footprints from {config.store}",
+            err=True,
+        )
+    if not _is_loopback(host):
+        typer.echo(
+            f"footprint: warning: listening on {host}, beyond this machine. The upload page and "
+            "/api have no authentication; put an authenticating HTTPS proxy in front of them"
+            + (
+                " (the PACT API checks its own tokens but needs HTTPS too)." if pact_config else "."
+            ),
+            err=True,
+        )
     typer.echo(f"footprint: serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
     except OSError as error:
         raise FootprintError(Problem(f"cannot listen on {host}:{port}: {error}")) from None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def register(app: typer.Typer) -> None:
