@@ -21,12 +21,15 @@ DATASETS_HEADER = (
     "id,name,unit,climate_change,climate_change_fossil,climate_change_biogenic,"
     "climate_change_luluc,material,gwp_basis,source,year"
 )
-DATASETS_CSV = DATASETS_HEADER + """
+DATASETS_CSV = (
+    DATASETS_HEADER
+    + """
 paper-carton,carton board,kg,1.0,0.7,0.2,0.1,paper,AR6,Test supplier survey,2025
 pp-granulate,PP granulate,kg,2.0,2.0,0,0,pp,AR6,Test supplier survey,2025
 press-power,press electricity,kWh,0.3,0.3,0,0,,AR5,Test grid study,2024
 lorry-x,lorry,t*km,0.1,0.1,0,0,,AR5,Test grid study,2024
 """
+)
 
 BOM_CSV = """id,parent,name,quantity,unit,dataset,stage
 box,,Box,1,piece,,

@@ -302,9 +302,15 @@ def test_cli_missing_data_writes_nothing(box_files, tmp_path: Path) -> None:
     existing.write_text("{}", encoding="utf-8")
     before = _digest(existing)
     result = _cli(
-        "assess", str(bom), "--datasets", str(box_files["datasets"]),
-        "--json", str(existing), "--pact", str(tmp_path / "pact.json"),
-    )  # fmt: skip
+        "assess",
+        str(bom),
+        "--datasets",
+        str(box_files["datasets"]),
+        "--json",
+        str(existing),
+        "--pact",
+        str(tmp_path / "pact.json"),
+    )
     assert result.returncode == 2, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 4
