@@ -133,7 +133,10 @@ def _read_rows(path: Path) -> tuple[str | None, list[list[Any]]]:
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _read_workbook(path)
     raise DatasetError(
-        Problem(f"unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx", file=str(path))
+        Problem(
+            f"unsupported file type {suffix or '(none)'!r}; use .csv, .xlsx or .json (PACT)",
+            file=str(path),
+        )
     )
 
 

@@ -163,9 +163,12 @@ def test_files_that_are_not_dataset_files(tmp_path):
     garbage = tmp_path / "mine.xlsx"
     garbage.write_bytes(b"this is not a zip file at all")
     assert problems(garbage)[0].startswith("mine.xlsx: not a readable spreadsheet")
-    assert problems(write(tmp_path, "x", "mine.json")) == [
-        "mine.json: unsupported file type '.json'; use .csv or .xlsx"
+    assert problems(write(tmp_path, "x", "mine.txt")) == [
+        "mine.txt: unsupported file type '.txt'; use .csv, .xlsx or .json (PACT)"
     ]
+    assert problems(write(tmp_path, "x", "mine.json"))[0].startswith(
+        "mine.json: not a JSON document"
+    )
     assert problems(tmp_path / "absent.csv") == ["absent.csv: dataset file not found"]
 
 
