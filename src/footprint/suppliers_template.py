@@ -7,6 +7,7 @@ invented (ids EX-…); footprint ships no real supplier, smelter or certificate 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,12 @@ def supplier_workbook() -> Workbook:
         notes.cell(row=index, column=1, value=text)
     notes["A1"].font = Font(bold=True, size=14)
     return workbook
+
+
+def supplier_template_bytes() -> bytes:
+    buffer = io.BytesIO()
+    supplier_workbook().save(buffer)
+    return buffer.getvalue()
 
 
 def write_supplier_template(path: Path) -> Path:

@@ -28,6 +28,7 @@ from footprint.report.figures import (
     recycled_content_figure,
     stage_figure,
 )
+from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_figure, sourcing_section
 from footprint.report.summary import (
     NOT_COVERED,
     check_counts,
@@ -37,6 +38,7 @@ from footprint.report.summary import (
     sorted_checks,
     top_lines,
 )
+from footprint.sourcing.results import SourcingResult
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -111,8 +113,10 @@ def render_html(assessment: Assessment) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}{SOURCING_STYLE}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        f"<script>{SORT_SCRIPT}\ndocument.addEventListener('DOMContentLoaded', "
+        "footprintSortTables);</script>",
         "</head><body>",
         "<header>",
         f"<h1>{e(title)}</h1>",
@@ -130,6 +134,12 @@ def render_html(assessment: Assessment) -> str:
         ]
     for i, product in enumerate(products, 1):
         parts.append(_product_section(product, f"product-{i}", ids))
+    if assessment.sourcing is not None:
+        parts += [
+            '<section id="portfolio-sourcing"><h2>Portfolio sourcing</h2>',
+            *_sourcing(assessment.sourcing, next(ids)),
+            "</section>",
+        ]
     parts += [
         _data_sources(assessment),
         _warnings(assessment),
@@ -256,6 +266,7 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
         '<div class="charts">' + "".join(_figure(f, next(id_iter)) for f in figures) + "</div>",
         "<h3>Compliance</h3>",
         _compliance(product.checks),
+        *(_sourcing(product.sourcing, next(id_iter)) if product.sourcing else []),
         "<h3>Largest contributions</h3>",
         _top_lines_table(product),
         "</section>",
@@ -270,6 +281,12 @@ CFF_LINES_NOTE = (
     "stage chart shows those end-of-life parts under End of life, so lines summed by their "
     "stage differ from the stage chart by exactly those parts."
 )
+
+
+def _sourcing(sourcing: SourcingResult, div_id: str) -> list[str]:
+    figure = origin_figure(sourcing)
+    chart = _figure(figure, div_id) if figure is not None else ""
+    return ["<h3>Sourcing</h3>", sourcing_section(sourcing, chart)]
 
 
 def _top_lines_table(product: ProductResult) -> str:

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Literal, Protocol
 
 from footprint.model import Dataset, LineResult, ProductResult, Warning_
@@ -112,8 +113,9 @@ def sourced_lines(
                 warnings.append(
                     Warning_(
                         message=f'supplier "{key}" of line {line.id} is not in the supplier '
-                        f"register {register.file}: its certificates, audits and corrective "
-                        "actions are unknown, so its mass counts as unknown, not as certified",
+                        f"register {Path(register.file or '').name}: its certificates, audits and "
+                        "corrective actions are unknown, so its mass counts as unknown, not as "
+                        "certified",
                         file=result.source_file,
                         row=line.row,
                         column="supplier",
@@ -193,15 +195,15 @@ def measure_subject(
         approved = _bounded(
             carried,
             lambda s: None if not s.smelter_id else s.smelter_id in listed_smelters,
-            f"smelter ids listed in {inputs.approved_smelters_file}; lines without a smelter "
-            "id cannot be judged",
+            f"smelter ids listed in {Path(inputs.approved_smelters_file or '').name}; lines "
+            "without a smelter id cannot be judged",
         )
     if listed_countries is not None:
         high_risk = _bounded(
             carried,
             lambda s: None if not s.country else s.country in listed_countries,
-            f"countries listed in {inputs.high_risk_countries_file}; lines of unknown origin "
-            "cannot be judged",
+            f"countries listed in {Path(inputs.high_risk_countries_file or '').name}; lines of "
+            "unknown origin cannot be judged",
         )
     certified = _bounded(
         carried,

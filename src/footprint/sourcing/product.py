@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from footprint.model import ProductResult, Warning_
 from footprint.sourcing.measures import DatasetLookup, measure_lines, sourced_lines
@@ -16,13 +17,18 @@ from footprint.sourcing.scorecards import scorecards
 from footprint.suppliers import SourcingInputs
 
 
+def _name(path: str | None) -> str | None:
+    """A file by its name, as problems name files (a web upload's folder is temporary)."""
+    return None if path is None else Path(path).name
+
+
 def _frame(inputs: SourcingInputs, day: date) -> SourcingResult:
     return SourcingResult(
         assessed_on=day,
         expiring_within_days=inputs.expiring_within_days,
-        register_file=inputs.register.file if inputs.register else None,
-        approved_smelters_file=inputs.approved_smelters_file,
-        high_risk_countries_file=inputs.high_risk_countries_file,
+        register_file=_name(inputs.register.file if inputs.register else None),
+        approved_smelters_file=_name(inputs.approved_smelters_file),
+        high_risk_countries_file=_name(inputs.high_risk_countries_file),
     )
 
 

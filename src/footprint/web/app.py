@@ -93,6 +93,22 @@ MULTIPART_BODY: dict[str, Any] = {
                             "description": "shipped rule-set names (see GET /api/rules), "
                             "repeated or comma-separated",
                         },
+                        "suppliers": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "optional supplier register (.xlsx, or the "
+                            "Suppliers sheet as .csv): adds each product's sourcing figures",
+                        },
+                        "approved_smelters": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "optional .csv of approved smelter ids, one a row",
+                        },
+                        "high_risk_countries": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "optional .csv of high-risk ISO country codes",
+                        },
                         "as_of": {
                             "type": "string",
                             "format": "date",
@@ -253,6 +269,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             filename="bom-template.xlsx",
         )
 
+    @app.get("/template/supplier-template.xlsx", include_in_schema=False)
+    async def supplier_template() -> Response:
+        from footprint.suppliers_template import supplier_template_bytes
+
+        return Response(
+            supplier_template_bytes(),
+            media_type=DOWNLOADS["xlsx"].media_type,
+            headers={"Content-Disposition": 'attachment; filename="supplier-template.xlsx"'},
+        )
+
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str, request: Request) -> Response:
         return assets.response(name, request.headers.get("if-none-match"))
@@ -387,6 +413,11 @@ async def assess_request(state: AppState, request: Request) -> tuple[Assessment,
                 datasets_name=datasets.original_name if datasets else None,
                 rules=tuple(parse_rules(form.values("rules"))),
                 as_of=parse_as_of(form.values("as_of")),
+                sourcing=tuple(
+                    (name, stored.path, stored.original_name)
+                    for name in ("suppliers", "approved_smelters", "high_risk_countries")
+                    if (stored := form.files.get(name)) is not None
+                ),
             )
             if not state.service.ready:
                 raise EngineNotReady

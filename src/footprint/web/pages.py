@@ -67,6 +67,7 @@ def page(title: str, body: str) -> str:
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/plotly.min.js" defer></script>
 <script src="/static/app.js" defer></script>
+<script src="/static/sortable.js" defer></script>
 </head>
 <body>
 <header class="topbar">
@@ -135,6 +136,22 @@ Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
     <label for="datasets">Your own datasets <span class="opt">optional</span></label>
     <input id="datasets" name="datasets" type="file" accept=".xlsx,.csv">
     <small>Emission factors your BOM refers to by id, in the shape of the shipped library</small>
+  </div>
+  <div class="field">
+    <label for="suppliers">Supplier register <span class="opt">optional</span></label>
+    <input id="suppliers" name="suppliers" type="file" accept=".xlsx,.csv">
+    <small>Adds the sourcing picture: origin, concentration, certificates, supplier
+    scorecards (<a href="/template/supplier-template.xlsx">register template</a>)</small>
+  </div>
+  <div class="field">
+    <label for="approved_smelters">Approved smelters <span class="opt">optional</span></label>
+    <input id="approved_smelters" name="approved_smelters" type="file" accept=".csv">
+    <small>A .csv of your approved smelter ids, one a row (footprint ships none)</small>
+  </div>
+  <div class="field">
+    <label for="high_risk_countries">High-risk countries <span class="opt">optional</span></label>
+    <input id="high_risk_countries" name="high_risk_countries" type="file" accept=".csv">
+    <small>A .csv of ISO country codes, one a row (footprint ships none)</small>
   </div>
   <fieldset class="field">
     <legend>Rule sets to check</legend>
@@ -238,7 +255,7 @@ def result_page(
 </section>
 {summary_table(assessment.products)}
 {figures_block(figures)}
-{"".join(product_details(p) for p in assessment.products)}
+{"".join(product_details(p, i) for i, p in enumerate(assessment.products))}
 {warnings_block(assessment)}
 {datasets_block(assessment)}"""
     return page(f"Footprint of {bom_name}", body)
@@ -321,12 +338,33 @@ def figures_block(figures: dict[str, go.Figure]) -> str:
     return f"""<section class="card"><h2>Charts</h2><div class="charts">{blocks}</div></section>"""
 
 
-def product_details(p: ProductResult) -> str:
+def product_details(p: ProductResult, index: int = 0) -> str:
     return f"""<section class="card product">
 <h2>{esc(p.name or p.id)}</h2>
 {checks_table(p.checks)}
+{sourcing_block(p, index)}
 {lines_table(p)}
 </section>"""
+
+
+def sourcing_block(p: ProductResult, index: int) -> str:
+    """The product's sourcing section (origin chart, concentration, scorecards), if computed."""
+    if p.sourcing is None:
+        return ""
+    from footprint.report.sourcing import SOURCING_STYLE, origin_figure, sourcing_section
+
+    figure = origin_figure(p.sourcing)
+    chart = (
+        f"""<figure class="chart"><div class="plot" id="sourcing-figure-{index}"></div>
+<script type="application/json" data-figure="sourcing-figure-{index}">{figure_json(figure)}</script>
+</figure>"""
+        if figure is not None
+        else ""
+    )
+    return (
+        f'<style>{SOURCING_STYLE}</style><h3 id="sourcing-{index}">Sourcing</h3>'
+        + sourcing_section(p.sourcing, chart)
+    )
 
 
 def checks_table(checks: Sequence[Check]) -> str:

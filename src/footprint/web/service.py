@@ -35,6 +35,9 @@ class AssessRequest:
     datasets_name: str | None
     rules: tuple[str, ...]
     as_of: dt.date | None
+    # sourcing inputs by form field (suppliers, approved_smelters, high_risk_countries):
+    # (stored path, the name the user uploaded it as)
+    sourcing: tuple[tuple[str, Path, str], ...] = ()
 
 
 def parse_rules(values: list[str]) -> list[str]:
@@ -118,11 +121,15 @@ class AssessmentService:
                 # thread-safe).  The shared engine keeps its scores in memory meanwhile.
                 with self._user_engine_lock:
                     engine = Engine([request.datasets], brightway_project=self.brightway_project)
+            files = {field: path for field, path, _name in request.sourcing}
             assessment = assess(
                 request.bom,
                 rules=list(request.rules) or None,
                 as_of=request.as_of,
                 engine=engine,
+                suppliers=files.get("suppliers"),
+                approved_smelters=files.get("approved_smelters"),
+                high_risk_countries=files.get("high_risk_countries"),
             )
         except FootprintError as error:
             raise type(error)([self._rename(p, request) for p in error.problems]) from None
@@ -174,6 +181,9 @@ class AssessmentService:
             path == request.datasets or path.name == request.datasets.name
         ):
             return request.datasets_name
+        for _field, stored, original in request.sourcing:
+            if path == stored or path.name == stored.name:
+                return original
         return path.name
 
     def _rename(self, problem: Problem, request: AssessRequest) -> Problem:

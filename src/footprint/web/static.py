@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 _MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 _OWN_FILES = ("app.css", "app.js")
+SORT_ON_LOAD = 'document.addEventListener("DOMContentLoaded", footprintSortTables);\n'
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class StaticAssets:
             from plotly.offline import get_plotlyjs
 
             body = get_plotlyjs().encode("utf-8")
+        elif name == "sortable.js":  # the sorting of scorecard tables, shared with the report
+            from footprint.report.sourcing import SORT_SCRIPT
+
+            body = (SORT_SCRIPT + SORT_ON_LOAD).encode("utf-8")
         elif name in _OWN_FILES:
             body = (STATIC_DIR / name).read_bytes()
         else:

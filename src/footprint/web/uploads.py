@@ -19,7 +19,10 @@ from typing import IO
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-FILE_FIELDS = ("file", "datasets")  # the BOM, and an optional dataset file
+# the BOM, an optional dataset file, and the sourcing inputs: a supplier register
+# (.xlsx/.csv), an approved-smelter and a high-risk country list (.csv, one id a row)
+FILE_FIELDS: tuple[str, ...] = ("file", "datasets")
+FILE_FIELDS += ("suppliers", "approved_smelters", "high_risk_countries")
 TEXT_FIELDS = ("rules", "as_of")
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 MAX_TEXT_FIELD_BYTES = 8 * 1024
