@@ -25,6 +25,7 @@ Contenders
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -380,6 +381,7 @@ def _peak_rss_mib() -> float:
 
 
 def _child(args: argparse.Namespace) -> None:
+    _use_background(args.background)
     if args.contender == "footprint":
         result = run_footprint(args.products, use_cache=args.warm)
     elif args.contender == "pipeline":
@@ -395,46 +397,150 @@ def _child(args: argparse.Namespace) -> None:
 # -- orchestration --------------------------------------------------------------------------------
 
 
-def prepare() -> None:
+def _parse_background(spec: str) -> tuple[str, int, float, str]:
+    """``triangular[:n]`` or ``loop[:n[:share[:insertion]]]`` → (shape, n, share, insertion)."""
+    shape, *rest = spec.split(":")
+    if shape not in ("triangular", "loop"):
+        raise SystemExit(f"unknown background {spec!r}: triangular[:n] or loop[:n[:share[:order]]]")
+    n = int(rest[0]) if rest else N_ACTIVITIES
+    share = float(rest[1]) if len(rest) > 1 else 0.65
+    insertion = rest[2] if len(rest) > 2 else "random"
+    return shape, n, share, insertion
+
+
+def _use_background(spec: str) -> None:
+    """Point the contenders at the background's own project (and its size)."""
+    global N_ACTIVITIES, PROJECT
+    shape, n, share, insertion = _parse_background(spec)
+    N_ACTIVITIES = n
+    if shape == "triangular":
+        PROJECT = "footprint-bench" if n == 20_000 else f"footprint-bench-{n}"
+    else:
+        PROJECT = f"footprint-bench-loop-{n}-{share:g}-{insertion}"
+
+
+def _describe(spec: str) -> str:
+    shape, n, share, insertion = _parse_background(spec)
+    if shape == "triangular":
+        return f"nearly triangular, {n:,} activities, upstream first, loops ≤ {MAX_GROUP}"
+    return f"giant loop, {n:,} activities, {share:.0%} in one loop, {insertion} insertion order"
+
+
+def prepare(spec: str) -> None:
     import bw2data as bd
 
     from footprint.lca.project import ensure_project
 
+    _use_background(spec)
     if PROJECT not in bd.projects:
         bd.projects.create_project(PROJECT)
     ensure_project(PROJECT)
     if DATABASE not in bd.databases:
         started = time.perf_counter()
-        bd.Database(DATABASE).write(synthetic_background())
-        print(f"wrote {N_ACTIVITIES} synthetic activities in {time.perf_counter() - started:.0f} s")
+        shape, n, share, insertion = _parse_background(spec)
+        if shape == "triangular":
+            data = synthetic_background(n)
+        else:
+            data = giant_loop_background(n, share, insertion)
+        bd.Database(DATABASE).write(data)
+        print(f"wrote {n} synthetic activities in {time.perf_counter() - started:.0f} s")
     from footprint.api import Engine
 
     Engine(brightway_project=PROJECT, use_cache=False)  # footprint's datasets, as for everyone
 
 
-def contender(name: str, products: int, *, warm: bool = False, cache_dir: str) -> dict:
+def contender(
+    name: str, products: int, *, background: str, warm: bool = False, cache_dir: str
+) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     command = [sys.executable, __file__, "--child", name, "--products", str(products)]
-    command += ["--out", out] + (["--warm"] if warm else [])
+    command += ["--background", background, "--out", out] + (["--warm"] if warm else [])
     subprocess.run(command, check=True, env={**os.environ, "FOOTPRINT_CACHE_DIR": cache_dir})
     result = json.loads(Path(out).read_text(encoding="utf-8"))
     os.unlink(out)
     return result
 
 
+def _show(label: str, result: dict) -> None:
+    extra = ""
+    if "to_json_seconds" in result:
+        extra = f"   (then to_json {result['to_json_seconds']:.2f} s, {result['json_mib']:.0f} MiB)"
+    print(f"{label:<72} {result['seconds']:>9.3f} s {result['peak_rss_mib']:>7.0f} MiB{extra}")
+    sys.stdout.flush()
+
+
+def bench_background(spec: str, args: argparse.Namespace) -> None:
+    """Every contender on one background; totals asserted equal; speed-ups printed."""
+    print(f"\n== {_describe(spec)}")
+    prepare(spec)
+    cache = tempfile.mkdtemp(prefix="footprint-bench-cache-")
+    n = args.products
+    run = functools.partial(contender, background=spec, cache_dir=cache)
+    ours = run("footprint", n)
+    print(f"   solver: {ours['solver']}")
+    _show(f"footprint cold, {n} products", ours)
+    warm = run("footprint", args.warm_products, warm=True)
+    _show(f"footprint warm, {args.warm_products} products", warm)
+    baselines = []
+    for name, label in (
+        ("pardiso", "bw2calc FastScoresOnlyMultiLCA adjoint, pypardiso"),
+        ("pardiso-forward", "bw2calc FastScoresOnlyMultiLCA forward, pypardiso"),
+        ("superlu", "bw2calc MultiLCA, SuperLU"),
+    ):
+        if name == "pardiso-forward" and args.skip_forward:
+            continue
+        if name == "superlu" and args.skip_superlu:
+            continue
+        result = run(name, n)
+        _show(f"{label}, {n} products", result)
+        baselines.append((label, result))
+    expected = np.asarray(ours["totals"])
+    pipelines = []
+    if spec == args.pipeline_background:
+        for count in (int(c) for c in args.pipeline_products.split(",") if c):
+            pipeline = run("pipeline", count)
+            _show(f"footprint Engine.assess_products warm, {count} products", pipeline)
+            pipelines.append(pipeline)
+        table = run("table", args.warm_products)
+        _show(f"footprint Engine.footprint_table warm, {args.warm_products} products", table)
+        np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
+    for pipeline in pipelines:
+        np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
+    for _, baseline in baselines:
+        np.testing.assert_allclose(expected, np.asarray(baseline["totals"]), rtol=1e-9)
+    np.testing.assert_allclose(np.asarray(warm["totals"])[:n], expected, rtol=1e-12)
+    print(
+        f"footprint cold: unit scores {ours['unit_scores_seconds']:.3f} s, "
+        f"footprints {ours['footprints_seconds']:.4f} s"
+    )
+    for label, baseline in baselines:
+        print(f"speed-up (cold) vs {label}: {baseline['seconds'] / ours['seconds']:.0f}×")
+    print("totals equal to 1e-9 relative: yes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--child", dest="contender")
+    parser.add_argument("--background", default="triangular")
+    parser.add_argument(
+        "--backgrounds",
+        default="triangular,loop",
+        help="comma-separated: triangular[:n] and/or loop[:n[:share[:random|upstream-first]]]",
+    )
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--warm-products", type=int, default=10_000)
     parser.add_argument("--out")
     parser.add_argument("--warm", action="store_true")
     parser.add_argument("--skip-superlu", action="store_true")
+    parser.add_argument("--skip-forward", action="store_true")
     parser.add_argument(
         "--pipeline-products",
         default="1000,10000",
         help="product counts for the Engine.assess_products contender (comma-separated)",
+    )
+    parser.add_argument(
+        "--pipeline-background", default="triangular", help="the background the pipelines run on"
     )
     args = parser.parse_args()
     if args.contender:
@@ -442,56 +548,8 @@ def main() -> None:
         return
     if "BRIGHTWAY_DIR" not in os.environ:
         sys.exit("set BRIGHTWAY_DIR to a folder under /tmp (never your own Brightway folder)")
-    prepare()
-    cache = tempfile.mkdtemp(prefix="footprint-bench-cache-")
-    n = args.products
-    rows = []
-
-    def show(label: str, result: dict) -> None:
-        rows.append((label, result))
-        print(f"{label:<68} {result['seconds']:>9.3f} s {result['peak_rss_mib']:>7.0f} MiB")
-        sys.stdout.flush()
-
-    ours = contender("footprint", n, cache_dir=cache)
-    show(f"footprint cold, {n} products ({ours['solver']})", ours)
-    warm = contender("footprint", args.warm_products, warm=True, cache_dir=cache)
-    show(f"footprint warm, {args.warm_products} products", warm)
-    pardiso = contender("pardiso", n, cache_dir=cache)
-    show(f"bw2calc FastScoresOnlyMultiLCA adjoint, pypardiso, {n} products", pardiso)
-    forward = contender("pardiso-forward", n, cache_dir=cache)
-    show(f"bw2calc FastScoresOnlyMultiLCA forward, pypardiso, {n} products", forward)
-    baselines = [pardiso, forward]
-    if not args.skip_superlu:
-        superlu = contender("superlu", n, cache_dir=cache)
-        show(f"bw2calc MultiLCA, SuperLU, {n} products", superlu)
-        baselines.append(superlu)
-    pipelines = []
-    for count in (int(c) for c in args.pipeline_products.split(",") if c):
-        pipeline = contender("pipeline", count, cache_dir=cache)
-        label = f"footprint Engine.assess_products warm, {count} products"
-        rows.append((label, pipeline))
-        print(
-            f"{label:<68} {pipeline['seconds']:>9.3f} s {pipeline['peak_rss_mib']:>7.0f} MiB"
-            f"   (then to_json {pipeline['to_json_seconds']:.2f} s, "
-            f"{pipeline['json_mib']:.0f} MiB)"
-        )
-        pipelines.append(pipeline)
-    table = contender("table", args.warm_products, cache_dir=cache)
-    show(f"footprint Engine.footprint_table warm, {args.warm_products} products", table)
-    expected = np.asarray(ours["totals"])
-    np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
-    for pipeline in pipelines:
-        np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
-    for baseline in baselines:
-        np.testing.assert_allclose(expected, np.asarray(baseline["totals"]), rtol=1e-9)
-    np.testing.assert_allclose(np.asarray(warm["totals"])[:n], expected, rtol=1e-12)
-    print(
-        f"\nfootprint cold: unit scores {ours['unit_scores_seconds']:.3f} s, "
-        f"footprints {ours['footprints_seconds']:.4f} s"
-    )
-    for label, baseline in rows[2 : 2 + len(baselines)]:
-        print(f"speed-up (cold) vs {label}: {baseline['seconds'] / ours['seconds']:.0f}×")
-    print("totals equal to 1e-9 relative: yes")
+    for spec in args.backgrounds.split(","):
+        bench_background(spec, args)
 
 
 if __name__ == "__main__":
