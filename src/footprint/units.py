@@ -21,10 +21,25 @@ from typing import Any
 
 import pint
 
+from footprint.cache import cache_dir
 from footprint.errors import Problem, UnitError
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="ignore")
-ureg.load_definitions(Path(__file__).with_name("units.txt"))
+
+def _registry() -> pint.UnitRegistry:
+    """pint's registry with our definitions, parsed once and then read from pint's own cache
+    in footprint's cache folder (pint re-parses a definitions file whose content changed);
+    building it from the text costs more than the rest of a warm assessment."""
+    try:
+        registry: pint.UnitRegistry = pint.UnitRegistry(
+            on_redefinition="ignore", cache_folder=cache_dir() / "pint"
+        )
+    except OSError:  # cache folder not writable: parse every time
+        registry = pint.UnitRegistry(on_redefinition="ignore")
+    registry.load_definitions(Path(__file__).with_name("units.txt"))
+    return registry
+
+
+ureg: pint.UnitRegistry = _registry()
 
 Where = Mapping[str, Any] | None
 

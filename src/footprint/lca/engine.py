@@ -1,9 +1,11 @@
 """The LCA engine: a Brightway project with the datasets in it, and warm unit scores.
 
 ``LcaEngine`` does all its Brightway work when it is built (project setup, dataset import,
-unit scores from cache or one adjoint solve).  Afterwards it only reads: footprints are
-amounts × unit scores, and ``<database>::<code>`` references are looked up in tables filled
-once per database under a lock, so one engine can serve several threads at once.
+unit scores from cache or one adjoint solve), or none of it when the project is unchanged since
+the last engine (``warm``: then bw2data is imported only to read another database).
+Afterwards it only reads: footprints are amounts × unit scores, and ``<database>::<code>``
+references are looked up in tables filled once per database under a lock, so one engine can
+serve several threads at once.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import numpy as np
 
 from footprint import units
 from footprint.errors import FootprintError
-from footprint.lca.datasets_db import DATASETS_DATABASE, import_datasets
+from footprint.lca import warm
+from footprint.lca.datasets_db import DATASETS_DATABASE, content_hash, import_datasets
 from footprint.lca.indicators import Indicator
 from footprint.lca.project import INDICATORS, computing_method, ensure_project, footprint_method
-from footprint.lca.unit_scores import UnitScores, project_unit_scores
+from footprint.lca.unit_scores import UnitScores, project_unit_scores, unit_scores_file
 from footprint.link import BRIGHTWAY_SEPARATOR, ExternalActivity
 from footprint.model import Dataset
 
@@ -44,28 +47,59 @@ class LcaEngine:
         use_cache: bool = True,
         indicators: Sequence[Indicator] = (),
     ) -> None:
-        self.project = ensure_project(brightway_project, [i.method for i in indicators])
+        records = list(datasets)
         self.user_project = brightway_project is not None
         self.use_cache = use_cache
-        self.datasets_database = import_datasets(datasets, DATASETS_DATABASE)
         self.methods: dict[str, tuple[str, ...]] = {i: footprint_method(i) for i in INDICATORS}
         self.indicators: tuple[Indicator, ...] = ()
         self._columns: dict[tuple[str, ...], int] = {}
-        self.unit_scores: UnitScores = self._unit_scores(tuple(indicators))
-        self._tables: dict[str, dict[str, _Activity]] = {}
-        self._databases: list[str] = self._database_names()
         self._lock = threading.Lock()
         self._resolved: dict[str, ExternalActivity] = {}
+        wanted = tuple(indicators)
+        columns = self._column_methods(wanted)
+        catalog_hash = content_hash(records) if use_cache else ""
+        snapshot = warm.load(brightway_project, catalog_hash, columns) if use_cache else None
+        if snapshot is not None:  # unchanged project: no bw2data until another database is read
+            self.project = snapshot.project
+            self.datasets_database = snapshot.datasets_database
+            self.unit_scores: UnitScores = snapshot.unit_scores
+            self._columns = {method: position for position, method in enumerate(columns)}
+            self.indicators = wanted
+            self._databases: list[str] = snapshot.databases
+            table = {code: _Activity(*row) for code, row in snapshot.datasets_table.items()}
+            self._tables: dict[str, dict[str, _Activity]] = {self.datasets_database: table}
+            self._project_current = False
+            return
+        self.project = ensure_project(brightway_project, [i.method for i in indicators])
+        self._project_current = True
+        self.datasets_database = import_datasets(records, DATASETS_DATABASE)
+        self.unit_scores = self._unit_scores(wanted)
+        self._tables = {}
+        self._databases = self._database_names()
         self._tables[self.datasets_database] = self._load_table(self.datasets_database)
+        if use_cache:
+            own = self._tables[self.datasets_database]
+            rows = {code: (a.id, a.name, a.unit) for code, a in own.items()}
+            snapshot = warm.Snapshot(
+                self.project, self._databases, self.datasets_database, rows, self.unit_scores
+            )
+            warm.store(
+                brightway_project, catalog_hash, columns, snapshot, unit_scores_file(columns)
+            )
 
-    def _unit_scores(self, indicators: tuple[Indicator, ...]) -> UnitScores:
-        """Unit scores of the climate-change methods and every method ``indicators`` need,
-        one column per distinct method, from one solve (or the cache)."""
+    def _column_methods(self, indicators: tuple[Indicator, ...]) -> list[tuple[str, ...]]:
+        """The climate-change methods, then every other method ``indicators`` need, once."""
         columns = list(self.methods.values())
         for item in indicators:
             method = computing_method(item.method)
             if method not in columns:
                 columns.append(method)
+        return columns
+
+    def _unit_scores(self, indicators: tuple[Indicator, ...]) -> UnitScores:
+        """Unit scores of the climate-change methods and every method ``indicators`` need,
+        one column per distinct method, from one solve (or the cache)."""
+        columns = self._column_methods(indicators)
         scores = project_unit_scores(columns, use_cache=self.use_cache)
         self._columns = {method: position for position, method in enumerate(columns)}
         self.indicators = indicators
@@ -79,6 +113,7 @@ class LcaEngine:
         with self._lock:
             wanted = (*self.indicators, *(i for i in missing if i not in self.indicators))
             ensure_project(self.project if self.user_project else None, [i.method for i in wanted])
+            self._project_current = True
             self.unit_scores = self._unit_scores(wanted)
 
     @property
@@ -160,6 +195,11 @@ class LcaEngine:
             return {}
         with self._lock:
             if database not in self._tables:
+                if not self._project_current:  # started warm: bw2data is needed only now
+                    import bw2data as bd
+
+                    bd.projects.set_current(self.project)
+                    self._project_current = True
                 self._tables[database] = self._load_table(database)
             return self._tables[database]
 

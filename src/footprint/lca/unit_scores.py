@@ -25,12 +25,16 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from footprint.lca.solve import solve_transposed
+from footprint.cache import cache_dir
+
+if TYPE_CHECKING:  # SciPy is imported when unit scores are computed, not read from the cache
+    import scipy.sparse as sp
+
+__all__ = ["UnitScores", "cache_dir", "cache_key", "file_stamp", "project_unit_scores"]
 
 _CACHE_FORMAT = "2"  # 2: product ids stored sorted
 
@@ -60,15 +64,6 @@ class UnitScores:
         return rows
 
 
-def cache_dir() -> Path:
-    configured = os.environ.get("FOOTPRINT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("footprint", appauthor=False))
-
-
 def cache_key(databases: Sequence[str], methods: Sequence[tuple[str, ...]]) -> str:
     """A key that changes whenever a processed database or method file changes.
 
@@ -81,14 +76,15 @@ def cache_key(databases: Sequence[str], methods: Sequence[tuple[str, ...]]) -> s
     digest = hashlib.sha256(_CACHE_FORMAT.encode())
     for name in sorted(databases):
         digest.update(name.encode())
-        digest.update(_file_stamp(Path(bd.Database(name).filepath_processed())))
+        digest.update(file_stamp(Path(bd.Database(name).filepath_processed())))
     for method in methods:
         digest.update(repr(method).encode())
-        digest.update(_file_stamp(Path(bd.Method(method).filepath_processed())))
+        digest.update(file_stamp(Path(bd.Method(method).filepath_processed())))
     return digest.hexdigest()
 
 
-def _file_stamp(path: Path) -> bytes:
+def file_stamp(path: Path) -> bytes:
+    """Path, size, mtime (ns) and inode: bw2data rewrites its files whole, so this changes."""
     status = path.stat()
     return f"{path}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}".encode()
 
@@ -98,10 +94,13 @@ def project_unit_scores(
 ) -> UnitScores:
     """Unit scores of every product of the current project's databases, from cache if fresh."""
     import bw2data as bd
+    import scipy.sparse as sp
+
+    from footprint.lca.solve import solve_transposed
 
     bd.databases.clean()
     databases = sorted(bd.databases)
-    path = cache_dir() / f"unit-scores-{cache_key(databases, methods)}.npz" if use_cache else None
+    path = unit_scores_file(methods) if use_cache else None
     if path is not None and path.is_file():
         with np.load(path) as stored:
             return UnitScores(stored["product_ids"], stored["scores"], str(stored["solver"]))
@@ -112,6 +111,13 @@ def project_unit_scores(
     if path is not None:
         _store(path, result)
     return result
+
+
+def unit_scores_file(methods: Sequence[tuple[str, ...]]) -> Path:
+    """The cache file of the current project's unit scores for ``methods``."""
+    import bw2data as bd
+
+    return cache_dir() / f"unit-scores-{cache_key(sorted(bd.databases), methods)}.npz"
 
 
 def brightway_matrices(
@@ -238,6 +244,8 @@ def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarr
 def _matrices_from_vectors(
     packages: Sequence[Any], method_packages: Sequence[Any]
 ) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+
     from footprint.errors import DatasetError
 
     t_rows, t_cols, t_values = _vectors(packages, "technosphere_matrix")
@@ -343,6 +351,7 @@ def _matrices_through_bw2calc(
     packages: Sequence[Any], method_packages: Sequence[Any]
 ) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
     import bw2calc as bc
+    import scipy.sparse as sp
 
     lca = bc.LCA(demand={}, data_objs=[*packages, method_packages[0]])
     lca.load_lci_data()
