@@ -1,17 +1,27 @@
 """Benchmark: footprints of many products, footprint's engine against Brightway's batch paths.
 
-    BRIGHTWAY_DIR=/tmp/footprint-bench/bw /work/venv/bin/python benchmarks/engine.py
+    BRIGHTWAY_DIR=/tmp/footprint-bench/bw python benchmarks/engine.py   # both backgrounds
+    ... benchmarks/engine.py --backgrounds loop:40000 --skip-forward --skip-superlu
 
-A synthetic background shaped like ecoinvent (20,000 activities, ~10 inputs each: most from a
-few hundred Zipf-popular hub activities, a couple from nearby upstream activities, loops only
-inside small groups of ≤ 50) is written once into a Brightway project; 10,000 products × 100
-lines reference its activities.  Each contender runs in a fresh process (cold: matrices are
-built from the project's processed data, factorised / solved, scored) and reports its time
-and peak memory; the totals of all contenders are asserted equal (1e-9 relative).
+Backgrounds (``--backgrounds``, each written once into its own Brightway project):
+
+- ``triangular[:n]``: shaped like ecoinvent *as if sorted* (20,000 activities, ~10 inputs
+  each: most from a few hundred Zipf-popular hub activities, a couple from nearby upstream
+  activities, loops only inside small groups of ≤ 50), written upstream first;
+- ``loop[:n[:share[:insertion]]]``: shaped like a real database (Kuczenski 2015): one strongly
+  connected component of ``share`` (default 65 %) of the activities — 300 Zipf-popular markets
+  ⇄ their producers — with acyclic activities up- and downstream, the inputs of every
+  activity summing below 1, written in ``random`` (default) or ``upstream-first`` order.
+
+10,000 products × 100 lines reference the background's activities.  Each contender runs in a
+fresh process (cold: matrices are built from the project's processed data, factorised /
+solved, scored) and reports its time and peak memory; the totals of all contenders are
+asserted equal (1e-9 relative).  The solver path footprint took is printed.
 
 Contenders
-- ``footprint cold``: ``project_unit_scores`` without cache (bw2calc-built A, B, C; one
-  adjoint solve for the four EF 3.1 indicators) + footprints of 1,000 products;
+- ``footprint cold``: ``project_unit_scores`` without cache (A, B, C from the processed
+  datapackages; one adjoint solve for the four EF 3.1 indicators) + footprints of 1,000
+  products;
 - ``footprint warm``: unit scores from the on-disk cache + footprints of 10,000 products;
 - ``bw2calc FastScoresOnlyMultiLCA (pypardiso)``: Brightway's best batch path, in its adjoint
   direction (one PARDISO factorisation, one solve per indicator) and in its current default
@@ -19,7 +29,10 @@ Contenders
 - ``bw2calc MultiLCA (SuperLU)``: Brightway without pypardiso (its default solver);
 - ``footprint Engine.assess_products warm``: the whole pipeline that produces the
   ``Assessment`` (linking, footprints, pydantic results per line, circularity) for 1,000 and
-  10,000 products, with the unit scores from the cache; products are built beforehand.
+  10,000 products, with the unit scores from the cache; products are built beforehand
+  (``--pipeline-background`` only);
+- ``footprint Engine.footprint_table warm``: the pipelines' fast path, with the cyclic GC
+  paused as it ships and, as the baseline, left running.
 """
 
 from __future__ import annotations
@@ -311,10 +324,19 @@ def run_pipeline(n_products: int) -> dict:
     }
 
 
-def run_table(n_products: int) -> dict:
-    """``Engine.footprint_table``: link and footprint every line → one DataFrame (warm)."""
+def run_table(n_products: int, *, gc_paused: bool = True) -> dict:
+    """``Engine.footprint_table``: link and footprint every line → one DataFrame (warm).
+
+    ``gc_paused=False``: the baseline, the same code with the cyclic GC left running.
+    """
+    import contextlib
+
+    import footprint.api
     from footprint.api import Engine
     from footprint.lca.project import INDICATORS
+
+    if not gc_paused:
+        footprint.api.cyclic_gc_paused = contextlib.nullcontext  # type: ignore[assignment]
 
     engine = Engine(brightway_project=PROJECT)  # unit scores from the cache: warm
     products = bench_products(n_products)
@@ -386,8 +408,8 @@ def _child(args: argparse.Namespace) -> None:
         result = run_footprint(args.products, use_cache=args.warm)
     elif args.contender == "pipeline":
         result = run_pipeline(args.products)
-    elif args.contender == "table":
-        result = run_table(args.products)
+    elif args.contender in ("table", "table-gc-on"):
+        result = run_table(args.products, gc_paused=args.contender == "table")
     else:
         result = run_brightway(args.products, args.contender)
     result["peak_rss_mib"] = _peak_rss_mib()
@@ -502,9 +524,11 @@ def bench_background(spec: str, args: argparse.Namespace) -> None:
             pipeline = run("pipeline", count)
             _show(f"footprint Engine.assess_products warm, {count} products", pipeline)
             pipelines.append(pipeline)
-        table = run("table", args.warm_products)
-        _show(f"footprint Engine.footprint_table warm, {args.warm_products} products", table)
-        np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
+        for name, how in (("table-gc-on", "cyclic GC running"), ("table", "cyclic GC paused")):
+            table = run(name, args.warm_products)
+            label = f"footprint Engine.footprint_table warm, {how}, {args.warm_products} products"
+            _show(label, table)
+            np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
     for pipeline in pipelines:
         np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
     for _, baseline in baselines:
