@@ -218,7 +218,9 @@ class Engine:
             result, extra_warnings = _circularity(item.product, result, self)
             warnings.extend(extra_warnings)
             if sourcing is not None:
-                result, extra_warnings = _sourcing(result, self.catalog, sourcing, as_of)
+                result, extra_warnings = _sourcing(
+                    result, item.product, self.catalog, sourcing, as_of
+                )
                 warnings.extend(extra_warnings)
             if rule_sets:
                 from footprint.compliance import evaluate_checks
@@ -238,7 +240,9 @@ class Engine:
             products=final,
             datasets=self._dataset_infos(linked),
             warnings=warnings,
-            sourcing=_portfolio_sourcing(final, self.catalog, sourcing, as_of),
+            sourcing=_portfolio_sourcing(
+                final, [item.product for item in linked], self.catalog, sourcing, as_of
+            ),
         )
 
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
@@ -622,16 +626,21 @@ def _sourcing_inputs(
 
 
 def _sourcing(
-    result: ProductResult, catalog: Catalog, sourcing: SourcingInputs, as_of: date | None
+    result: ProductResult,
+    product: Product,
+    catalog: Catalog,
+    sourcing: SourcingInputs,
+    as_of: date | None,
 ) -> tuple[ProductResult, list[Warning_]]:
     from footprint.sourcing.product import compute_sourcing
 
-    figures, warnings = compute_sourcing(result, catalog, sourcing, as_of or date.today())
+    figures, warnings = compute_sourcing(result, product, catalog, sourcing, as_of or date.today())
     return result.model_copy(update={"sourcing": figures}), warnings
 
 
 def _portfolio_sourcing(
     results: Sequence[ProductResult],
+    products: Sequence[Product],
     catalog: Catalog,
     sourcing: SourcingInputs | None,
     as_of: date | None,
@@ -640,7 +649,7 @@ def _portfolio_sourcing(
         return None
     from footprint.sourcing.product import portfolio_sourcing
 
-    return portfolio_sourcing(results, catalog, sourcing, as_of or date.today())
+    return portfolio_sourcing(results, products, catalog, sourcing, as_of or date.today())
 
 
 def _circularity(

@@ -212,3 +212,40 @@ def test_a_supplier_missing_from_the_register_is_a_warning_naming_it(engine, tmp
     assert "counts as unknown, not as certified" in warning.message
     (card,) = result.products[0].sourcing.suppliers
     assert card.in_register is False and "not in the supplier register" in card.flags
+
+
+def test_element_mass_from_a_chemistry_and_unknown_composition_blocks_element_rules(
+    engine, tmp_path
+):
+    # 10 kg NMC811 cathode (chemistry column): Co = 10 × 58.933 × 0.1 / 97.28 = 0.6058 kg
+    # (spec §10.2 holdout H8); a 1 kg line of a whole Li-ion cell whose dataset gives no
+    # composition may hold Co: no element rule on Co can pass or fail
+    from footprint.composition import chemistry_shares
+
+    cathode = tmp_path / "cathode.csv"
+    cathode.write_text(
+        "id,quantity,unit,dataset,chemistry,active_material,country,supplier\n"
+        "cam,10,kg,material-steel-primary,NMC811,yes,FI,S1\n",
+        encoding="utf-8",
+    )
+    result = assess(cathode, engine=engine, high_risk_countries=_risk(tmp_path))
+    (co,) = [s for s in result.products[0].sourcing.elements if s.subject == "Co"]
+    assert co.mass_kg == pytest.approx(10 * chemistry_shares("NMC811")["Co"])
+    assert co.mass_kg == pytest.approx(0.6058, abs=5e-5)
+    assert co.by_country == pytest.approx({"FI": co.mass_kg})
+
+    body = HHI.replace("LIMIT", "10000")
+    with_cell = tmp_path / "with-cell.csv"
+    with_cell.write_text(
+        cathode.read_text(encoding="utf-8") + "pack,1,kg,material-battery-li-ion,,,CN,S2\n",
+        encoding="utf-8",
+    )
+    check = checks(assess(with_cell, engine=engine, rules=[rules(tmp_path, body)]))["hhi"]
+    assert check.status == "insufficient data"
+    assert "pack" in check.explanation and "may include Co" in check.explanation
+
+
+def _risk(folder):
+    path = folder / "risk.txt"
+    path.write_text("CD\n", encoding="utf-8")
+    return path

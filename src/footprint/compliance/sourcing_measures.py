@@ -103,6 +103,19 @@ def _prelude(rule: Any, inputs: Inputs, subject_text: str) -> tuple[Measure | No
     sourcing = _sourcing(inputs)
     if sourcing is None:
         return Measure(subject_text, missing="no sourcing figures were computed"), None
+    if rule.element:
+        hidden = [
+            line
+            for line, elements in sourcing.composition_unknown.items()
+            if "*" in elements or rule.element in elements
+        ]
+        if hidden:  # their mass of the element is unknown: no range can be given
+            return Measure(
+                subject_text,
+                missing=f"the composition of lines {', '.join(hidden[:5])} is unknown and may "
+                f"include {rule.element}: add a composition column (element shares of the "
+                'line, e.g. "Co 6.1 %") or, for a battery active material, a chemistry column',
+            ), None
     subject = _subject(rule, sourcing)
     if subject is None or subject.mass_kg <= 0:
         where = "according to its datasets' composition" if rule.element else "among its lines"

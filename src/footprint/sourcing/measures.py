@@ -27,7 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, Protocol
 
-from footprint.model import Dataset, LineResult, ProductResult, Warning_
+from footprint.composition import carrier, line_composition
+from footprint.model import Dataset, LineResult, Product, ProductResult, Warning_
 from footprint.sourcing.results import (
     UNKNOWN,
     Bounded,
@@ -54,7 +55,8 @@ class SourcedLine:
     line: LineResult
     product: str
     mass_kg: float
-    composition: dict[str, float] | None  # None: unknown (a Brightway activity, no data)
+    composition: dict[str, float] | None  # None: unknown (BOM, chemistry and dataset silent)
+    may_carry: frozenset[str]  # with the composition unknown: elements it may hold ("*": any)
     material: str | None
     supplier_key: str  # id as the BOM names it, else the register id found by smelter id
     supplier: Supplier | None  # the register entry
@@ -83,6 +85,7 @@ class _Subjects:
 
 def sourced_lines(
     result: ProductResult,
+    product: Product | None,
     catalog: DatasetLookup | None,
     inputs: SourcingInputs,
     day: date,
@@ -92,6 +95,7 @@ def sourced_lines(
     """The product's material lines joined to the register; lines without a mass; warnings
     for suppliers the BOM names that the register does not hold."""
     register = inputs.register
+    bom = {line.id: line for line in product.lines} if product is not None else {}
     by_id = register.by_id() if register else {}
     by_smelter = register.by_smelter_id() if register else {}
     out: list[SourcedLine] = []
@@ -105,6 +109,14 @@ def sourced_lines(
                 without_mass.append(line.id)
             continue
         record = _dataset(catalog, line.dataset)
+        composition = line_composition(bom.get(line.id), record)  # BOM, chemistry, dataset
+        found = carrier((record.material if record else None) or line.material, line.dataset)
+        if composition is not None:
+            may_carry: frozenset[str] = frozenset()
+        elif found is not None:
+            may_carry = found.elements
+        else:  # a Brightway activity's elements are unknown; a catalog dataset's are its own
+            may_carry = frozenset({"*"}) if record is None else frozenset()
         supplier: Supplier | None = None
         key = (line.supplier or "").strip()
         if key:
@@ -141,7 +153,8 @@ def sourced_lines(
                 line=line,
                 product=result.id,
                 mass_kg=line.mass_kg,
-                composition=dict(record.composition) if record is not None else None,
+                composition=dict(composition.fractions) if composition is not None else None,
+                may_carry=may_carry,
                 material=(record.material if record else None) or line.material,
                 supplier_key=key or UNKNOWN,
                 supplier=supplier,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from footprint.model import ProductResult, Warning_
+from footprint.model import Product, ProductResult, Warning_
 from footprint.sourcing.measures import DatasetLookup, measure_lines, sourced_lines
 from footprint.sourcing.results import SourcingResult
 from footprint.sourcing.scorecards import scorecards
@@ -34,40 +34,45 @@ def _frame(inputs: SourcingInputs, day: date) -> SourcingResult:
 
 def compute_sourcing(
     result: ProductResult,
+    product: Product | None,
     catalog: DatasetLookup | None,
     inputs: SourcingInputs,
     day: date,
 ) -> tuple[SourcingResult, list[Warning_]]:
-    lines, without_mass, warnings = sourced_lines(result, catalog, inputs, day)
+    """``product``: the BOM lines behind the result (their composition and chemistry)."""
+    lines, without_mass, warnings = sourced_lines(result, product, catalog, inputs, day)
     out = _frame(inputs, day)
     out.elements, out.materials = measure_lines(lines, inputs)
     out.suppliers = scorecards(result, lines, [*out.elements, *out.materials], inputs, day)
     out.lines_without_composition = [i.line.id for i in lines if not i.composition]
+    out.composition_unknown = {i.label: sorted(i.may_carry) for i in lines if i.may_carry}
     out.lines_without_mass = without_mass
     if out.lines_without_composition:
         out.notes.append(
-            f"{len(out.lines_without_composition)} material line(s) have no element "
-            "composition in their dataset: they are in the material figures and the "
-            "scorecards, not in any element figure"
+            f"{len(out.lines_without_composition)} material line(s) have no known element "
+            "composition (no BOM composition or chemistry, none in the dataset): they are in "
+            "the material figures and the scorecards, not in any element figure"
         )
     return out, warnings
 
 
 def portfolio_sourcing(
     results: Sequence[ProductResult],
+    products: Sequence[Product | None],
     catalog: DatasetLookup | None,
     inputs: SourcingInputs,
     day: date,
 ) -> SourcingResult:
     """Element and material figures over one unit of each product (the BOM gives no volumes)."""
     lines = []
-    for result in results:
+    for result, product in zip(results, products, strict=True):
         found, _without_mass, _warnings = sourced_lines(
-            result, catalog, inputs, day, qualified=True
+            result, product, catalog, inputs, day, qualified=True
         )
         lines.extend(found)
     out = _frame(inputs, day)
     out.elements, out.materials = measure_lines(lines, inputs)
+    out.composition_unknown = {i.label: sorted(i.may_carry) for i in lines if i.may_carry}
     out.notes.append(
         f"portfolio of {len(results)} products: one unit of each (the BOM gives no sales "
         "volumes), masses summed"

@@ -170,6 +170,11 @@ class SourcingResult(_Model):
         default_factory=list,
         description="material lines whose elements are unknown: not in any element figure",
     )
+    composition_unknown: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="lines of unknown composition that may hold elements (element_carriers.csv;"
+        " '*': any): element figures leave their mass out, so element rules cannot pass",
+    )
     lines_without_mass: list[str] = Field(
         default_factory=list, description="material lines without a mass: in no figure"
     )
