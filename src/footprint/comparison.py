@@ -406,7 +406,7 @@ def compare_products(
         climate_change=total,
         by_stage=stages,
         lines=lines,
-        checks=_check_changes(before.checks, after.checks),
+        checks=check_changes(before.checks, after.checks),
         circularity=_circularity_delta(before, after, fu_ratio),
         mass_kg=value_delta(before.mass_kg, after.mass_kg),
         notes=notes,
@@ -570,7 +570,7 @@ def _line_deltas(
     return deltas
 
 
-def _check_changes(before: Sequence[Check], after: Sequence[Check]) -> list[CheckChange]:
+def check_changes(before: Sequence[Check], after: Sequence[Check]) -> list[CheckChange]:
     old = {(c.rule_set, c.rule): c for c in before}
     new = {(c.rule_set, c.rule): c for c in after}
     keys = list(old) + [k for k in new if k not in old]

@@ -255,6 +255,64 @@ def _pp(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:+.1f} pp"
 
 
+def suggest_command(
+    boms: Annotated[list[Path], typer.Argument(help="BOM files (.xlsx/.csv) or folders")],
+    datasets: DatasetsOption = None,
+    rules: RulesOption = None,
+    as_of: AsOfOption = None,
+    lines: Annotated[int, typer.Option("--lines", help="how many of the largest lines")] = 10,
+    per_line: Annotated[int, typer.Option("--per-line", help="swaps kept per line")] = 3,
+    limit: Annotated[int, typer.Option("--limit", help="suggestions per product")] = 10,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the JSON here ('-': standard output)")
+    ] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
+) -> None:
+    """Like-for-like factor swaps ranked by saving, and ±10-point recycled-content sensitivity."""
+    from footprint.cli.assess_commands import input_files
+    from footprint.io import OutputTransaction
+    from footprint.suggestions import suggest
+
+    if min(lines, per_line, limit) < 1:
+        raise FootprintError(Problem("--lines, --per-line and --limit must be 1 or more"))
+    outputs = OutputTransaction(
+        {"--json": json_out, "--xlsx": xlsx_out}, inputs=input_files(list(boms), datasets, rules)
+    )
+    with outputs:
+        with Console(stderr=True).status("assessing every swap"):
+            report = suggest(
+                boms, rules=rules, as_of=_parse_date(as_of), datasets=datasets, lines=lines,
+                per_line=per_line, limit=limit,
+            )  # fmt: skip
+        writers: dict[str, Callable[[Path], object]] = {
+            "--json": report.to_json,
+            "--xlsx": report.to_excel,
+        }
+        for name in outputs.names:
+            writers[name](outputs.path(name))
+    console = Console(stderr=outputs.writes_stdout)
+    for product in report.products:
+        table = Table(title=escape(f"{product.product}: suggestions (kg CO2-eq per FU)"))
+        for header in ("#", "line", "swap", "saving", "%", "checks that change"):
+            table.add_column(header, justify="right" if header in ("#", "saving", "%") else "left")
+        for s in product.suggestions:
+            table.add_row(
+                str(s.rank),
+                escape(s.path),
+                escape(f"{s.dataset_before} → {s.dataset_after}"),
+                _n(s.saving),
+                _pct(-(s.saving_percent or 0.0)),
+                escape(
+                    ", ".join(f"{c.rule}: {c.status_before}→{c.status_after}" for c in s.checks)
+                ),
+            )
+        console.print(table)
+        for note in product.notes:
+            console.print(f"  note: {note}", markup=False)
+    console.print(report.statement, markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this room's commands to ``app``."""
     app.command("compare")(compare_command)
+    app.command("suggest")(suggest_command)

@@ -26,6 +26,7 @@ from footprint.report._xlsx import Column, Value
 from footprint.report.figures import LAYOUT, STAGE_COLOURS, esc
 from footprint.report.html import STYLE, _figure, _status, _table, e, num, share
 from footprint.report.summary import STAGE_LABELS, is_share
+from footprint.suggestions import SensitivityCase, Suggestions
 
 SHEETS = ("Comparison", "Line changes", "Check changes")
 TOP_LINES = 10
@@ -492,3 +493,102 @@ def render_comparison_html(comparison: Comparison) -> str:
         )
     parts += ["</main></body></html>"]
     return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Suggestions
+# --------------------------------------------------------------------------------------------
+
+
+def write_suggestions_workbook(report: Suggestions, path: Path) -> Path:
+    """Sheets Suggestions (ranked swaps with their effects) and Sensitivity (±10 points R1)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Suggestions"
+    footer = f"footprint {report.tool_version}, {report.created:%Y-%m-%d %H:%M}"
+    x.put(sheet, 1, 1, "Suggestions: like-for-like factor swaps").font = x.TITLE_FONT
+    x.put(sheet, 2, 1, report.statement)
+    columns = [
+        Column("Product"),
+        Column("Rank", x.GENERAL),
+        Column("Line path"),
+        Column("Kind"),
+        Column("Dataset now"),
+        Column("Dataset suggested"),
+        Column("Suggested dataset name", width=30, wrap=True),
+        Column("Total now (kg CO2-eq per FU)", x.KG_CO2),
+        Column("Total after", x.KG_CO2),
+        Column("Saving", x.KG_CO2),
+        Column("Saving %", x.PERCENT_POINTS),
+        Column("Recycled content now", x.SHARE),
+        Column("Recycled content after", x.SHARE),
+        Column("MCI after", x.INDEX),
+        Column("Checks that change", width=40, wrap=True),
+    ]
+    rows: list[list[Value]] = [
+        [
+            p.product,
+            s.rank,
+            s.path,
+            s.kind,
+            s.dataset_before,
+            s.dataset_after,
+            s.dataset_after_name,
+            s.total_before,
+            s.total_after,
+            s.saving,
+            s.saving_percent,
+            s.recycled_share.before,
+            s.recycled_share.after,
+            s.mci.after,
+            "; ".join(
+                f"{c.rule}: {c.status_before} → {c.status_after}, margin "
+                f"{num(c.margin.before)} → {num(c.margin.after)}"
+                for c in s.checks
+            ),
+        ]
+        for p in report.products
+        for s in p.suggestions
+    ]
+    last = x.write_table(sheet, 4, columns, rows)
+    x.fit_columns(sheet, columns, rows)
+    sheet.freeze_panes = "A5"
+    sheet.auto_filter.ref = f"A4:{sheet.cell(row=max(last, 5), column=len(columns)).coordinate}"
+    x.print_setup(sheet, title_rows="4:4", footer=footer)
+    sensitivity_columns = [
+        Column("Product"),
+        Column("Line path"),
+        Column("Material"),
+        Column("Recycled content used", x.SHARE),
+        Column("R1 − 10 points", x.SHARE),
+        Column("Total change at −10", x.KG_CO2),
+        Column("R1 + 10 points", x.SHARE),
+        Column("Total change at +10", x.KG_CO2),
+        Column("Recycled-content checks at −10 / +10", width=50, wrap=True),
+    ]
+
+    def checks_text(case: SensitivityCase | None) -> str:
+        if case is None:
+            return "–"
+        return ", ".join(f"{c.rule} {c.status_after} ({num(c.value.after)})" for c in case.checks)
+
+    sensitivity: list[list[Value]] = [
+        [
+            p.product,
+            s.path,
+            s.material,
+            s.recycled_content,
+            s.minus.recycled_content if s.minus else None,
+            s.minus.total_delta if s.minus else None,
+            s.plus.recycled_content if s.plus else None,
+            s.plus.total_delta if s.plus else None,
+            f"−10: {checks_text(s.minus)}; +10: {checks_text(s.plus)}",
+        ]
+        for p in report.products
+        for s in p.sensitivity
+    ]
+    _tidy(workbook.create_sheet("Sensitivity"), sensitivity_columns, sensitivity, footer)
+    with atomic_path(Path(path)) as tmp:
+        workbook.save(tmp)
+    return Path(path)
