@@ -36,7 +36,7 @@ from footprint import __version__
 from footprint.errors import FootprintError, InputTooLargeError, Problem
 from footprint.model import Assessment, json_schema
 from footprint.resources import templates_dir
-from footprint.web import apidocs, pages
+from footprint.web import apidocs, compare_view, pages
 from footprint.web.results import DOWNLOADS, ResultStore
 from footprint.web.service import (
     AssessmentService,
@@ -340,6 +340,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def docs() -> HTMLResponse:
         return html_page(apidocs.render(app.openapi()))
 
+    compare_view.register(app, state)
     return app
 
 

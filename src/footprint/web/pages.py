@@ -74,7 +74,8 @@ def page(title: str, body: str) -> str:
   <a class="brand" href="/">footprint</a>
   <span class="tagline">PEF climate footprint, circularity and compliance of a bill of
   materials</span>
-  <nav><a href="/template/bom-template.xlsx">BOM template</a><a href="/docs">API</a></nav>
+  <nav><a href="/compare">Compare BOMs</a>
+  <a href="/template/bom-template.xlsx">BOM template</a><a href="/docs">API</a></nav>
 </header>
 <main>
 {body}

@@ -23,7 +23,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 # (.xlsx/.csv), an approved-smelter and a high-risk country list (.csv, one id a row)
 FILE_FIELDS: tuple[str, ...] = ("file", "datasets")
 FILE_FIELDS += ("suppliers", "approved_smelters", "high_risk_countries")
-TEXT_FIELDS = ("rules", "as_of")
+FILE_FIELDS += ("alternative",)  # the BOM the compare view compares with `file`
+TEXT_FIELDS = ("rules", "as_of", "pair")  # pair: two products of one BOM, for the compare view
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 MAX_TEXT_FIELD_BYTES = 8 * 1024
 MAX_PARTS = 64
