@@ -129,6 +129,17 @@ class LineDelta(_Model):
     )
 
 
+class IndicatorDelta(_Model):
+    """One indicator of the impact profiles (``--indicators``), before and after (cut-off)."""
+
+    id: str
+    name: str
+    unit: str
+    status_before: str | None = Field(None, description="coverage status on the base side")
+    status_after: str | None = None
+    value: ValueDelta
+
+
 class CheckChange(_Model):
     """One rule's check before and after."""
 
@@ -178,6 +189,10 @@ class ProductComparison(_Model):
     checks: list[CheckChange] = Field(default_factory=list)
     circularity: CircularityDelta
     mass_kg: ValueDelta
+    impacts: list[IndicatorDelta] = Field(
+        default_factory=list, description="the indicators beyond climate change, when assessed"
+    )
+    single_score: ValueDelta | None = Field(None, description="EF 3.1 single score, Pt")
     notes: list[str] = Field(default_factory=list)
 
     def ranked_lines(self, n: int | None = None) -> list[LineDelta]:
@@ -409,8 +424,46 @@ def compare_products(
         checks=check_changes(before.checks, after.checks),
         circularity=_circularity_delta(before, after, fu_ratio),
         mass_kg=value_delta(before.mass_kg, after.mass_kg),
+        impacts=_impact_deltas(before, after, fu_ratio),
+        single_score=_single_score(before, after, fu_ratio),
         notes=notes,
     )
+
+
+def _impact_deltas(
+    before: ProductResult, after: ProductResult, fu_ratio: float
+) -> list[IndicatorDelta]:
+    """Per indicator id; a figure not covered on one side gives no delta (never 0)."""
+    old = {i.id: i for i in before.impacts.indicators} if before.impacts else {}
+    new = {i.id: i for i in after.impacts.indicators} if after.impacts else {}
+    out = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        b, a = old.get(key), new.get(key)
+        either = b or a
+        assert either is not None
+        a_value = a.value * fu_ratio if a is not None and a.value is not None else None
+        out.append(
+            IndicatorDelta(
+                id=key,
+                name=either.name,
+                unit=either.unit,
+                status_before=b.status if b else None,
+                status_after=a.status if a else None,
+                value=value_delta(b.value if b else None, a_value),
+            )
+        )
+    return out
+
+
+def _single_score(
+    before: ProductResult, after: ProductResult, fu_ratio: float
+) -> ValueDelta | None:
+    b = before.impacts.single_score if before.impacts else None
+    a = after.impacts.single_score if after.impacts else None
+    if b is None and a is None:
+        return None
+    a_value = a.value * fu_ratio if a is not None and a.value is not None else None
+    return value_delta(b.value if b else None, a_value)
 
 
 def _side(product: ProductResult, label: str) -> ProductSide:
@@ -640,6 +693,7 @@ def compare(
     as_of: Any = None,
     datasets: Sequence[str | Path] | None = None,
     engine: Any = None,
+    indicators: Any = None,
 ) -> Comparison:
     """Assess a base and its alternatives with one engine and compare them.
 
@@ -673,23 +727,22 @@ def compare(
     if problems:
         raise FootprintError(problems)
     if engine is None:
-        engine = Engine(datasets)
+        engine = Engine(datasets, indicators=indicators)
+    options: dict[str, Any] = {"rule_sets": rule_sets, "as_of": as_of}
+    if indicators is not None:
+        options["indicators"] = indicators
     assessments: list[Assessment] = []
     for item in read:
         if isinstance(item, Assessment):
             assessments.append(item)
         else:
             products, warnings = item
-            assessments.append(
-                engine.assess_products(products, warnings, rule_sets=rule_sets, as_of=as_of)
-            )
+            assessments.append(engine.assess_products(products, warnings, **options))
     if loaded and isinstance(read[0], tuple):
         products, warnings = read[0]
         for scenario in loaded:
             assessments.append(
-                assess_with_scenarios(
-                    engine, products, warnings, [scenario], rule_sets=rule_sets, as_of=as_of
-                )
+                assess_with_scenarios(engine, products, warnings, [scenario], **options)
             )
             labels.append(_unique(scenario.name, labels))
     elif loaded:

@@ -119,6 +119,10 @@ def compare_command(
     ] = None,
     xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="write the report here")] = None,
+    indicators: Annotated[
+        str,
+        typer.Option("--indicators", help="climate (default), ef31, ef31+ced, or indicator ids"),
+    ] = "climate",
     schema: Annotated[
         bool, typer.Option("--schema", help="print the JSON schema of a comparison and stop")
     ] = False,
@@ -157,6 +161,7 @@ def compare_command(
                 rules=rules,
                 as_of=_parse_date(as_of),
                 datasets=datasets,
+                indicators=indicators,
             )
         writers: dict[str, Callable[[Path], object]] = {
             "--json": comparison.to_json,
@@ -203,6 +208,15 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         table.add_row("recycled content", _share(rc.before), _share(rc.after), _pp(rc.delta), "")
         mci = pair.circularity.mci
         table.add_row("MCI", _n(mci.before), _n(mci.after), _n(mci.delta, signed=True), "")
+        for impact in pair.impacts:
+            v = impact.value
+            table.add_row(
+                escape(f"{impact.name} ({impact.unit})"),
+                _n(v.before),
+                _n(v.after),
+                _n(v.delta, signed=True),
+                _pct(v.percent),
+            )
         console.print(table)
         ranked = pair.ranked_lines(5)
         if ranked:

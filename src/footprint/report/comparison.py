@@ -76,7 +76,10 @@ def _figures(pair: ProductComparison) -> list[tuple[str, str, ValueDelta, str]]:
             for element, d in circ.by_element.items()
         ),
         ("Material Circularity Indicator", "0 … 1", circ.mci, x.INDEX),
+        *((i.name, f"{i.unit} per FU", i.value, x.GENERAL) for i in pair.impacts),
     ]
+    if pair.single_score is not None:
+        rows.append(("EF 3.1 single score", "Pt per FU", pair.single_score, x.GENERAL))
     return rows
 
 
