@@ -249,3 +249,16 @@ def _risk(folder):
     path = folder / "risk.txt"
     path.write_text("CD\n", encoding="utf-8")
     return path
+
+
+def test_an_hhi_limit_off_the_scale_is_refused_with_its_line(tmp_path):
+    from footprint.compliance import load_rule_sets
+    from footprint.errors import RuleError
+
+    path = rules(tmp_path, HHI.replace("LIMIT", "0.45"))
+    assert load_rule_sets([path])[0].rules[0].limit == 0.45  # a fraction is on the scale...
+    path = rules(tmp_path, HHI.replace("LIMIT", "45000"))
+    with pytest.raises(RuleError) as caught:
+        load_rule_sets([path])
+    (line,) = str(caught.value).splitlines()
+    assert "rule 'hhi' (#1)" in line and "0–10,000 scale" in line

@@ -40,6 +40,13 @@ class MaxHhi(_SubjectRule):
 
     kind: Literal["max_hhi"]
 
+    @model_validator(mode="after")
+    def _on_the_scale(self) -> MaxHhi:
+        limits = [self.limit, *(phase.limit for phase in self.schedule)]
+        if any(limit is not None and not 0 <= limit <= 10_000 for limit in limits):
+            raise ValueError("an HHI limit is on the 0–10,000 scale (shares in percent)")
+        return self
+
 
 class ApprovedSmelters(_SubjectRule):
     """The share of the subject's mass from smelters on the approved list must reach ``limit``."""
