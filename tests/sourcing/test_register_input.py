@@ -103,3 +103,20 @@ def test_lists(tmp_path: Path):
     (line,) = str(caught.value).splitlines()
     assert line.startswith("risk.csv, row 3, column country: ")
     assert 'did you mean "RU"?' in line
+
+
+def test_footprint_check_validates_a_register_with_the_boms(tmp_path: Path):
+    bom = tmp_path / "bom.csv"
+    bom.write_text("id,quantity,unit,dataset\nc1,1,kg,metal-cobalt\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("id,country\nS1,FI\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD_REGISTER, encoding="utf-8")
+    run = lambda register: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "footprint", "check", str(bom), "--suppliers", str(register)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    ok = run(good)
+    assert ok.returncode == 0 and "good.csv: ok, 1 suppliers" in ok.stdout
+    refused = run(bad)
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 4, refused.stderr

@@ -34,6 +34,10 @@ def check(
             "--rules", "-r", help="your own rule file(s), whose categories are also known"
         ),
     ] = None,
+    suppliers: Annotated[
+        Path | None,
+        typer.Option("--suppliers", help="a supplier register to validate with the BOMs"),
+    ] = None,
 ) -> None:
     """Validate BOM files: print a summary per product, or every problem (exit code 2)."""
     problems: list[Problem] = []
@@ -52,6 +56,14 @@ def check(
     unresolved = _link_problems(read, datasets or [])
     problems.extend(unresolved)
     problems.extend(_category_problems(read, rules or []))
+    if suppliers is not None:
+        from footprint.suppliers import read_supplier_register
+
+        try:
+            register = read_supplier_register(suppliers)
+            typer.echo(f"{suppliers.name}: ok, {len(register.suppliers)} suppliers")
+        except FootprintError as error:
+            problems.extend(error.problems)
     failed_files = {p.file for p in problems}
     for bom in read:
         if str(bom.path) in failed_files:
