@@ -55,14 +55,16 @@ def test_committed_template_equals_the_generated_one(tmp_path: Path) -> None:
 
 def test_template_layout(tmp_path: Path) -> None:
     content = workbook_content(write_template(tmp_path / "template.xlsx"))
-    assert list(content) == ["BOM", "Products", "Instructions"]
+    assert list(content) == ["BOM", "Products", "Instructions", "Datasets", "Lists"]
     bom = content["BOM"]
     headers = bom["values"][0]
     assert len(bom["comments"]) == len(headers)  # a comment on every header
     assert bom["freeze"] == "A2"
     formulas = {formula for _, _, formula in bom["validations"]}
-    assert f'"{",".join(STAGE_CHOICES)}"' in formulas
-    assert any("kWh" in f and "t*km" in f for f in formulas)
+    # the lists live on the hidden Lists sheet (tests/bom/test_template_guides.py reads them)
+    assert content["Lists"]["values"][0][:2] == ["stage", "unit"]
+    assert [row[0] for row in content["Lists"]["values"][1:6]] == STAGE_CHOICES
+    assert "Lists!$A$2:$A$6" in formulas and "Lists!$B$2:$B$20" in formulas
     assert len(content["Products"]["comments"]) == len(content["Products"]["values"][0])
 
 

@@ -2,7 +2,8 @@
 
 ``footprint template OUT.xlsx`` writes it; ``templates/bom-template.xlsx`` is the same workbook
 (a test keeps them equal).  Every header has a comment explaining it; ``stage``, ``unit`` and
-``eol_model`` have drop-down lists; the header row is frozen.
+``eol_model`` have drop-down lists; the header row is frozen.  The template also gets a
+Datasets sheet, lists that reject bad entries and a print layout (``template_guides``).
 """
 
 from __future__ import annotations
@@ -104,20 +105,29 @@ EXAMPLE_PRODUCTS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 INSTRUCTIONS = [
-    "footprint BOM template",
+    "How to fill in this BOM template",
     "",
-    "Sheet BOM: one row per line of the bill of materials. Headers are on row 1; hover over a "
-    "header to see what it means. Headers are matched ignoring case, spaces and underscores, "
-    'and a unit in brackets is the default unit of a column ("Quantity [kg]").',
-    "Assemblies: a line that other lines name as parent is counted in pieces, and the lines "
-    "below it are per one assembly.",
-    "Sheet Products (optional): one row per product: name, functional unit, category, date "
-    "placed on the market, declared mass.",
-    "Columns footprint does not know are kept and passed through to the outputs.",
-    "Check a file with:  footprint check my-bom.xlsx",
-    "Assess it with:     footprint assess my-bom.xlsx",
+    "1. Sheet BOM: one row per line of your bill of materials. Replace the example desk lamp "
+    "with your own lines. Hover over a header to see what the column means.",
+    "2. For each line, give a quantity and unit (or write both in the quantity cell, e.g. "
+    '"650 g"), and pick a dataset: click the dataset cell and choose from the list. Sheet '
+    "Datasets lists every shipped dataset with its unit, its climate change per unit and its "
+    "source; filter it by name or material (e.g. type steel in the name filter).",
+    "3. No dataset fits? Use your own dataset file (footprint assess --datasets my-factors.csv) "
+    "or a Brightway activity (database::code); the list warns, and you can keep your entry.",
+    "4. Assemblies: give a line a parent to put it under an assembly. Quantities below an "
+    "assembly are per one assembly.",
+    "5. stage and unit offer lists; an entry not in a list is refused. Blank stage: raw "
+    "materials at the top level, else the parent's stage.",
+    "6. Sheet Products (optional): name, functional unit, category (from the list: it selects "
+    "the rules that apply), date placed on the market, declared mass.",
+    "7. Check the file, then assess it:",
+    "      footprint check my-bom.xlsx",
+    "      footprint assess my-bom.xlsx --rules eu-battery-regulation --xlsx report.xlsx",
     "",
-    "Replace the example product (desk-lamp) with your own lines.",
+    "Columns footprint does not know are kept and passed through to the outputs. Headers are "
+    'matched ignoring case, spaces and underscores; "Quantity [kg]" gives the column a default '
+    "unit.",
 ]
 
 _HEADER_FONT = Font(bold=True)
@@ -201,5 +211,9 @@ def save_workbook(workbook: Workbook, path: Path) -> Path:
 
 
 def write_template(path: Path) -> Path:
-    """Write the BOM template to ``path``."""
-    return save_workbook(bom_workbook(EXAMPLE_LINES, EXAMPLE_PRODUCTS), path)
+    """Write the BOM template to ``path``: the example, the Datasets sheet and the lists."""
+    from footprint.bom.template_guides import add_guides
+
+    workbook = bom_workbook(EXAMPLE_LINES, EXAMPLE_PRODUCTS)
+    add_guides(workbook)
+    return save_workbook(workbook, path)
