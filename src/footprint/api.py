@@ -100,6 +100,7 @@ class Engine:
             indicators=self.indicators,
         )
         self.brightway_project = self.lca.project
+        self._unit_scores: dict[str, ClimateChange] = {}  # unit_score's answers, by reference
         self.method = MethodInfo(
             indicators={name: list(method) for name, method in self.lca.methods.items()},
             solver=self.lca.solver,
@@ -119,9 +120,14 @@ class Engine:
         return self.lca.catalog_reference(self.catalog.get(dataset_ref).id)
 
     def unit_score(self, dataset_ref: str) -> ClimateChange:
-        """EF 3.1 climate change of one reference unit of a dataset (see ``unit_of``)."""
-        row = self.lca.scores([self._reference(dataset_ref)])[0]
-        return _climate(row)
+        """EF 3.1 climate change of one reference unit of a dataset (see ``unit_of``).
+
+        Kept per engine: the CFF asks for the same few datasets once per material line."""
+        known = self._unit_scores.get(dataset_ref)
+        if known is None:
+            row = self.lca.scores([self._reference(dataset_ref)])[0]
+            known = self._unit_scores[dataset_ref] = _climate(row)
+        return known
 
     def unit_of(self, dataset_ref: str) -> str:
         """The reference unit of a dataset (catalog id or ``<database>::<code>``)."""

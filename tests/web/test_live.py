@@ -88,10 +88,12 @@ def test_the_downloads_of_a_result_match_its_json(live_server):
         for part in answer.headers["link"].split(",")
     }
     assert set(links) == {"footprint.xlsx", "footprint.json", "footprint-report.html"}
+    # saved under the BOM's name, not footprint.xlsx for every BOM
     as_json = httpx.get(live_server.url + links["footprint.json"], timeout=60)
     assert as_json.json() == answer.json()
     workbook = httpx.get(live_server.url + links["footprint.xlsx"], timeout=120)
     assert workbook.status_code == 200
+    assert 'filename="widget-footprint.xlsx"' in workbook.headers["content-disposition"]
     assert zipfile.is_zipfile(io.BytesIO(workbook.content))
     book = openpyxl.load_workbook(io.BytesIO(workbook.content))
     numbers = [

@@ -155,3 +155,51 @@ def test_results_are_kept_by_unguessable_id_and_expire(tmp_path):
     assert store.get(first.id) is None and not first.folder.exists()
     time.sleep(0.25)
     assert store.get(second.id) is None and not second.folder.exists()
+
+
+def _check(rule: str, status: str, value: float | None = None, limit: float | None = None):
+    from footprint.model import Check, RuleSource
+
+    return Check(
+        rule=rule,
+        rule_set="eu-battery-regulation",
+        title=f"rule {rule}",
+        kind="min_recycled_content",
+        status=status,
+        value=value,
+        limit=limit,
+        unit="share",
+        source=RuleSource(regulation="Regulation (EU) 2023/1542", article="Art. 8"),
+        explanation="…",
+    )
+
+
+def test_checks_fail_first_then_missing_data_then_pass_not_applicable_folded():
+    checks = [
+        _check("na-1", "not applicable"),
+        _check("pass-1", "pass", 0.2, 0.16),
+        _check("na-2", "not applicable"),
+        _check("missing-1", "insufficient data", None, 0.06),
+        _check("fail-1", "fail", 0.0, 0.15),
+    ]
+    text = pages.checks_table(checks)
+    order = [text.index(f"rule {rule}") for rule in ("fail-1", "missing-1", "pass-1")]
+    assert order == sorted(order)
+    folded = text.split("<details>", 1)[1]
+    assert "rule na-1" in folded and "rule na-2" in folded
+    assert "2 rules that do not apply" in text
+    # shares as percentages, as the report writes them (0.15 is 15.0 %)
+    assert "15.0 %" in text and "0.15" not in text
+
+
+def test_downloads_and_captions_are_named_for_people():
+    assessment = small_assessment()
+    figure = go.Figure(go.Bar(x=["a"], y=[1.0]))
+    text = pages.result_page(
+        assessment, {"phone/bom": figure}, result_id="x" * 43, bom_name="E-bike pack v2.xlsx"
+    )
+    assert 'download="E-bike pack v2-footprint.xlsx"' in text
+    assert 'download="E-bike pack v2-footprint.json"' in text
+    assert 'download="E-bike pack v2-report.html"' in text
+    assert "<figcaption>phone: by BOM line</figcaption>" in text
+    assert pages.download_name('../x"y.csv', "xlsx") == "x_y-footprint.xlsx"

@@ -254,7 +254,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         return FileResponse(
             path,
             media_type=DOWNLOADS[kind].media_type,
-            filename=DOWNLOADS[kind].filename,
+            filename=pages.download_name(stored.bom_name, kind),
             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
         )
 

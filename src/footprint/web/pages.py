@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from footprint import __version__
 from footprint.errors import Problem
 from footprint.model import STAGES, Assessment, Check, ProductResult
-from footprint.report.summary import no_verdict_note
+from footprint.report.summary import STATUS_ORDER, is_share, no_verdict_note, sorted_checks
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -248,9 +248,12 @@ def result_page(
 <p class="muted">{count(len(assessment.products), "product")} · {" · ".join(meta)}</p>
 </div>
 <div class="downloads">
-<a class="button" id="download-xlsx" href="{base}/footprint.xlsx" download>Excel workbook</a>
-<a class="button secondary" href="{base}/footprint.json" download>JSON</a>
-<a class="button secondary" href="{base}/footprint-report.html" download>HTML report</a>
+<a class="button" id="download-xlsx" href="{base}/footprint.xlsx"
+ download="{esc(download_name(bom_name, "xlsx"))}">Excel workbook</a>
+<a class="button secondary" href="{base}/footprint.json"
+ download="{esc(download_name(bom_name, "json"))}">JSON</a>
+<a class="button secondary" href="{base}/footprint-report.html"
+ download="{esc(download_name(bom_name, "html"))}">HTML report</a>
 <a class="button ghost" href="/">Assess another BOM</a>
 </div>
 </section>
@@ -260,6 +263,16 @@ def result_page(
 {warnings_block(assessment)}
 {datasets_block(assessment)}"""
     return page(f"Footprint of {bom_name}", body)
+
+
+DOWNLOAD_SUFFIXES = {"xlsx": "-footprint.xlsx", "json": "-footprint.json", "html": "-report.html"}
+
+
+def download_name(bom_name: str, kind: str) -> str:
+    """A download named after the BOM it came from: pack.xlsx → pack-footprint.xlsx."""
+    stem = re.sub(r"\.(xlsx|xlsm|csv|tsv|txt)$", "", bom_name.rsplit("/", 1)[-1], flags=re.I)
+    stem = re.sub(r'[\x00-\x1f"\\/:*?<>|]+', "_", stem).strip(" .") or "footprint"
+    return stem[:100] + DOWNLOAD_SUFFIXES[kind]
 
 
 def summary_table(products: Sequence[ProductResult]) -> str:
@@ -295,8 +308,9 @@ def checks_summary(checks: Sequence[Check]) -> str:
     for check in checks:
         counts[check.status] = counts.get(check.status, 0) + 1
     badges = " ".join(
-        f'<span class="badge {status_class(status)}">{n} {esc(status)}</span>'
-        for status, n in counts.items()
+        f'<span class="badge {status_class(status)}">{counts[status]} {esc(status)}</span>'
+        for status in STATUS_ORDER
+        if counts.get(status)
     )
     note = no_verdict_note(checks)  # neutral: never read as a pass
     if note:
@@ -321,6 +335,22 @@ def figure_json(figure: go.Figure) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+FIGURE_KINDS = {
+    "stages": "by life-cycle stage",
+    "bom": "by BOM line",
+    "materials": "by material",
+    "cff": "Circular Footprint Formula",
+    "recycled_content": "recycled content",
+    "compliance": "checks",
+}
+
+
+def caption(name: str) -> str:
+    """ "pack/bom" → "pack: by BOM line"; "portfolio" stays."""
+    product, _, kind = name.rpartition("/")
+    return f"{product}: {FIGURE_KINDS.get(kind, kind)}" if product else name.capitalize()
+
+
 def figures_block(figures: dict[str, go.Figure]) -> str:
     # tables read better as HTML (the checks are below): keep the charts only
     charts = {
@@ -333,7 +363,7 @@ def figures_block(figures: dict[str, go.Figure]) -> str:
     blocks = "\n".join(
         f"""<figure class="chart"><div class="plot" id="figure-{i}"></div>
 <script type="application/json" data-figure="figure-{i}">{figure_json(fig)}</script>
-<figcaption>{esc(name)}</figcaption></figure>"""
+<figcaption>{esc(caption(name))}</figcaption></figure>"""
         for i, (name, fig) in enumerate(charts.items())
     )
     return f"""<section class="card"><h2>Charts</h2><div class="charts">{blocks}</div></section>"""
@@ -369,17 +399,43 @@ def sourcing_block(p: ProductResult, index: int) -> str:
 
 
 def checks_table(checks: Sequence[Check]) -> str:
+    """Failures first, then missing data, then passes; rules that do not apply folded away."""
     if not checks:
         return ""
+    ordered = sorted_checks(list(checks))
+    applying = [c for c in ordered if c.status != "not applicable"]
+    others = [c for c in ordered if c.status == "not applicable"]
+    parts = ["<h3>Checks</h3>"]
+    if applying:
+        parts.append(_checks_rows(applying))
+    else:
+        parts.append('<p class="muted">No rule applies to this product.</p>')
+    if others:
+        parts.append(
+            f"<details><summary>{count(len(others), 'rule')} that do not apply</summary>"
+            f"{_checks_rows(others)}</details>"
+        )
+    return "".join(parts)
+
+
+def _figure_of(check: Check, value: float | None) -> str:
+    return percent(value) if is_share(check.unit) else number(value)
+
+
+def _unit_of(check: Check) -> str:
+    return "" if is_share(check.unit) else esc(check.unit or "")
+
+
+def _checks_rows(checks: Sequence[Check]) -> str:
     rows = "\n".join(
         f"""<tr class="{status_class(c.status)}"><td><span class="badge {status_class(c.status)}">
 {esc(c.status)}</span></td><td>{esc(c.title)}<small>{esc(c.rule_set)} · {esc(c.source.regulation)}
-{esc(c.source.article or "")}</small></td><td class="num">{number(c.value)}</td>
-<td class="num">{number(c.limit)}</td><td>{esc(c.unit or "")}</td>
-<td class="num">{number(c.margin)}</td><td>{esc(c.explanation)}</td></tr>"""
+{esc(c.source.article or "")}</small></td><td class="num">{_figure_of(c, c.value)}</td>
+<td class="num">{_figure_of(c, c.limit)}</td><td>{_unit_of(c)}</td>
+<td class="num">{_figure_of(c, c.margin)}</td><td>{esc(c.explanation)}</td></tr>"""
         for c in checks
     )
-    return f"""<h3>Checks</h3><div class="scroll"><table class="checks">
+    return f"""<div class="scroll"><table class="checks">
 <thead><tr><th>Status</th><th>Rule</th><th>Value</th><th>Limit</th><th>Unit</th><th>Margin</th>
 <th>Why</th></tr></thead><tbody>{rows}</tbody></table></div>"""
 
