@@ -16,11 +16,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -126,13 +128,23 @@ def write_table(
         cell.border = GRID
     set_height(ws, top, columns, [c.header for c in columns], all_wrap=True)
     r = top
+    # A style set through openpyxl's attributes is hashed into the workbook's style lists on
+    # every cell (minutes for a 16,000-line BOM); each distinct combination is built that way
+    # once, and later cells get a copy of its style ids: the same styles, written as fast.
+    styled: dict[tuple[tuple[int, ...], bool], StyleArray] = {}
     for i, values in enumerate(rows):
         r = top + 1 + i
         overrides = row_formats[i] if row_formats else {}
         for j, (col, value) in enumerate(zip(columns, values, strict=True)):
             cell = put(ws, r, left + j, value, overrides.get(j, col.number_format))
+            key = (tuple(cell._style or ()), col.wrap)
+            known = styled.get(key)
+            if known is not None:
+                cell._style = copy(known)
+                continue
             cell.border = GRID
             cell.alignment = TOP_WRAPPED if col.wrap else TOP
+            styled[key] = copy(cell._style)
         set_height(ws, r, columns, values)
     return r
 

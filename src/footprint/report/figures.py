@@ -191,8 +191,9 @@ def bom_tree(product: ProductResult) -> BomTree:
         ]
         if len(small) < 2:
             small = []
+        bucketed = {line.path for line, _ in small}  # paths: comparing models is slow
         for line, v in kids:
-            if (line, v) in small or v <= 0:
+            if line.path in bucketed or v <= 0:
                 continue
             assembly = bool(children.get(line.path)) and line.dataset is None
             colour = ASSEMBLY_COLOUR if assembly else STAGE_COLOURS[line.stage]
