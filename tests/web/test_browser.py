@@ -84,7 +84,7 @@ def test_an_engineer_uploads_a_bom_reads_the_results_and_downloads_the_workbook(
     download = waiting.value
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    assert saved.name == "footprint.xlsx"
+    assert saved.name == f"{Path(bom.name).stem}-footprint.xlsx"  # named after the BOM
     assert zipfile.is_zipfile(saved)
     book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
     assert book.sheetnames
