@@ -262,3 +262,19 @@ def test_an_hhi_limit_off_the_scale_is_refused_with_its_line(tmp_path):
         load_rule_sets([path])
     (line,) = str(caught.value).splitlines()
     assert "rule 'hhi' (#1)" in line and "0–10,000 scale" in line
+
+
+@pytest.mark.parametrize(("standards", "value"), [("[RMI RMAP]", 0.7), ("[IRMA, ASI]", 0.0)])
+def test_valid_certification_by_standard(engine, cobalt_bom, register, tmp_path, standards, value):
+    # S1 (3.5 of 5 kg of Co) holds RMI RMAP only: it counts for RMAP, not for IRMA or ASI
+    body = CERTIFIED.replace("    limit: 0.6\n", f"    limit: 0.6\n    standards: {standards}\n")
+    result = assess(
+        cobalt_bom,
+        engine=engine,
+        suppliers=register,
+        as_of=date(2026, 6, 30),
+        rules=[rules(tmp_path, body)],
+    )
+    check = checks(result)["cert"]
+    assert check.value == pytest.approx(value)
+    assert check.status == ("pass" if value >= 0.6 else "fail")

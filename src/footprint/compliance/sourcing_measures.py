@@ -216,11 +216,16 @@ def approved_smelters(rule: ApprovedSmelters, inputs: Inputs) -> Measure:
 def valid_certification(rule: ValidCertification, inputs: Inputs) -> Measure:
     sourcing = _sourcing(inputs)
     day = sourcing.assessed_on.isoformat() if sourcing else "the assessment day"
+    which = f" ({' or '.join(rule.standards)})" if rule.standards else ""
     measure = _share_measure(
         rule,
         inputs,
-        f"share of {_what(rule)} from suppliers with a certificate valid on {day}",
-        lambda s: s.certified if (sourcing and sourcing.register_file) else None,
+        f"share of {_what(rule)} from suppliers with a certificate{which} valid on {day}",
+        lambda s: (
+            (_by_standard(s, sourcing, rule.standards) if rule.standards else s.certified)
+            if (sourcing and sourcing.register_file)
+            else None
+        ),
         "no supplier register was given (--suppliers FILE)",
         "certification",
         "supplier not in the register",
@@ -230,6 +235,31 @@ def valid_certification(rule: ValidCertification, inputs: Inputs) -> Measure:
         if subject is not None:
             measure.drivers = _uncertified_drivers(subject, sourcing)
     return measure
+
+
+def _by_standard(
+    subject: SubjectSourcing, sourcing: SourcingResult, standards: list[str]
+) -> Bounded:
+    """The certified share counting only certificates of the given standards."""
+    wanted = {w.strip().casefold() for w in standards}
+    cards = {card.supplier: card for card in sourcing.suppliers}
+    yes = unknown = 0.0
+    for c in subject.contributions:
+        card = cards.get(c.supplier)
+        if card is None or not card.in_register:
+            unknown += c.mass_kg
+        elif any(
+            cert.standard.strip().casefold() in wanted and cert.status in ("valid", "expiring")
+            for cert in card.certificates
+        ):
+            yes += c.mass_kg
+    total = subject.mass_kg
+    return Bounded(
+        value=yes / total,
+        highest=(yes + unknown) / total,
+        unknown_share=unknown / total,
+        basis=f"certificates of {', '.join(standards)} valid on the assessment day",
+    )
 
 
 def _uncertified_drivers(subject: SubjectSourcing, sourcing: SourcingResult) -> list[Driver]:

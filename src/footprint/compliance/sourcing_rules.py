@@ -59,6 +59,10 @@ class ValidCertification(_SubjectRule):
     reach ``limit``."""
 
     kind: Literal["valid_certification"]
+    standards: list[str] = Field(
+        default_factory=list,
+        description="certification standards that count (e.g. [RMI RMAP, IRMA]); empty = any",
+    )
 
 
 class MaxOpenCorrectiveActions(_RuleBase):
