@@ -45,6 +45,11 @@ def _relevance_share() -> float:
     raise LookupError(f"{path} has no most_relevant_cumulative_share")
 
 
+def relevance_share() -> float:
+    """The PEF most-relevant cumulative share (0.8), from ``relevance_threshold.csv``."""
+    return _relevance_share()
+
+
 def dqr_level(dqr: float) -> str:
     """The PEF quality level of a DQR (closed upper bounds: 1.5 is Excellent)."""
     for level, upper in _levels():

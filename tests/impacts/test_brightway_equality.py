@@ -172,3 +172,97 @@ def test_climate_change_in_the_profile_is_the_products_climate_change(scenario) 
         assert result.impacts.indicator("climate-change").value == pytest.approx(
             result.climate_change.total, rel=1e-12
         )
+
+
+# -- most relevant: contributions against bw2calc's characterised inventory ----------------------
+
+
+def _stage_demands(engine, product, covered_only):
+    demands = {}
+    for line in product.lines:
+        if covered_only and "::" not in line.dataset:
+            continue
+        reference = line.dataset if "::" in line.dataset else f"footprint-datasets::{line.dataset}"
+        amount = line.quantity * (0.001 if line.unit == "g" else 1.0) * product.reference_flow
+        stage = demands.setdefault(line.stage, {})
+        key = engine.lca.activity_id(reference)
+        stage[key] = stage.get(key, 0.0) + amount
+    return demands
+
+
+def test_process_and_flow_contributions_equal_bw2calc_characterised_inventory(scenario) -> None:
+    import bw2calc as bc
+
+    from footprint.impacts.most_relevant import supply_chain
+    from footprint.lca.indicators import indicator
+
+    engine, products, _ = scenario
+    chosen = [indicator("acidification"), indicator("climate-change"), indicator("land-use")]
+    linked = engine.link(products[:2])
+    chain = supply_chain(engine, linked, chosen)
+    references = ("random::a0", "footprint-datasets::mix", "footprint-datasets::grid")
+    everything = {engine.lca.activity_id(r): 1.0 for r in references}
+    lca = bc.LCA(everything, method=computing_method(chosen[0].method))
+    lca.lci()
+    for p, product in enumerate(products[:2]):
+        for k, ind in enumerate(chosen):
+            method = computing_method(ind.method)
+            climate = ind.id in CLIMATE_FAMILY
+            pattern = tuple(climate or "::" in line.dataset for line in product.lines)
+            total = 0.0
+            for stage, demand in _stage_demands(engine, product, not climate).items():
+                lca.switch_method(method)
+                lca.lci(demand)
+                lca.lcia_calculation()
+                inventory = lca.characterized_inventory
+                per_activity = np.asarray(inventory.sum(axis=0)).ravel()
+                per_flow = np.asarray(inventory.sum(axis=1)).ravel()
+                column = chain.columns[(p, stage, pattern)]
+                ours = chain.activity_contributions(column, method)
+                ours_flows = chain.flow_contributions(column, method)
+                for activity_id, col in lca.dicts.activity.items():
+                    row = int(np.flatnonzero(chain.parts.product_ids == activity_id)[0])
+                    assert ours[row] == pytest.approx(per_activity[col], rel=1e-9, abs=1e-14)
+                for flow_id, row_b in lca.dicts.biosphere.items():
+                    row = int(np.flatnonzero(chain.parts.flow_ids == flow_id)[0])
+                    assert ours_flows[row] == pytest.approx(per_flow[row_b], rel=1e-9, abs=1e-14)
+                assert ours.sum() == pytest.approx(lca.score, rel=1e-9, abs=1e-14)
+                total += ours.sum()
+            assert k >= 0
+            assert total == pytest.approx(
+                engine.assess([product], indicators=[ind.id])
+                .products[0]
+                .impacts.indicator(ind.id)
+                .value,
+                rel=1e-9,
+            )
+
+
+def test_hotspots_lists_add_up(scenario) -> None:
+    engine, products, _ = scenario
+    assessment = engine.assess(products[:2], hotspots=True)
+    for product in assessment.products:
+        relevant = product.impacts.most_relevant
+        assert (
+            relevant is not None and relevant.status == "partial"
+        )  # catalog lines: 15 categories uncovered
+        categories = relevant.categories
+        weighted = [i.weighted for i in product.impacts.indicators if i.weighted is not None]
+        assert categories.total == pytest.approx(sum(abs(w) for w in weighted), rel=1e-12)
+        assert categories.items[-1].cumulative >= 0.8 - 1e-12
+        if len(categories.items) > 1:
+            assert categories.items[-2].cumulative < 0.8
+        for hotspots in relevant.per_category:
+            value = product.impacts.indicator(hotspots.indicator).value
+            processes = hotspots.processes
+            assert processes is not None and processes.items
+            # net total of all processes (kept or not) is the category's value
+            assert hotspots.processes_net.total == pytest.approx(value, rel=1e-9)
+            assert hotspots.stages_net.total == pytest.approx(value, rel=1e-9)
+            assert hotspots.flows is not None
+            shares = [item.share for item in processes.items]
+            assert shares == sorted(shares, reverse=True)
+            assert processes.items[-1].cumulative >= 0.8 - 1e-12
+            for item in processes.items:
+                assert item.name.startswith("activity ") or item.database == "footprint-datasets"
+                assert item.key in hotspots.flows_by_process

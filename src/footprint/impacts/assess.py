@@ -27,8 +27,8 @@ def add_impacts(
     linked = engine.link(products)
     profiles = impact_profiles(linked, engine.lca, indicators, engine._scored_reference)
     if hotspots:
-        from footprint.errors import FootprintError
+        from footprint.impacts.most_relevant import add_most_relevant
 
-        raise FootprintError("--hotspots / hotspots=True: not available in this build yet")
+        add_most_relevant(engine, linked, profiles, indicators)
     for result, profile in zip(assessment.products, profiles, strict=True):
         result.impacts = profile

@@ -131,14 +131,43 @@ def brightway_matrices(
     and site-specific characterisation factors left out); datapackages with scenario arrays
     or distributions go through bw2calc itself.
     """
+    parts = matrix_parts(databases, methods)
+    return parts.technosphere_transposed.T, parts.characterised(), parts.product_ids
+
+
+@dataclass(frozen=True)
+class MatrixParts:
+    """The matrices of a project as Brightway builds them, before they are multiplied.
+
+    ``technosphere_transposed``: Aᵀ (CSR, row i: the inputs of activity i); ``biosphere``:
+    Bᵀ (activities × flows, CSR); ``factors``: flows × methods, the characterisation factor of
+    each flow (summed in float32 like bw2calc); ids of the activities (= products) and flows.
+    """
+
+    technosphere_transposed: sp.csr_matrix
+    biosphere: sp.csr_matrix
+    factors: np.ndarray
+    product_ids: np.ndarray
+    flow_ids: np.ndarray
+
+    def characterised(self) -> np.ndarray:
+        """h = (C·B)ᵀ·1 per method (columns), indexed like the activities."""
+        columns = [self.biosphere @ self.factors[:, k] for k in range(self.factors.shape[1])]
+        if not columns:
+            return np.zeros((self.biosphere.shape[0], 0))
+        return np.column_stack(columns)
+
+
+def matrix_parts(databases: Sequence[str], methods: Sequence[tuple[str, ...]]) -> MatrixParts:
+    """A, B and the characterisation factors of the current project (see ``MatrixParts``)."""
     import bw2data as bd
 
     packages = [_package(bd.Database(name)) for name in databases]
     method_packages = [_package(bd.Method(method)) for method in methods]
     try:
-        return _matrices_from_vectors(packages, method_packages)
+        return _parts_from_vectors(packages, method_packages)
     except _NotStatic:
-        return _matrices_through_bw2calc(
+        return _parts_through_bw2calc(
             [bd.Database(name).datapackage() for name in databases],
             [bd.Method(method).datapackage() for method in methods],
         )
@@ -244,6 +273,11 @@ def _vectors(packages: Sequence[Any], matrix: str) -> tuple[np.ndarray, np.ndarr
 def _matrices_from_vectors(
     packages: Sequence[Any], method_packages: Sequence[Any]
 ) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
+    parts = _parts_from_vectors(packages, method_packages)
+    return parts.technosphere_transposed.T, parts.characterised(), parts.product_ids
+
+
+def _parts_from_vectors(packages: Sequence[Any], method_packages: Sequence[Any]) -> MatrixParts:
     import scipy.sparse as sp
 
     from footprint.errors import DatasetError
@@ -273,8 +307,8 @@ def _matrices_from_vectors(
     biosphere_transposed = sp.csr_matrix(
         (b_values[known], (position[known], flow_positions)), shape=(size, len(flow_ids))
     ).astype(np.float64)
-    columns = []
-    for package in method_packages:
+    factors = np.zeros((len(flow_ids), len(method_packages)))
+    for k, package in enumerate(method_packages):
         c_rows, c_cols, c_values = _vectors([package], "characterization_matrix")
         global_index = _global_index(package)
         if global_index is not None:
@@ -284,9 +318,8 @@ def _matrices_from_vectors(
         used = where >= 0
         per_flow = np.zeros(len(flow_ids), dtype=np.float32)
         np.add.at(per_flow, where[used], c_values[used])
-        columns.append(biosphere_transposed @ per_flow.astype(np.float64))
-    characterised = np.column_stack(columns) if columns else np.zeros((size, 0))
-    return transposed.T, characterised, product_ids
+        factors[:, k] = per_flow
+    return MatrixParts(transposed, biosphere_transposed, factors, product_ids, flow_ids)
 
 
 def _global_index(package: Any) -> int | None:
@@ -350,12 +383,17 @@ def _slots(ids: np.ndarray, bits: int) -> np.ndarray:
 def _matrices_through_bw2calc(
     packages: Sequence[Any], method_packages: Sequence[Any]
 ) -> tuple[sp.spmatrix, np.ndarray, np.ndarray]:
+    parts = _parts_through_bw2calc(packages, method_packages)
+    return parts.technosphere_transposed.T, parts.characterised(), parts.product_ids
+
+
+def _parts_through_bw2calc(packages: Sequence[Any], method_packages: Sequence[Any]) -> MatrixParts:
     import bw2calc as bc
     import scipy.sparse as sp
 
     lca = bc.LCA(demand={}, data_objs=[*packages, method_packages[0]])
     lca.load_lci_data()
-    columns = []
+    factors = np.zeros((lca.biosphere_matrix.shape[0], len(method_packages)))
     for position, package in enumerate(method_packages):
         with warnings.catch_warnings():
             # a sub-indicator none of the flows in use counts for is a valid zero column
@@ -364,12 +402,18 @@ def _matrices_through_bw2calc(
                 lca.load_lcia_data()
             else:
                 lca.switch_method([package])
-        per_flow = np.asarray(lca.characterization_matrix.diagonal()).ravel()
-        columns.append(lca.biosphere_matrix.T @ per_flow)
-    characterised = np.column_stack(columns)
+        factors[:, position] = np.asarray(lca.characterization_matrix.diagonal()).ravel()
     product_rows = lca.dicts.product.reversed
     product_ids = np.array([product_rows[i] for i in range(len(product_rows))], dtype=np.int64)
-    return sp.csr_matrix(lca.technosphere_matrix), characterised, product_ids
+    flow_rows = lca.dicts.biosphere.reversed
+    flow_ids = np.array([flow_rows[i] for i in range(len(flow_rows))], dtype=np.int64)
+    return MatrixParts(
+        sp.csr_matrix(lca.technosphere_matrix.T),
+        sp.csr_matrix(lca.biosphere_matrix.T),
+        factors,
+        product_ids,
+        flow_ids,
+    )
 
 
 def _store(path: Path, result: UnitScores) -> None:
