@@ -44,3 +44,35 @@ def test_the_json_carries_every_indicator_with_its_unit(assessment) -> None:
     assert len(indicators) == 37
     assert all(item["unit"] for item in indicators)
     assert {i["status"] for i in indicators} == {"complete", "not covered"}
+
+
+def test_workbook_impacts_and_most_relevant_sheets(bw_module: str, examples_dir, tmp_path) -> None:
+    import openpyxl
+
+    engine = footprint.Engine(brightway_project=bw_module, indicators="ef31")
+    assessment = engine.assess(examples_dir / "e-bike-battery.xlsx", hotspots=True)
+    path = assessment.to_excel(tmp_path / "profile.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    rows = list(workbook["Impacts"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    column = {name: header.index(name) for name in header}
+    product = assessment.products[0]
+    categories = [r for r in body if r[column["EF 3.1 category"]] and r[1] != "single score"]
+    assert len(categories) == 16
+    uncovered = [r for r in categories if r[column["Coverage"]] == "not covered"]
+    assert len(uncovered) == 15
+    assert all(r[column["Characterised per FU"]] == "not covered" for r in uncovered)
+    assert all(r[column["Weighted (Pt)"]] == "not covered" for r in uncovered)
+    climate = next(r for r in body if r[1] == "climate-change")
+    assert climate[column["Characterised per FU"]] == pytest.approx(product.climate_change.total)
+    score = next(r for r in body if r[1] == "single score")
+    assert score[column["Coverage"]].startswith("partial — Ozone depletion: not covered")
+    assert score[column["Weighted (Pt)"]] == pytest.approx(product.impacts.single_score.value)
+    relevant = list(workbook["Most relevant"].iter_rows(values_only=True))
+    assert relevant[1][2] == "impact category" and relevant[1][5] == "Climate change"
+    levels = {r[2] for r in relevant[1:] if r and r[2]}
+    assert {"life-cycle stage", "process", "elementary flow"} <= levels
+    # without a profile the workbook is as before: no Impacts sheet
+    plain = engine.assess(examples_dir / "e-bike-battery.xlsx", indicators="climate")
+    names = openpyxl.load_workbook(plain.to_excel(tmp_path / "plain.xlsx")).sheetnames
+    assert "Impacts" not in names and "Most relevant" not in names

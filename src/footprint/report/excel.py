@@ -23,6 +23,7 @@ from footprint.io import atomic_path
 from footprint.model import STAGES, Assessment, LineResult, ProductResult
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
+from footprint.report.impact_sheets import add_impact_sheets
 from footprint.report.sourcing import add_sourcing_sheets
 from footprint.report.summary import (
     STAGE_LABELS,
@@ -78,6 +79,7 @@ def build_workbook(assessment: Assessment) -> Workbook:
     _data_sources(sheets["Data sources"], assessment, footer)
     _warnings(sheets["Warnings"], assessment, footer)
     add_sourcing_sheets(workbook, assessment, footer)  # Sourcing, Suppliers: when computed
+    add_impact_sheets(workbook, assessment, footer)  # Impacts, Most relevant: with a profile
     return workbook
 
 
