@@ -26,6 +26,7 @@ from footprint.cli import (
     rules_commands,
     serve_command,
 )
+from footprint.cli.terminal import echo
 from footprint.errors import FootprintError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_NONCOMPLIANT = 0, 1, 2, 3
@@ -76,7 +77,7 @@ compare_commands.register(app)
 
 def report_problems(error: FootprintError) -> None:
     for problem in error.problems:
-        typer.echo(f"error: {problem}", err=True)
+        echo(f"error: {problem}", err=True, one_line=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,10 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as bug:  # a defect in footprint, not the user's input
         if os.environ.get("FOOTPRINT_DEBUG"):
             raise
-        typer.echo(
+        echo(
             f"footprint: internal error: {type(bug).__name__}: {bug} "
             "(set FOOTPRINT_DEBUG=1 to see the traceback, and please report it)",
             err=True,
+            one_line=True,
         )
         sys.exit(EXIT_INTERNAL)
     sys.exit(result if isinstance(result, int) else EXIT_OK)

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
 from footprint.cli import exchange_options as exchange
 from footprint.cli.batch_summary import print_summary
+from footprint.cli.terminal import console as make_console
+from footprint.cli.terminal import echo
 from footprint.cli.what_if import (
     EolOption,
     GridOption,
@@ -166,7 +167,7 @@ def assess_command(
             *exchanges.inputs(),
         ],
     )
-    console = Console(stderr=True, quiet=quiet)
+    console = make_console(stderr=True, quiet=quiet)
     with outputs:
         if len(files) >= PROGRESS_FROM_FILES and not quiet:
             with Progress(console=console, transient=True) as bar:
@@ -204,7 +205,7 @@ def assess_command(
         for name in outputs.names:
             writers[name](outputs.path(name))
     # with the JSON on standard output, the summary goes to standard error
-    summary = Console(stderr=outputs.writes_stdout, quiet=quiet)
+    summary = make_console(stderr=outputs.writes_stdout, quiet=quiet)
     print_summary(assessment, summary, details=details)
     print_scenario(assessment, summary)
     print_single_scores(summary, assessment)
@@ -231,7 +232,7 @@ def setup_command(brightway_project: ProjectOption = None) -> None:
     engine = Engine(brightway_project=brightway_project)
     import bw2data as bd
 
-    typer.echo(
+    echo(
         f"Brightway project {engine.brightway_project!r} ready in {bd.projects.dir}: "
         f"{len(engine.catalog)} datasets, EF 3.1 climate change methods, "
         f"unit scores by {engine.lca.solver}"
@@ -240,7 +241,7 @@ def setup_command(brightway_project: ProjectOption = None) -> None:
 
 def schema_command() -> None:
     """Print the JSON schema of an assessment document."""
-    typer.echo(json.dumps(json_schema(), indent=2))
+    echo(json.dumps(json_schema(), indent=2))
 
 
 def register(app: typer.Typer) -> None:

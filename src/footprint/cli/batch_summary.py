@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from footprint.cli.terminal import inert
 from footprint.errors import Problem
 from footprint.model import Assessment, ProductResult, Warning_
 from footprint.report.summary import STATUS_ORDER, is_share, no_verdict_note, sorted_checks
@@ -31,7 +32,7 @@ def print_summary(assessment: Assessment, console: Console, *, details: bool = F
             if product.checks:
                 console.print(checks_table(product))
     for group in group_warnings(assessment.warnings):
-        console.print(Text(group.text(all_places=details)))
+        console.print(Text(inert(group.text(all_places=details))))
 
 
 def summary_table(assessment: Assessment, *, width: int = 200) -> Table:
@@ -72,12 +73,12 @@ def summary_table(assessment: Assessment, *, width: int = 200) -> Table:
         unit = product.functional_unit or "1 product"
         cells: list[Text | str] = []
         if file_column:
-            cells.append(Text(_file_name(product)))
+            cells.append(Text(inert(_file_name(product))))
         if narrow:
             under = f"{unit}\n{_file_name(product)}" if len(files) > 1 else unit
-            cells.append(Text.assemble(product.id, "\n", (under, "dim")))
+            cells.append(Text.assemble(inert(product.id), "\n", (inert(under), "dim")))
         else:
-            cells += [Text(product.id), Text(unit)]
+            cells += [Text(inert(product.id)), Text(inert(unit))]
         cells += [
             f"{product.climate_change.total:.4g}",
             _top_stage(product),
@@ -89,13 +90,13 @@ def summary_table(assessment: Assessment, *, width: int = 200) -> Table:
         ]
         table.add_row(*cells)
     if len(files) == 1 and files != {""}:
-        table.caption = f"from {files.pop()}"
+        table.caption = Text(f"from {inert(files.pop())}")
     return table
 
 
 def checks_table(product: ProductResult) -> Table:
     """Every check of one product, failures first (``--details``)."""
-    table = Table(title=f"Checks of {product.id}", title_justify="left")
+    table = Table(title=Text(f"Checks of {inert(product.id)}"), title_justify="left")
     table.add_column("status", no_wrap=True)
     table.add_column("rule", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True)
@@ -105,10 +106,10 @@ def checks_table(product: ProductResult) -> Table:
         source = ", ".join(x for x in (check.source.regulation, check.source.article) if x)
         table.add_row(
             Text(check.status, style=_STATUS_STYLE.get(check.status, "")),
-            Text(f"{check.rule}\n{check.title}"),
+            Text(inert(f"{check.rule}\n{check.title}")),
             _figure(check.value, check.unit),
             _figure(check.limit, check.unit),
-            Text(source),
+            Text(inert(source)),
         )
     return table
 

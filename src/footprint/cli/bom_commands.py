@@ -9,6 +9,7 @@ import typer
 
 from footprint.bom import BomFile, bom_files, read_bom_file
 from footprint.bom.summary import summarise
+from footprint.cli.terminal import echo
 from footprint.errors import BomError, FootprintError, Problem
 from footprint.link import BRIGHTWAY_SEPARATOR
 from footprint.model import Warning_
@@ -121,7 +122,7 @@ def _category_problems(read: list[BomFile], rules: list[str]) -> list[Problem]:
 
 def _print_summary(bom: BomFile) -> None:
     count = len(bom.products)
-    typer.echo(f"{bom.path.name}: ok, {count} product{'s' if count != 1 else ''}")
+    echo(f"{bom.path.name}: ok, {count} product{'s' if count != 1 else ''}")
     for product in bom.products:
         summary = summarise(product)
         label = f'{product.id} "{product.name}"' if product.name else product.id
@@ -129,20 +130,21 @@ def _print_summary(bom: BomFile) -> None:
             f"{dimension} {amount:.6g} {unit}"
             for dimension, (amount, unit) in summary.totals.items()
         )
-        typer.echo(
+        echo(
             f"  {label}: {summary.lines} lines, {summary.depth} level"
             f"{'s' if summary.depth != 1 else ''}; raw materials "
-            f"{summary.material_mass_kg:.6g} kg; in all: {totals}"
+            f"{summary.material_mass_kg:.6g} kg; in all: {totals}",
+            one_line=True,
         )
     references = [line.dataset or "" for p in bom.products for line in p.lines]
     external = sum(1 for reference in references if BRIGHTWAY_SEPARATOR in reference)
     if external:
-        typer.echo(
+        echo(
             f"  note: {external} line{'s name' if external != 1 else ' names'} a Brightway "
             "activity (database::code); footprint assess checks it in the Brightway project"
         )
     for warning in bom.warnings:
-        typer.echo(f"  warning: {_warning_text(warning)}")
+        echo(f"  warning: {_warning_text(warning)}", one_line=True)
 
 
 def _warning_text(warning: Warning_) -> str:
@@ -166,4 +168,4 @@ def template(
     if out.exists() and not force:
         raise BomError(Problem("the file exists; use --force to replace it", file=str(out)))
     (write_supplier_template if suppliers else write_template)(out)
-    typer.echo(f"wrote {out}")
+    echo(f"wrote {out}", one_line=True)

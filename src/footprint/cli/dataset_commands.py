@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from footprint.catalog import Catalog, load_catalog
+from footprint.cli.terminal import console as make_console
+from footprint.cli.terminal import echo, inert, json_text
 from footprint.errors import DatasetError, Problem
 from footprint.model import Dataset
 from footprint.units import display_unit as plain_unit
@@ -60,13 +61,13 @@ def _print_nearest(catalog: Catalog, text: str) -> None:
 
     near = nearest(catalog, text)
     if near.datasets:
-        typer.echo(f"no dataset for {text!r}; nearest ({', '.join(near.families)}):")
+        echo(f"no dataset for {text!r}; nearest ({', '.join(near.families)}):", one_line=True)
         _print_table(near.datasets, False, title=None)
         if near.note:
-            typer.echo(f"note: {near.note}")
+            echo(f"note: {near.note}", one_line=True)
     else:
-        typer.echo(f"no dataset for {text!r}, and no family with a similar name")
-    typer.echo(
+        echo(f"no dataset for {text!r}, and no family with a similar name", one_line=True)
+    echo(
         "add your own with --datasets my-factors.csv (columns: datasets/README.md); "
         "footprint datasets list shows all"
     )
@@ -79,12 +80,12 @@ def _source(dataset: Dataset) -> str:
 
 def _print_table(datasets: list[Dataset], as_json: bool, title: str | None = None) -> None:
     if as_json:
-        typer.echo(json.dumps([_record(d) for d in datasets], indent=2, ensure_ascii=False))
+        echo(json_text(json.dumps([_record(d) for d in datasets], indent=2, ensure_ascii=False)))
         return
     if not datasets:
-        typer.echo("no datasets found")
+        echo("no datasets found")
         return
-    console = Console()
+    console = make_console()
     # widths chosen here, not left to rich (its choice can exceed the terminal and crop):
     # the id whole (it is what a BOM line names), then the figures, the name, the source
     id_width = min(max(len(d.id) for d in datasets), 48)
@@ -104,8 +105,13 @@ def _print_table(datasets: list[Dataset], as_json: bool, title: str | None = Non
     if "year" in columns:
         table.add_column("year", justify="right", no_wrap=True)
     for d in datasets:
-        cells: list[Text | str] = [Text(d.id), Text(d.name), _value(d), plain_unit(d.unit)]
-        cells += [Text(_source(d))] if "source" in columns else []
+        cells: list[Text | str] = [
+            Text(inert(d.id)),
+            Text(inert(d.name)),
+            _value(d),
+            plain_unit(d.unit),
+        ]
+        cells += [Text(inert(_source(d)))] if "source" in columns else []
         cells += [str(d.year or "-")] if "year" in columns else []
         table.add_row(*cells)
     console.print(table)
@@ -154,7 +160,7 @@ def show_dataset(
         raise DatasetError(Problem(f"no dataset with id {dataset_id!r}{tip}"))
     d = catalog.get(dataset_id)
     if as_json:
-        typer.echo(json.dumps(_record(d), indent=2, ensure_ascii=False))
+        echo(json_text(json.dumps(_record(d), indent=2, ensure_ascii=False)))
         return
     q = d.dqr
     scores = ", ".join(
@@ -196,7 +202,7 @@ def show_dataset(
         ("file", Path(d.origin.file).name if d.origin.file else "-"),
     ]
     for label, value in lines:
-        typer.echo(f"{label + ':':<18} {value}")
+        echo(f"{label + ':':<18} {value}", one_line=True)
 
 
 def _input_text(catalog: Catalog, input_id: str, amount: float, unit: str) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from footprint.cli.terminal import echo
 from footprint.compliance import RuleSet, list_rule_sets, load_rule_sets
 from footprint.compliance.rules import SHARE_KINDS, Rule
 
@@ -21,7 +22,10 @@ def register(app: typer.Typer) -> None:
     def list_command() -> None:
         """List the shipped rule sets (use a name with `assess --rules NAME`)."""
         for rule_set in list_rule_sets():
-            typer.echo(f"{rule_set.name:<32} {len(rule_set.rules):>3} rules  {rule_set.title}")
+            echo(
+                f"{rule_set.name:<32} {len(rule_set.rules):>3} rules  {rule_set.title}",
+                one_line=True,
+            )
 
     @rules.command("show")
     def show_command(
@@ -29,7 +33,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show every rule of a rule set: what it checks, for which products, and its source."""
         for rule_set in load_rule_sets([name]):
-            typer.echo(describe(rule_set))
+            echo(describe(rule_set))
 
     app.add_typer(rules, name="rules")
 

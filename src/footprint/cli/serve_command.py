@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from footprint.cli.terminal import echo
 from footprint.errors import FootprintError, Problem
 
 
@@ -44,13 +45,13 @@ def serve(
 
         config = load_host_config(pact_config)
         app.include_router(pact_router(config))
-        typer.echo(
+        echo(
             f"footprint: PACT API on /3/footprints for {len(config.clients)} client(s), "
             f"footprints from {config.store}",
             err=True,
         )
     if not _is_loopback(host):
-        typer.echo(
+        echo(
             f"footprint: warning: listening on {host}, beyond this machine. The upload page and "
             "/api have no authentication; put an authenticating HTTPS proxy in front of them"
             + (
@@ -58,7 +59,7 @@ def serve(
             ),
             err=True,
         )
-    typer.echo(f"footprint: serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    echo(f"footprint: serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     except OSError as error:

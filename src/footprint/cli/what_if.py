@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from footprint.cli.terminal import inert
+
 if TYPE_CHECKING:
     from footprint.model import Assessment
     from footprint.scenario import Scenario
@@ -92,6 +94,8 @@ def print_scenario(assessment: Assessment, console: Console) -> None:
     """Say that the figures are of a scenario, and which changes it made."""
     if assessment.scenario is None:
         return
-    console.print(f"scenario {assessment.scenario.name} (the BOM file is unchanged):", markup=False)
+    console.print(
+        inert(f"scenario {assessment.scenario.name} (the BOM file is unchanged):"), markup=False
+    )
     for change in assessment.scenario.changes:
-        console.print(f"  {change}", markup=False)
+        console.print(inert(f"  {change}"), markup=False)
