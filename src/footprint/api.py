@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
+from footprint import finite
 from footprint.bom import bom_files, read_bom_file
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
@@ -236,6 +237,9 @@ class Engine:
                 )
                 result = result.model_copy(update={"checks": checks})
             final.append(result)
+        overflowing = finite.product_problems(final)
+        if overflowing:
+            raise BomError(overflowing)
         return Assessment(
             tool_version=_tool_version(),
             created=datetime.now(UTC),
@@ -268,7 +272,12 @@ class Engine:
                     references.append(self._scored_reference(line))
                     amounts.append(line.amount * flow)
         unit_scores = self.lca.scores(references) if references else np.zeros((0, 4))
-        return np.asarray(amounts)[:, None] * unit_scores
+        with np.errstate(over="ignore", invalid="ignore"):  # found and named just below
+            figures = np.asarray(amounts)[:, None] * unit_scores
+        if not np.isfinite(figures).all():
+            scored = [line for item in linked for line in item.lines if line.dataset is not None]
+            raise BomError(finite.line_problems(scored, figures, "climate change"))
+        return figures
 
     def footprint_table(self, bom_or_products: BomInput) -> pd.DataFrame:
         """Cut-off footprints of every line, as one table: the fast path for pipelines that

@@ -210,6 +210,16 @@ def _link_line(
         return None
     if mass is None and _is_mass(unit):
         mass = units.to_kg(amount, unit)
+    if not math.isfinite(amount) or (mass is not None and not math.isfinite(mass)):
+        problems.append(
+            Problem(
+                f"quantity {line.quantity:g} {line.unit} is too large: in "
+                f"{unit if not math.isfinite(amount) else 'kg'} it is beyond about 1.8e308, the "
+                "largest number a computer holds; check the quantity and its unit",
+                **_where(line, "quantity"),
+            )
+        )
+        return None
     return LinkedLine(
         **common, amount=amount, unit=unit, mass_kg=mass, record=record, activity=activity
     )

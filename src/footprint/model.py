@@ -69,7 +69,11 @@ EolModel = Literal["cut-off", "cff"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # NaN/inf are written as the JSON-invalid NaN/Infinity, not null, so that to_json can
+    # refuse them (a null total would read as "no figure")
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, ser_json_inf_nan="constants"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -673,7 +677,7 @@ class Assessment(_Model):
     )
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        text = self.model_dump_json(indent=indent)
+        text = strict_json(self.model_dump_json(indent=indent))
         if path is not None:
             from footprint.io import write_text_atomic
 
@@ -718,6 +722,20 @@ class Assessment(_Model):
             if p.id == product_id:
                 return p
         raise KeyError(product_id)
+
+
+def strict_json(text: str) -> str:
+    """``text`` when it is strict JSON; ``ValueError`` naming the field when a NaN or infinity
+    reached it (``json.dumps(allow_nan=False)`` for pydantic's output).  The readers and the
+    assessment refuse non-finite numbers as input errors, so this only stops a defect."""
+    if "NaN" in text or "Infinity" in text:  # cheap: nearly every document has neither
+        import json
+
+        def refuse(constant: str) -> None:
+            raise ValueError(f"the assessment holds {constant}: it is not written as JSON")
+
+        json.loads(text, parse_constant=refuse)
+    return text
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""Quantities whose footprint or mass overflows are input errors naming the row or product;
+no NaN or infinity reaches the JSON, the table or the circularity figures."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import pytest
+
+from footprint.cli import main
+from footprint.model import strict_json
+
+
+def assess(capsys: pytest.CaptureFixture[str], bom: Path, *args: str) -> tuple[int, list[str]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow warning must not be printed either
+        with pytest.raises(SystemExit) as done:
+            main(["assess", str(bom), "--json", str(bom.with_suffix(".json")), *args])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err and "Warning" not in err
+    # footprint's lines (Brightway logs its own set-up of the project on first use)
+    return int(done.value.code or 0), [line for line in err.splitlines() if line[:6] == "error:"]
+
+
+def bom(tmp_path: Path, name: str, rows: str) -> Path:
+    path = tmp_path / f"{name}.csv"
+    path.write_text("id,quantity,unit,dataset\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_a_line_whose_footprint_overflows_names_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 1e308 kg × 1.9 kg CO2-eq/kg (any steel score above 1.8) is beyond the largest double
+    path = bom(
+        tmp_path, "big", "a,1e308,kg,material-steel-primary\nb,1,kg,material-steel-primary\n"
+    )
+    code, errors = assess(capsys, path)
+    assert code == 2
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "error: big.csv, row 2, column quantity: quantity 1e+308 kg gives a climate change "
+        "footprint that is not a finite number"
+    )
+    assert not path.with_suffix(".json").exists()
+
+
+def test_a_quantity_that_overflows_in_the_dataset_unit_names_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bom(tmp_path, "tonnes", "a,1e308,t,material-steel-primary\n")  # 1e311 kg
+    code, errors = assess(capsys, path)
+    assert code == 2
+    assert errors == [
+        "error: tonnes.csv, row 2, column quantity: quantity 1e+308 t is too large: in kg it is "
+        "beyond about 1.8e308, the largest number a computer holds; check the quantity and its "
+        "unit"
+    ]
+
+
+def test_finite_lines_that_overflow_when_summed_name_the_product(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # each line is 5e307 kg × ~2 kg CO2-eq/kg ≈ 1e308 (finite); their sum is not
+    path = bom(
+        tmp_path, "sum", "a,5e307,kg,material-steel-primary\nb,5e307,kg,material-steel-primary\n"
+    )
+    code, errors = assess(capsys, path)
+    assert code == 2 and len(errors) == 1
+    assert errors[0].startswith("error: sum.csv: product sum: climate_change.total, ")
+    assert "are not finite (the lines add up to more than about 1.8e308" in errors[0]
+
+
+def test_a_mass_that_overflows_when_summed_names_the_product(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 1e-6 kg CO2-eq/kg keeps every footprint finite; 1.5e308 + 1.5e308 kg is not
+    own = tmp_path / "light.csv"
+    own.write_text("id,name,unit,climate_change\nfeather,Feather,kg,0.000001\n", encoding="utf-8")
+    path = bom(tmp_path, "mass", "a,1.5e308,kg,feather\nb,1.5e308,kg,feather\n")
+    code, errors = assess(capsys, path, "--datasets", str(own))
+    assert code == 2 and len(errors) == 1
+    assert errors[0].startswith("error: mass.csv: product mass: mass_kg")
+
+
+def test_strict_json_refuses_nan_and_infinity() -> None:
+    assert strict_json('{"a": "NaN is text", "b": 1}') == '{"a": "NaN is text", "b": 1}'
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(ValueError, match=constant):
+            strict_json(f'{{"total": {constant}}}')
+    assert math.isfinite(float("1e308"))
