@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from footprint import finite
 from footprint.bom import bom_files, read_bom_file
+from footprint.bom.files import duplicate_warning
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
 from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
@@ -572,8 +573,9 @@ def read_products(
     else:
         items = list(bom_or_products)
     products = [p for p in items if isinstance(p, Product)]
-    paths = bom_files(p for p in items if not isinstance(p, Product))
-    warnings: list[Warning_] = []
+    repeated: list[tuple[Path, Path]] = []
+    paths = bom_files((p for p in items if not isinstance(p, Product)), duplicates=repeated)
+    warnings = [Warning_(message=duplicate_warning(*pair), file=str(pair[0])) for pair in repeated]
     problems: list[Problem] = []
     error_type: type[FootprintError] = BomError
     for done, path in enumerate(paths, start=1):

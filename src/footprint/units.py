@@ -11,6 +11,7 @@ otherwise they may catch the error and re-locate its problems with ``dataclasses
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -196,6 +197,13 @@ def parse_number(value: Any, *, where: Where = None) -> float:
 def _split_number(value: Any, where: Where) -> tuple[float, str]:
     if isinstance(value, bool):
         raise _problem(f"{value} is not a number", where)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):  # datetime is a date
+        shown = value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
+        raise _problem(
+            f"{shown} is a date or time, not a number: the cell is formatted as a date in the "
+            "sheet; format it as a number (Format Cells > Number) and type the value again",
+            where,
+        )
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):

@@ -224,3 +224,15 @@ def test_twenty_concurrent_uploads_are_all_right_and_health_stays_quick(live_ser
     assert latencies, "the uploads finished before /health could be asked"
     assert max(latencies) < 1.0, f"/health took {max(latencies):.2f} s while assessing"
     assert not list((live_server.app.state.footprint.root / "uploads").iterdir())
+
+
+def test_a_unicode_text_export_is_assessed_like_its_csv(live_server):
+    # Excel's "Unicode Text": UTF-16LE with a byte-order mark, tab-separated, CRLF
+    rows = [line.split(",") for line in WIDGET_CSV.strip().splitlines()]
+    data = b"\xff\xfe" + "".join("\t".join(r) + "\r\n" for r in rows).encode("utf-16-le")
+    as_text = post(live_server.url, {"file": ("widget.csv", data)})
+    as_csv = post(live_server.url, {"file": ("widget.csv", WIDGET_CSV.encode())})
+    assert as_text.status_code == 200, as_text.text
+    text_total = Assessment.model_validate_json(as_text.text).product("widget").climate_change
+    csv_total = Assessment.model_validate_json(as_csv.text).product("widget").climate_change
+    assert text_total.total == csv_total.total

@@ -21,9 +21,16 @@ def is_bom_file(path: Path) -> bool:
     )
 
 
-def bom_files(paths: Iterable[str | Path]) -> list[Path]:
+def bom_files(
+    paths: Iterable[str | Path], *, duplicates: list[tuple[Path, Path]] | None = None
+) -> list[Path]:
     """Files named directly, and the BOM files in named folders (sorted); raises ``BomError``
-    for paths that do not exist and folders without BOMs."""
+    for paths that do not exist and folders without BOMs.
+
+    A file named twice (``a.csv ./a.csv``, a folder and a file in it, a link to it) is read
+    once; each repetition is added to ``duplicates`` as (repetition, first name) so that the
+    caller can warn.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for item in paths:
@@ -41,4 +48,27 @@ def bom_files(paths: Iterable[str | Path]) -> list[Path]:
             problems.append(Problem("file not found", file=str(path)))
     if problems:
         raise BomError(problems)
-    return found
+    unique: dict[object, Path] = {}
+    for path in found:
+        key = _identity(path)
+        if key in unique:
+            if duplicates is not None:
+                duplicates.append((path, unique[key]))
+            continue
+        unique[key] = path
+    return list(unique.values())
+
+
+def duplicate_warning(repeated: Path, first: Path) -> str:
+    if repeated == first:
+        return f"{repeated} is named twice; it is read once"
+    return f"{repeated} is the same file as {first}; it is read once"
+
+
+def _identity(path: Path) -> object:
+    """What makes two names the same file: device and inode (links, spellings, hard links)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return str(path.resolve())
+    return (info.st_dev, info.st_ino)

@@ -140,6 +140,7 @@ class _Reader:
         self.problems = ProblemCollector()
         self.warnings: list[Warning_] = []
         self.known_units: dict[str, str] = {}  # unit cell text → canonical unit
+        self.excel_errors: list[Problem] = []  # error cells, which read as empty
 
     # -- shared helpers --------------------------------------------------------------------
 
@@ -162,6 +163,8 @@ class _Reader:
         self, sheet: RawSheet, aliases: dict[str, str], required: tuple[str, ...]
     ) -> _Table | None:
         self.problems.extend(sheet.problems)
+        for message in sheet.warnings:
+            self.warn(message, {"file": sheet.file})
         where = {"file": sheet.file, "sheet": sheet.label}
         first = next(
             (i for i, row in enumerate(sheet.rows) if any(c is not None for c in row)), None
@@ -217,6 +220,7 @@ class _Reader:
                 f'column "{column.header}" {reason}; it is passed through to the outputs',
                 {**where, "row": 1, "column": column.header},
             )
+        self.error_cells(sheet, columns, unknown)
         width = max(column.index for column in [*columns.values(), *unknown]) + 1 if headers else 0
         rows = [
             (number, row if len(row) >= width else [*row, *([None] * (width - len(row)))])
@@ -228,6 +232,36 @@ class _Reader:
         if any(name not in columns for name in required):
             return None
         return _Table(sheet, columns, unknown, rows)
+
+    def error_cells(
+        self, sheet: RawSheet, columns: dict[str, Column], unknown: list[Column]
+    ) -> None:
+        """Excel error values (read as empty) named as such: a problem in a column footprint
+        reads, a warning in a column it passes through (the outputs show it empty)."""
+        known = {column.index: column.header for column in columns.values()}
+        passed = {column.index: column.header for column in unknown}
+        for (row, index), (error, formula) in sorted(sheet.error_cells.items()):
+            cause = (
+                f"the formula ={formula} gives the Excel error {error}"
+                if formula
+                else f"the cell holds the Excel error {error}"
+            )
+            where = {"file": sheet.file, "sheet": sheet.label, "row": row}
+            if index in known:
+                problem = Problem(
+                    f"{cause}, not a value; fix the formula in the source sheet (or type the "
+                    "value)",
+                    column=known[index],
+                    **where,  # type: ignore[arg-type]
+                )
+                self.problems.extend([problem])
+                self.excel_errors.append(problem)
+            elif index in passed:
+                self.warn(
+                    f"{cause}; the column is passed through to the outputs, where the cell is "
+                    "empty",
+                    {**where, "column": passed[index]},
+                )
 
     def circularity(self, table: _Table, cells: list[Cell], row: int) -> dict[str, float]:
         """The circularity parameters of a row, checked (pydantic builds the model later)."""
@@ -500,11 +534,22 @@ class _Reader:
 
     # -- putting it together ---------------------------------------------------------------
 
+    def raise_if_any(self) -> None:
+        """Raise every problem; an Excel error cell is named once, not again as "empty"."""
+        if self.excel_errors:
+            cells = {(p.file, p.sheet, p.row, p.column) for p in self.excel_errors}
+            self.problems.problems = [
+                p
+                for p in self.problems.problems
+                if (p.file, p.sheet, p.row, p.column) not in cells or p in self.excel_errors
+            ]
+        self.problems.raise_if_any()
+
     def run(self, bom_sheet: RawSheet, products_sheet: RawSheet | None) -> BomFile:
         declared = self.read_products(products_sheet) if products_sheet is not None else {}
         table = self.table(bom_sheet, BOM_ALIASES, BOM_REQUIRED)
         if table is None:
-            self.problems.raise_if_any()
+            self.raise_if_any()
             return BomFile(self.path, [])
         lines = self.read_lines(table)
         grouped = self.group(table, lines, declared)
@@ -525,7 +570,7 @@ class _Reader:
                     row=source.row,
                     column="product",
                 )
-        self.problems.raise_if_any()
+        self.raise_if_any()
         self.cross_check_mass(products, declared)
         return BomFile(self.path, products, self.warnings)
 

@@ -71,6 +71,10 @@ class RawSheet:
     rows: list[list[Cell]]
     is_csv: bool = False
     problems: list[Problem] = field(default_factory=list)
+    # Excel error values (#N/A, #DIV/0! …, typed or a formula's saved result), which calamine
+    # reads as empty cells: (row as the sheet numbers it, 0-based column) → (error, formula)
+    error_cells: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
 
     @property
     def label(self) -> str | None:
@@ -120,7 +124,16 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
                 file=display,
             )
         )
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") and _looks_like_text(path):
+        # what Excel itself does with a CSV named .xlsx: read it by its content, and say so
+        sheet = _read_csv(path, display, "BOM")
+        sheet.warnings.append(
+            f"this is a text (CSV) file named {path.suffix}, not a workbook; it is read as CSV: "
+            "rename it to .csv"
+        )
+        return {"BOM": sheet}
+    if suffix in (".csv", ".txt", ".tsv"):
         if path.name.lower().endswith(PRODUCTS_CSV_SUFFIX):
             bom_csv = path.name[: -len(PRODUCTS_CSV_SUFFIX)] + ".csv"
             raise BomError(
@@ -143,16 +156,85 @@ def read_sheets(path: Path) -> dict[str, RawSheet]:
     )
 
 
+_BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\x7fELF", b"MZ", b"GIF8", b"\xff\xd8\xff")
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _looks_like_text(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return looks_like_text(handle.read(8192))
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes are text: a byte-order mark, UTF-16 told by its zero
+    bytes, or UTF-8 without control bytes other than tab, CR and LF."""
+    if head.startswith((_UTF8_BOM, *_UTF16_BOMS)) or _utf16_without_bom(head):
+        return True
+    if head.startswith(_BINARY_MAGICS) or any(b < 32 and b not in (9, 10, 13) for b in head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(head) - 3  # a character cut by the 8 KB boundary
+    return True
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by its zero bytes: text that is mostly ASCII
+    (headers, ids, numbers) has a zero in every other byte."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    high_first = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+    high_second = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+    if high_second > 0.6 * pairs and high_first == 0:
+        return "utf-16-le"
+    if high_first > 0.6 * pairs and high_second == 0:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, display: str) -> str:
+    """The text of a CSV export: UTF-8 (with or without BOM), UTF-16 as Excel's "Unicode
+    Text" writes it (little-endian with a BOM) or without a BOM, else Windows-1252."""
+    encoding = next((e for bom, e in _UTF16_BOMS.items() if data.startswith(bom)), None)
+    if encoding is not None:
+        data = data[2:]
+    else:
+        encoding = _utf16_without_bom(data[:8192])
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise BomError(
+                Problem(
+                    f"the file starts as {encoding.upper()} text but is not valid "
+                    f"{encoding.upper()} further on; save it again as CSV UTF-8",
+                    file=display,
+                )
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def _read_csv(path: Path, display: str, name: str) -> RawSheet:
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         raise InputTooLargeError(Problem("the file is too large", file=display))
-    if b"\x00" in data[:8192]:
-        raise BomError(Problem("not a text CSV file (it holds binary data)", file=display))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text = _decode(data, display)
+    nul = text.find("\x00")
+    if nul >= 0:  # anywhere in the file: a NUL is never part of an id, name or number
+        line = text.count("\n", 0, nul) + 1
+        raise BomError(
+            Problem(
+                f"not a text CSV file: line {line} holds a NUL (zero) byte, which text never "
+                "has; save the sheet as CSV UTF-8",
+                file=display,
+            )
+        )
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
@@ -247,7 +329,9 @@ def _read_xlsx_sheet(
             )
         )
     if xml_path is not None:
-        for row, col, formula in _formulas_without_values(archive, xml_path, display):
+        formulas, errors = _scan_cells(archive, xml_path, display)
+        sheet.error_cells = errors
+        for row, col, formula in formulas:
             sheet.problems.append(
                 Problem(
                     f"formula ={formula} has no saved value; open and save the file in Excel "
@@ -312,36 +396,48 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
 _VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_ERROR_VALUE = re.compile(rb"<v>([^<]+)</v>")
 
 
-def _formulas_without_values(
+def _scan_cells(
     archive: zipfile.ZipFile, xml_path: str, display: str
-) -> list[tuple[int, int, str]]:
-    """(row, 0-based column, formula) of every formula cell saved without its value."""
+) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], tuple[str, str | None]]]:
+    """(row, 0-based column, formula) of every formula cell saved without its value, and the
+    cells holding an Excel error value (see ``RawSheet.error_cells``)."""
     try:
         data = archive.read(xml_path)
     except KeyError:
-        return []
+        return [], {}
     except _DAMAGED_ZIP:
         raise BomError(
             Problem(
                 "the file is corrupt (a part of the .xlsx zip cannot be unpacked)", file=display
             )
         ) from None
-    if b"<f" not in data:
-        return []
-    found = []
+    found: list[tuple[int, int, str]] = []
+    errors: dict[tuple[int, int], tuple[str, str | None]] = {}
+    if b"<f" not in data and not _ERROR_TYPE.search(data):
+        return found, errors
     for match in _CELL.finditer(data):
-        body = match.group(2) or b""
+        attributes, body = match.group(1), match.group(2) or b""
         formula = _FORMULA.search(body)
-        if formula is None or _VALUE.search(body):
+        is_error = _ERROR_TYPE.search(attributes) is not None
+        if not is_error and (formula is None or _VALUE.search(body)):
             continue
-        ref = _CELL_REF.search(match.group(1))
+        ref = _CELL_REF.search(attributes)
         if ref is None:
             continue
-        text = (formula.group(1) or b"(shared formula)").decode("utf-8", errors="replace")
-        found.append((int(ref.group(2)), _column_index(ref.group(1).decode()), text))
-    return found
+        where = (int(ref.group(2)), _column_index(ref.group(1).decode()))
+        text = None
+        if formula is not None:
+            text = (formula.group(1) or b"(shared formula)").decode("utf-8", errors="replace")
+        value = _ERROR_VALUE.search(body)
+        if is_error and value is not None:
+            errors[where] = (value.group(1).decode("utf-8", errors="replace"), text)
+        elif text is not None:
+            found.append((*where, text))
+    return found, errors
 
 
 def _reraise_interrupts(error: BaseException) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from footprint.bom.files import duplicate_warning
 from footprint.cli import exchange_options as exchange
 from footprint.cli.batch_summary import print_summary
 from footprint.cli.terminal import console as make_console
@@ -34,7 +35,7 @@ from footprint.cli.what_if import (
 from footprint.errors import FootprintError, Problem
 from footprint.impacts.summary import print_single_scores
 from footprint.io import OutputTransaction
-from footprint.model import json_schema
+from footprint.model import Warning_, json_schema
 
 EXIT_NONCOMPLIANT = 3
 PROGRESS_FROM_FILES = 4  # show a progress bar from this many BOM files on
@@ -144,7 +145,8 @@ def assess_command(
 
     when = _parse_date(as_of)
     parse_selection(indicators)  # an unknown name stops here, before anything is read
-    files = bom_files(boms)
+    repeated: list[tuple[Path, Path]] = []
+    files = bom_files(boms, duplicates=repeated)
     exchanges = exchange.ExchangeRequest(
         pact,
         pact_store,
@@ -177,6 +179,9 @@ def assess_command(
                 )
         else:
             products, warnings = read_products(files)
+        warnings = [
+            Warning_(message=duplicate_warning(*pair), file=str(pair[0])) for pair in repeated
+        ] + warnings
         rule_sets = load_rules(rules)
         what_if = what_if_scenarios(
             scenario, swap, recycled_content, scale, eol_recycling_rate, grid_country,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from footprint.bom import BomFile, bom_files, read_bom_file
+from footprint.bom.files import duplicate_warning
 from footprint.bom.summary import summarise
 from footprint.cli.terminal import echo
 from footprint.errors import BomError, FootprintError, Problem
@@ -48,6 +49,10 @@ def check(
             files.extend(bom_files([path]))
         except FootprintError as error:
             problems.extend(error.problems)
+    repeated: list[tuple[Path, Path]] = []
+    files = bom_files(files, duplicates=repeated)
+    for pair in repeated:
+        echo(f"warning: {duplicate_warning(*pair)}", one_line=True)
     read: list[BomFile] = []
     for path in files:
         try:

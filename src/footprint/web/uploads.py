@@ -19,6 +19,8 @@ from typing import IO
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from footprint.bom.sheets import looks_like_text
+
 # the BOM, an optional dataset file, and the sourcing inputs: a supplier register
 # (.xlsx/.csv), an approved-smelter and a high-risk country list (.csv, one id a row)
 FILE_FIELDS: tuple[str, ...] = ("file", "datasets")
@@ -260,6 +262,13 @@ def check_content(upload: StoredUpload) -> None:
                 field=upload.field,
                 file=name,
             )
+        if not head.startswith(_ZIP_MAGIC) and looks_like_text(head[:8192]):
+            raise UnsupportedUpload(
+                f"{name!r} is a text (CSV) file named .xlsx, not a workbook: rename it to .csv "
+                "and upload it again",
+                field=upload.field,
+                file=name,
+            )
         if not head.startswith(_ZIP_MAGIC):
             raise UnsupportedUpload(
                 f"{name!r} is not an .xlsx workbook (an .xlsx file is a zip archive)",
@@ -267,7 +276,9 @@ def check_content(upload: StoredUpload) -> None:
                 file=name,
             )
         return
-    if b"\x00" in head or head.startswith(_BINARY_MAGICS) or _mostly_binary(head):
+    if not looks_like_text(head[:8192]) and (
+        b"\x00" in head or head.startswith(_BINARY_MAGICS) or _mostly_binary(head)
+    ):
         raise UnsupportedUpload(
             f"{name!r} is not a text CSV file: save the sheet as 'CSV UTF-8'",
             field=upload.field,
