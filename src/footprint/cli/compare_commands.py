@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from footprint.cli.assess_commands import DatasetsOption, _parse_date
+from footprint.cli.terminal import console as make_console
+from footprint.cli.terminal import inert, markup
 from footprint.cli.what_if import (
     EolOption,
     GridOption,
@@ -149,7 +150,7 @@ def compare_command(
         {"--json": json_out, "--xlsx": xlsx_out, "--html": html_out},
         inputs=input_files(list(boms), datasets, rules) + [p for p in scenario or [] if p.exists()],
     )
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     with outputs:
         with console.status("assessing and comparing"):
             comparison = compare(
@@ -170,7 +171,7 @@ def compare_command(
         }
         for name in outputs.names:
             writers[name](outputs.path(name))
-    print_comparison(comparison, Console(stderr=outputs.writes_stdout))
+    print_comparison(comparison, make_console(stderr=outputs.writes_stdout))
 
 
 def print_comparison(comparison: Comparison, console: Console) -> None:
@@ -181,10 +182,10 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             f"{pair.base.label} {pair.base.id} → {pair.alternative.label} {pair.alternative.id}"
             f"  ({pair.base.functional_unit or '1 product'})"
         )
-        table = Table(title=escape(title))
+        table = Table(title=markup(title))
         table.add_column("figure")
-        table.add_column(pair.base.label, justify="right")
-        table.add_column(pair.alternative.label, justify="right")
+        table.add_column(markup(pair.base.label), justify="right")
+        table.add_column(markup(pair.alternative.label), justify="right")
         table.add_column("Δ", justify="right")
         table.add_column("Δ %", justify="right")
         table.add_row(
@@ -231,22 +232,31 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
                     else ""
                 )
                 console.print(
-                    f"    {line.rank}. {side.path} [{line.status}: {what}] "
-                    f"{_n(line.climate_change.delta.total, signed=True)}{share}",
+                    inert(
+                        f"    {line.rank}. {side.path} [{line.status}: {what}] "
+                        f"{_n(line.climate_change.delta.total, signed=True)}{share}",
+                        one_line=True,
+                    ),
                     markup=False,
                 )
         for check in pair.changed_checks():
             console.print(
-                f"  check {check.rule_set}/{check.rule}: {check.status_before} → "
-                f"{check.status_after} (margin {_n(check.margin.before)} → "
-                f"{_n(check.margin.after)})",
+                inert(
+                    f"  check {check.rule_set}/{check.rule}: {check.status_before} → "
+                    f"{check.status_after} (margin {_n(check.margin.before)} → "
+                    f"{_n(check.margin.after)})",
+                    one_line=True,
+                ),
                 markup=False,
             )
         for note in pair.notes:
-            console.print(f"  note: {note}", markup=False)
+            console.print(inert(f"  note: {note}", one_line=True), markup=False)
     for item in comparison.unmatched:
         console.print(
-            f"only in {item.label} ({item.side}): product {item.id}; give --pair to compare it",
+            inert(
+                f"only in {item.label} ({item.side}): product {item.id}; give --pair to compare it",
+                one_line=True,
+            ),
             markup=False,
         )
 
