@@ -212,7 +212,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
         for impact in pair.impacts:
             v = impact.value
             table.add_row(
-                escape(f"{impact.name} ({impact.unit})"),
+                markup(f"{impact.name} ({impact.unit})"),
                 _n(v.before),
                 _n(v.after),
                 _n(v.delta, signed=True),
@@ -303,7 +303,7 @@ def suggest_command(
         {"--json": json_out, "--xlsx": xlsx_out}, inputs=input_files(list(boms), datasets, rules)
     )
     with outputs:
-        with Console(stderr=True).status("assessing every swap"):
+        with make_console(stderr=True).status("assessing every swap"):
             report = suggest(
                 boms, rules=rules, as_of=_parse_date(as_of), datasets=datasets, lines=lines,
                 per_line=per_line, limit=limit,
@@ -314,19 +314,19 @@ def suggest_command(
         }
         for name in outputs.names:
             writers[name](outputs.path(name))
-    console = Console(stderr=outputs.writes_stdout)
+    console = make_console(stderr=outputs.writes_stdout)
     for product in report.products:
-        table = Table(title=escape(f"{product.product}: suggestions (kg CO2-eq per FU)"))
+        table = Table(title=markup(f"{product.product}: suggestions (kg CO2-eq per FU)"))
         for header in ("#", "line", "swap", "saving", "%", "checks that change"):
             table.add_column(header, justify="right" if header in ("#", "saving", "%") else "left")
         for s in product.suggestions:
             table.add_row(
                 str(s.rank),
-                escape(s.path),
-                escape(f"{s.dataset_before} → {s.dataset_after}"),
+                markup(s.path),
+                markup(f"{s.dataset_before} → {s.dataset_after}"),
                 _n(s.saving),
                 _pct(-(s.saving_percent or 0.0)),
-                escape(
+                markup(
                     ", ".join(f"{c.rule}: {c.status_before}→{c.status_after}" for c in s.checks)
                 ),
             )
