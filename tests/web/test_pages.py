@@ -203,3 +203,16 @@ def test_downloads_and_captions_are_named_for_people():
     assert 'download="E-bike pack v2-report.html"' in text
     assert "<figcaption>phone: by BOM line</figcaption>" in text
     assert pages.download_name('../x"y.csv', "xlsx") == "x_y-footprint.xlsx"
+
+
+def test_no_rule_set_chosen_is_said_with_the_rule_sets_for_the_category():
+    assessment = small_assessment()
+    battery = assessment.products[0].model_copy(update={"category": "lmt-battery"})
+    unchecked = assessment.model_copy(update={"products": [battery], "rule_sets": []})
+    text = pages.result_page(unchecked, {}, result_id="x" * 43, bom_name="pack.xlsx")
+    assert "No rule set was chosen, so nothing was checked." in text
+    assert "eu-battery-regulation" in text.split('id="no-rules"', 1)[1].split("</p>", 1)[0]
+    checked = unchecked.model_copy(update={"rule_sets": ["eu-battery-regulation"]})
+    assert 'id="no-rules"' not in pages.result_page(
+        checked, {}, result_id="x" * 43, bom_name="pack.xlsx"
+    )

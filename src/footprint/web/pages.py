@@ -257,6 +257,7 @@ def result_page(
 <a class="button ghost" href="/">Assess another BOM</a>
 </div>
 </section>
+{rules_notice(assessment)}
 {summary_table(assessment.products)}
 {figures_block(figures)}
 {"".join(product_details(p, i) for i, p in enumerate(assessment.products))}
@@ -266,6 +267,28 @@ def result_page(
 
 
 DOWNLOAD_SUFFIXES = {"xlsx": "-footprint.xlsx", "json": "-footprint.json", "html": "-report.html"}
+
+
+def rules_notice(assessment: Assessment) -> str:
+    """No rule set chosen: say so, and name the shipped rule sets for the products' categories
+    (a missing check is never shown as compliant)."""
+    if assessment.rule_sets:
+        return ""
+    from footprint.compliance import list_rule_sets
+    from footprint.compliance.categories import rule_set_categories
+
+    categories = {p.category for p in assessment.products if p.category}
+    fitting = [r.name for r in list_rule_sets() if rule_set_categories(r) & categories]
+    hint = (
+        f"For the categories of these products ({', '.join(sorted(categories))}) the rule sets "
+        f"{', '.join(fitting)} apply: assess again with them ticked."
+        if fitting
+        else "No shipped rule set covers these products' categories."
+    )
+    return (
+        '<section class="card"><p class="notice" id="no-rules">No rule set was chosen, so '
+        f"nothing was checked. {esc(hint)}</p></section>"
+    )
 
 
 def download_name(bom_name: str, kind: str) -> str:
