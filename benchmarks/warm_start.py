@@ -76,6 +76,8 @@ def main() -> None:
         }
         for i, name in enumerate(contenders)
     }
+    for env in envs.values():
+        Path(env["BRIGHTWAY_DIR"]).mkdir(parents=True)
     outputs = {}
     for name, src in contenders.items():  # untimed: set the project up, fill the cache
         _run(src, envs[name])
