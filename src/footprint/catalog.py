@@ -499,6 +499,7 @@ class Catalog:
         self.files: list[Path] = [Path(f) for f in files]
         self.datasets: dict[str, Dataset] = {}
         self.aliases: dict[str, str] = {}  # another name a BOM may use → dataset id
+        self._suggestions: dict[tuple[str, int], list[str]] = {}
         problems = ProblemCollector()
         for dataset in datasets:
             seen = self.datasets.get(dataset.id)
@@ -596,7 +597,15 @@ class Catalog:
         return len(self.datasets)
 
     def suggest(self, dataset_id: str, n: int = 3) -> list[str]:
-        """The ids closest to a misspelt one, best first, for "did you mean …?"."""
+        """The ids closest to a misspelt one, best first, for "did you mean …?".
+
+        Answers are cached per catalog: a misspelt id is usually repeated on many lines."""
+        key = (dataset_id, n)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._suggest(dataset_id, n)
+        return list(self._suggestions[key])
+
+    def _suggest(self, dataset_id: str, n: int) -> list[str]:
         wanted = dataset_id.strip().lower()
         by_lower: dict[str, str] = {}
         for known in self.datasets:

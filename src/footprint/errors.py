@@ -16,6 +16,7 @@ row as the spreadsheet shows it with the header on row 1, column) and what would
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,55 @@ class OutputError(FootprintError):
     """An output path that is a folder, a link, an input, a duplicate, or cannot be written."""
 
 
+PROBLEMS_SHOWN_PER_FILE = 200  # the rest of a file's problems are grouped by kind
+KINDS_SHOWN_PER_FILE = 20
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'|\b\d[\d.,e+-]*\b')
+
+
+def cap_problems(
+    problems: Iterable[Problem], limit: int = PROBLEMS_SHOWN_PER_FILE
+) -> list[Problem]:
+    """The first ``limit`` problems of each file in full; the rest grouped, one line per kind:
+    "and 99,800 more like this: "kgs" is not a unit … (rows 202–100,001)".
+
+    A kind is the sheet, column and message with quoted values and numbers left out, so a
+    typo repeated on 100,000 rows is one line, and a file's report stays readable (and small
+    enough for a web answer) however bad the file is.
+    """
+    kept: list[Problem] = []
+    shown: dict[str | None, int] = {}
+    rest: dict[str | None, dict[tuple[object, ...], list[Problem]]] = {}
+    for problem in problems:
+        count = shown.get(problem.file, 0)
+        if count < limit:
+            shown[problem.file] = count + 1
+            kept.append(problem)
+            continue
+        kind = (problem.sheet, problem.column, _QUOTED.sub("…", problem.message))
+        rest.setdefault(problem.file, {}).setdefault(kind, []).append(problem)
+    for file, kinds in rest.items():
+        ordered = sorted(kinds.values(), key=len, reverse=True)
+        for group in ordered[:KINDS_SHOWN_PER_FILE]:
+            first = group[0]
+            rows = [p.row for p in group if p.row is not None]
+            where = ""
+            if rows:
+                low, high = min(rows), max(rows)
+                where = f" (row {low:,})" if low == high else f" (rows {low:,}–{high:,})"
+            kept.append(
+                Problem(
+                    f"and {len(group):,} more like this: {first.message}{where}",
+                    file=file,
+                    sheet=first.sheet,
+                    column=first.column,
+                )
+            )
+        others = sum(len(group) for group in ordered[KINDS_SHOWN_PER_FILE:])
+        if others:
+            kept.append(Problem(f"and {others:,} more problems of other kinds", file=file))
+    return kept
+
+
 class ProblemCollector:
     """Gathers problems while reading a file so that all of them are reported together."""
 
@@ -116,5 +166,6 @@ class ProblemCollector:
         return bool(self.problems)
 
     def raise_if_any(self, error_type: type[FootprintError] = BomError) -> None:
+        """Raise every problem (beyond 200 in a file, grouped: see ``cap_problems``)."""
         if self.problems:
-            raise error_type(self.problems)
+            raise error_type(cap_problems(self.problems))

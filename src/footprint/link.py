@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from footprint import units
-from footprint.errors import BomError, FootprintError, Problem
+from footprint.errors import BomError, FootprintError, Problem, cap_problems
 from footprint.model import BomLine, Dataset, Product, is_waste_treatment
 
 BRIGHTWAY_SEPARATOR = "::"
@@ -120,7 +120,7 @@ def link_products(
                 lines.append(result)
         linked.append(LinkedProduct(product, lines))
     if problems:
-        raise BomError(problems)
+        raise BomError(cap_problems(problems))
     return linked
 
 

@@ -152,6 +152,7 @@ def _is_information(unit: pint.Unit) -> bool:
     return str(ureg.Quantity(1.0, unit).to_base_units().units) == "bit"
 
 
+@lru_cache(maxsize=4096)  # a typo is usually repeated on many rows: match it once
 def _suggestion(text: str) -> str:
     candidates = list(_VOCABULARY)
     if text.endswith("s") and _parse(text[:-1]) is not None:

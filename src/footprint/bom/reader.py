@@ -141,6 +141,7 @@ class _Reader:
         self.warnings: list[Warning_] = []
         self.known_units: dict[str, str] = {}  # unit cell text → canonical unit
         self.excel_errors: list[Problem] = []  # error cells, which read as empty
+        self.failed_units: dict[str, str] = {}  # unit cell text → why it is not a unit
 
     # -- shared helpers --------------------------------------------------------------------
 
@@ -476,9 +477,16 @@ class _Reader:
         if unit_cell is not None:
             column_unit = self.known_units.get(unit_cell)
             if column_unit is None:
-                column_unit = self.at(table, row, "unit", _unit, unit_cell)
-                if column_unit is not None:
-                    self.known_units[unit_cell] = column_unit
+                refused = self.failed_units.get(unit_cell)
+                if refused is not None:  # the same typo again: the same message, no parsing
+                    self.problems.add(refused, **table.where(row, "unit"))
+                else:
+                    before = len(self.problems.problems)
+                    column_unit = self.at(table, row, "unit", _unit, unit_cell)
+                    if column_unit is not None:
+                        self.known_units[unit_cell] = column_unit
+                    elif len(self.problems.problems) == before + 1:
+                        self.failed_units[unit_cell] = self.problems.problems[-1].message
             unit_failed = column_unit is None
         elif header_unit is not None:
             column_unit = self.at(table, row, "quantity", _unit, header_unit)
