@@ -54,7 +54,7 @@ def main() -> None:
         app = create_app(WebSettings(work_dir=Path(folder), max_upload_bytes=50 * 1024**2))
         with TestClient(app) as client:
             deadline = time.monotonic() + 600  # engine warm before timing
-            while client.get("/api/health").status_code != 200:
+            while client.get("/health").status_code != 200:
                 if time.monotonic() > deadline:
                     raise SystemExit("the engine did not start")
                 time.sleep(0.5)
