@@ -501,7 +501,10 @@ def value_delta(before: float | None, after: float | None) -> ValueDelta:
         return ValueDelta(before=before, after=after)
     delta = after - before
     return ValueDelta(
-        before=before, after=after, delta=delta, percent=100 * delta / before if before else None
+        before=before,
+        after=after,
+        delta=delta,
+        percent=100 * delta / before + 0.0 if before else None,  # + 0.0: no '-0.0 %'
     )
 
 
@@ -520,7 +523,9 @@ def climate_delta(before: ClimateChange | None, after: ClimateChange | None) -> 
             "unit": (after or before or _ZERO).unit,
         },
     )
-    percent = 100 * delta.total / before.total if before is not None and before.total else None
+    percent = (
+        100 * delta.total / before.total + 0.0 if before is not None and before.total else None
+    )
     return _fast(
         ClimateDelta, {"before": before, "after": after, "delta": delta, "percent": percent}
     )
