@@ -159,12 +159,12 @@ def desnz_row(year: int, **fields: Any) -> Row:
     """A row from the UK DESNZ/DEFRA conversion factors of ``year``: OGL v3.0, Great Britain,
     AR5 GWPs, a government publication scored as UK-representative."""
     url = {2024: DESNZ_2024_URL, 2025: DESNZ_2025_URL}[year]
+    fields.setdefault("gwp_basis", "AR5")
     return Row(
         license=OGL,
         url=url,
         year=year,
         geography="GB",
-        gwp_basis="AR5",
         ger="UK",
         p="government",
         **fields,
@@ -606,11 +606,51 @@ def _desnz_freight_row(
     return matches[0]
 
 
+GAS_NOTE = (
+    " Engine figure: DESNZ's per-gas parts (kg CO2e of CO2, CH4, N2O: {parts}) are given as kg of "
+    "gas, CO2e ÷ DESNZ's AR5 GWP100 (CH4 {ch4}, N2O {n2o}; 2024 workbook, sheet 'Refrigerant & "
+    "other'), and characterised with the EF 3.1 factors; climate_change keeps the published "
+    "AR5 total for reference and is not added again. CO2 is the fossil CO2 (DESNZ reports "
+    "biofuel CO2 outside of scopes); CH4 counted as fossil."
+)
+
+
+def desnz_gwp() -> dict[str, Decimal]:
+    """DESNZ's AR5 GWP100 of CH4 and N2O, from the 2024 workbook (sheet Refrigerant & other)."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(SOURCES / DESNZ_2024_WORKBOOK))
+    sheet = workbook.get_sheet_by_name("Refrigerant & other").to_python()
+    found = {}
+    for cells in sheet:
+        name = str(cells[1]).strip() if len(cells) > 3 else ""
+        if name in ("Methane", "Nitrous oxide") and name not in found and cells[2] == "kg":
+            found[name] = Decimal(str(cells[3]))
+    return {"ch4": found["Methane"], "n2o": found["Nitrous oxide"]}
+
+
+def gases_from_co2e(co2: Decimal, ch4: Decimal, n2o: Decimal, gwp: dict[str, Decimal]) -> dict:
+    """Per-gas CO2e parts → kg of each gas (AR5 GWPs divided out, 12 significant figures)."""
+    gases = {
+        "co2_fossil": co2,
+        "ch4_fossil": _significant(ch4 / gwp["ch4"], 12) if ch4 else Decimal(0),
+        "n2o": _significant(n2o / gwp["n2o"], 12) if n2o else Decimal(0),
+    }
+    return {gas: amount for gas, amount in gases.items() if amount}
+
+
 def desnz_freight() -> list[Row]:
     rows = []
     source_rows = read_csv("desnz_2025_freighting_goods.csv")
+    by_id = {r["ID"]: r for r in source_rows}
+    gwp = desnz_gwp()
     for dataset_id, (level2, level3, variant) in FREIGHT.items():
         source_row = _desnz_freight_row(source_rows, dataset_id, level2, level3, variant)
+        stem = source_row["ID"].rsplit("_", 1)[0]
+        co2, ch4, n2o = (
+            Decimal(by_id[f"{stem}_{part}"]["GHG Conversion Factor 2025"]) for part in (2, 3, 4)
+        )
+        parts = f"{number(co2)}, {number(ch4)}, {number(n2o)} (rows {stem}_2 to _4)"
         rows.append(
             desnz_row(
                 2025,
@@ -620,10 +660,13 @@ def desnz_freight() -> list[Row]:
                 climate_change=Decimal(source_row["GHG Conversion Factor 2025"]),
                 material="",
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
+                gases=gases_from_co2e(co2, ch4, n2o, gwp),
+                gwp_basis="EF3.1",
                 source=f"{DESNZ_2025}, Freighting goods, row {source_row['ID']}",
                 ter="specific",
                 notes=FREIGHT_NOTE.format(wtt=WTT_PREFIX + dataset_id)
-                + (AIR_NOTE if level2 == "Freight flights" else ""),
+                + (AIR_NOTE if level2 == "Freight flights" else "")
+                + GAS_NOTE.format(parts=parts, ch4=number(gwp["ch4"]), n2o=number(gwp["n2o"])),
             )
         )
     return rows
@@ -704,14 +747,17 @@ WTT_FUEL_NOTE = (
 DESNZ_2024_WORKBOOK = "desnz_2024_ghg_conversion_factors_full_set_v1_1.xlsx"
 
 
-def _desnz_2024_fuel_table(sheet_name: str) -> dict[tuple[str, str], tuple[int, object]]:
-    """(fuel, unit text) → (sheet row, kg CO2e) from a fuel sheet of the 2024 workbook."""
+def _desnz_2024_fuel_table(
+    sheet_name: str,
+) -> dict[tuple[str, str], tuple[int, object, list[object]]]:
+    """(fuel, unit text) → (sheet row, kg CO2e, [kg CO2e of CO2, CH4, N2O]) from a fuel sheet
+    of the 2024 workbook (the per-gas cells are blank where the sheet has none)."""
     import python_calamine
 
     workbook = python_calamine.CalamineWorkbook.from_path(str(SOURCES / DESNZ_2024_WORKBOOK))
     sheet = workbook.get_sheet_by_name(sheet_name).to_python()
     # The sheet is laid out for people: a fuel's name is written once, on its first unit row.
-    table: dict[tuple[str, str], tuple[int, object]] = {}
+    table: dict[tuple[str, str], tuple[int, object, list[object]]] = {}
     in_table = False
     fuel = ""
     for number_, cells in enumerate(sheet, start=1):
@@ -725,15 +771,18 @@ def _desnz_2024_fuel_table(sheet_name: str) -> dict[tuple[str, str], tuple[int, 
             fuel = str(cells[1]).strip()
         unit_text = str(cells[2]).strip()
         if unit_text:
-            table.setdefault((fuel, unit_text), (number_, cells[3]))
+            table.setdefault((fuel, unit_text), (number_, cells[3], list(cells[4:7])))
     return table
 
 
 def desnz_fuels() -> list[Row]:
     table = _desnz_2024_fuel_table("Fuels")
+    gwp = desnz_gwp()
     rows = []
     for dataset_id, (fuel_name, unit_text, unit, description) in FUELS.items():
-        sheet_row, value = table[(fuel_name, unit_text)]
+        sheet_row, value, per_gas = table[(fuel_name, unit_text)]
+        co2, ch4, n2o = (Decimal(str(v)) for v in per_gas)
+        parts = f"{number(co2)}, {number(ch4)}, {number(n2o)} (same row)"
         rows.append(
             desnz_row(
                 2024,
@@ -742,9 +791,12 @@ def desnz_fuels() -> list[Row]:
                 unit=unit,
                 climate_change=Decimal(str(value)),
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
+                gases=gases_from_co2e(co2, ch4, n2o, gwp),
+                gwp_basis="EF3.1",
                 source=f"{DESNZ_2024}, sheet Fuels, row {sheet_row} ({unit_text})",
                 ter="specific",
-                notes=FUEL_NOTE.format(wtt=WTT_PREFIX + dataset_id, unit=unit),
+                notes=FUEL_NOTE.format(wtt=WTT_PREFIX + dataset_id, unit=unit)
+                + GAS_NOTE.format(parts=parts, ch4=number(gwp["ch4"]), n2o=number(gwp["n2o"])),
             )
         )
     return rows
@@ -756,7 +808,7 @@ def desnz_wtt_fuels() -> list[Row]:
     table = _desnz_2024_fuel_table("WTT- fuels")
     rows = []
     for ttw_id, (fuel_name, unit_text, unit, description) in FUELS.items():
-        sheet_row, value = table[(fuel_name, unit_text)]
+        sheet_row, value, _ = table[(fuel_name, unit_text)]
         rows.append(
             desnz_row(
                 2024,

@@ -31,7 +31,7 @@ from footprint.errors import BomError, FootprintError, InputTooLargeError, Probl
 from footprint.exchange.pact_import import expiry_warnings
 from footprint.lca.engine import LcaEngine
 from footprint.lca.indicators import Indicator, parse_selection
-from footprint.lca.project import INDICATORS
+from footprint.lca.project import SCORE_COLUMNS
 from footprint.link import (
     BRIGHTWAY_SEPARATOR,
     ExternalActivity,
@@ -225,6 +225,7 @@ class Engine:
         for item, result in zip(linked, results, strict=True):
             result, extra_warnings = _circularity(item.product, result, self)
             warnings.extend(extra_warnings)
+            warnings.extend(_basis_warning(result))
             if sourcing is not None:
                 result, extra_warnings = _sourcing(
                     result, item.product, self.catalog, sourcing, as_of
@@ -272,7 +273,9 @@ class Engine:
                 if line.dataset is not None:
                     references.append(self._scored_reference(line))
                     amounts.append(line.amount * flow)
-        unit_scores = self.lca.scores(references) if references else np.zeros((0, 4))
+        unit_scores = (
+            self.lca.scores(references) if references else np.zeros((0, len(SCORE_COLUMNS)))
+        )
         with np.errstate(over="ignore", invalid="ignore"):  # found and named just below
             figures = np.asarray(amounts)[:, None] * unit_scores
         if not np.isfinite(figures).all():
@@ -286,9 +289,10 @@ class Engine:
 
         One row per BOM line that has a dataset: ``product``, ``line``, ``path``, ``stage``,
         ``dataset``, ``quantity`` and ``unit`` (in one product, in the dataset's unit) and
-        ``total``, ``fossil``, ``biogenic``, ``luluc`` in kg CO2-eq per functional unit — the
-        same figures ``assess`` gives its lines under the cut-off model.  No circularity, checks
-        or data quality: use ``assess`` for those (and for products on the CFF model).
+        ``total``, ``fossil``, ``biogenic``, ``luluc``, ``not_split`` in kg CO2-eq per functional
+        unit — the same figures ``assess`` gives its lines under the cut-off model.  No
+        circularity, checks or data quality: use ``assess`` for those (and for products on the
+        CFF model).
         """
         import pandas as pd
 
@@ -306,7 +310,7 @@ class Engine:
         table = pd.DataFrame.from_records(
             rows, columns=["product", "line", "path", "stage", "dataset", "quantity", "unit"]
         )
-        for column, indicator in enumerate(INDICATORS):
+        for column, indicator in enumerate(SCORE_COLUMNS):
             table[indicator] = figures[:, column]
         return table
 
@@ -320,7 +324,7 @@ class Engine:
         self, item: LinkedProduct, per_line: Iterator[list[float]]
     ) -> ProductResult:
         product = item.product
-        zero = [0.0, 0.0, 0.0, 0.0]
+        zero = [0.0] * len(SCORE_COLUMNS)
         figures = [next(per_line) if line.dataset is not None else zero for line in item.lines]
         total, stage_sums = _sums(figures, [line.line.stage for line in item.lines])
         by_stage = {stage: ClimateChange() for stage in STAGES}
@@ -330,6 +334,7 @@ class Engine:
             _line_result(line, figure, figure[_TOTAL] / total[_TOTAL] if total[_TOTAL] else 0.0)
             for line, figure in zip(item.lines, figures, strict=True)
         ]
+        bases = self._basis_shares(item, figures)
         quality = product_data_quality(
             [
                 ScoredContribution(figure[_TOTAL], link.record.dqr if link.record else None)
@@ -352,9 +357,30 @@ class Engine:
             by_stage=by_stage,
             lines=lines,
             data_quality=quality,
+            gwp_basis_shares=bases,
             source_file=product.source.file,
             extra=dict(product.extra),
         )
+
+    def _basis_shares(
+        self, item: LinkedProduct, figures: Sequence[Sequence[float]]
+    ) -> dict[str, float]:
+        """Share of Σ |line figure| resting on each GWP basis (see ``ProductResult``)."""
+        weights: dict[str, float] = {}
+        fractions: dict[str, dict[str, float]] = {}
+        for line, figure in zip(item.lines, figures, strict=True):
+            if line.dataset is None or not figure[_TOTAL]:
+                continue
+            reference = self._scored_reference(line)
+            split = fractions.get(reference)
+            if split is None:
+                parts = {b: abs(v) for b, v in self.lca.bases(reference).items() if v}
+                scale = sum(parts.values()) or 1.0
+                split = fractions[reference] = {b: v / scale for b, v in parts.items()}
+            for basis, fraction in split.items():
+                weights[basis] = weights.get(basis, 0.0) + abs(figure[_TOTAL]) * fraction
+        total = sum(weights.values())
+        return {b: w / total for b, w in sorted(weights.items())} if total else {}
 
     def _activity_info(
         self, activity: ExternalActivity, input_of: list[str] | None = None
@@ -472,7 +498,7 @@ def assess(
 # -- steps ---------------------------------------------------------------------------------------
 
 
-_TOTAL = INDICATORS.index("total")
+_TOTAL = SCORE_COLUMNS.index("total")
 
 
 def _sums(
@@ -480,27 +506,28 @@ def _sums(
 ) -> tuple[list[float], dict[Stage, list[float]]]:
     """Σ per indicator over all lines and over each stage's lines, in one pass: added left to
     right from 0.0, one addition at a time, as ``ClimateChange.__add__`` would."""
-    total = [0.0, 0.0, 0.0, 0.0]
+    width = len(SCORE_COLUMNS)
+    total = [0.0] * width
     per_stage: dict[Stage, list[float]] = {}
     for figure, stage in zip(figures, stages, strict=True):
         sums = per_stage.get(stage)
         if sums is None:
-            sums = per_stage[stage] = [0.0, 0.0, 0.0, 0.0]
-        for column in range(4):
+            sums = per_stage[stage] = [0.0] * width
+        for column in range(width):
             total[column] += figure[column]
             sums[column] += figure[column]
     return total, per_stage
 
 
-_COLUMNS = tuple(INDICATORS.index(name) for name in ("total", "fossil", "biogenic", "luluc"))
+_PARTS = ("total", "fossil", "biogenic", "luluc", "not_split")  # ClimateChange's field order
+_COLUMNS = tuple(SCORE_COLUMNS.index(name) for name in _PARTS)
 
 
-_NAMED_COLUMNS = tuple(zip(("total", "fossil", "biogenic", "luluc"), _COLUMNS, strict=True))
+_NAMED_COLUMNS = tuple(zip(_PARTS, _COLUMNS, strict=True))
 
 
 def _climate(row: Sequence[float]) -> ClimateChange:
-    total, fossil, biogenic, luluc = (float(row[column]) for column in _COLUMNS)
-    return ClimateChange(total=total, fossil=fossil, biogenic=biogenic, luluc=luluc)
+    return ClimateChange(**{name: float(row[column]) for name, column in _NAMED_COLUMNS})
 
 
 def _line_result(line: LinkedLine, figure: Sequence[float], share: float) -> LineResult:
@@ -543,7 +570,7 @@ def _line_result(line: LinkedLine, figure: Sequence[float], share: float) -> Lin
 
 M = TypeVar("M", bound=BaseModel)
 _UNIT = {"unit": ClimateChange.model_fields["unit"].default}
-_CLIMATE_GIVEN = frozenset(("total", "fossil", "biogenic", "luluc"))
+_CLIMATE_GIVEN = frozenset(_PARTS)
 _LINE_GIVEN = frozenset(LineResult.model_fields) - {"climate_change_cut_off", "note"}
 
 
@@ -667,6 +694,22 @@ def _portfolio_sourcing(
     from footprint.sourcing.product import portfolio_sourcing
 
     return portfolio_sourcing(results, products, catalog, sourcing, as_of or date.today())
+
+
+def _basis_warning(result: ProductResult) -> list[Warning_]:
+    """One warning when part of the figure rests on CO2e factors not characterised with EF 3.1."""
+    other = {b: s for b, s in result.gwp_basis_shares.items() if b != "EF3.1" and s}
+    if not other:
+        return []
+    listed = ", ".join(f"{basis} {share:.0%}" for basis, share in sorted(other.items()))
+    return [
+        Warning_(
+            message=f"{sum(other.values()):.0%} of the climate-change figure rests on CO2e "
+            f"factors published on other GWP bases than EF 3.1 ({listed}); CH4- and N2O-heavy "
+            "parts differ from EF 3.1 by a few per cent",
+            product=result.id,
+        )
+    ]
 
 
 def _circularity(

@@ -55,7 +55,7 @@ from footprint.model import (
 )
 
 #: The climate-change indicators compared (the numeric fields of ``ClimateChange``).
-INDICATORS: tuple[str, ...] = ("total", "fossil", "biogenic", "luluc")
+INDICATORS: tuple[str, ...] = ("total", "fossil", "biogenic", "luluc", "not_split")
 #: BOM facts of a line whose change is reported, in this order.
 LINE_FIELDS: tuple[str, ...] = (
     "dataset",

@@ -253,12 +253,21 @@ class Dataset(_Model):
 
 
 class ClimateChange(_Model):
-    """EF 3.1 climate change, total and sub-indicators (total = fossil + biogenic + luluc)."""
+    """EF 3.1 climate change, total and sub-indicators.
+
+    total = fossil + biogenic + luluc + not_split: the sub-indicators hold only what the data
+    split; ``not_split`` is the part whose source publishes no fossil / biogenic / land-use
+    split (0 when everything is split).  A sub-indicator of 0 with a large ``not_split`` means
+    "unknown", not "none".
+    """
 
     total: float = 0.0
     fossil: float = 0.0
     biogenic: float = 0.0
     luluc: float = 0.0
+    not_split: float = Field(
+        0.0, description="part of the total whose data give no fossil/biogenic/land-use split"
+    )
     unit: str = "kg CO2-eq"
 
     def __add__(self, other: ClimateChange) -> ClimateChange:
@@ -267,6 +276,7 @@ class ClimateChange(_Model):
             fossil=self.fossil + other.fossil,
             biogenic=self.biogenic + other.biogenic,
             luluc=self.luluc + other.luluc,
+            not_split=self.not_split + other.not_split,
             unit=self.unit,
         )
 
@@ -276,6 +286,7 @@ class ClimateChange(_Model):
             fossil=self.fossil * factor,
             biogenic=self.biogenic * factor,
             luluc=self.luluc * factor,
+            not_split=self.not_split * factor,
             unit=self.unit,
         )
 
@@ -588,6 +599,12 @@ class ProductResult(_Model):
     data_quality: DataQualityResult | None = None
     sourcing: SourcingResult | None = Field(
         None, description="origin, concentration, traceability and supplier scorecards"
+    )
+    gwp_basis_shares: dict[str, float] = Field(
+        default_factory=dict,
+        description="share of the cut-off result (Σ |line figure|) resting on each GWP basis "
+        "of the factors behind the lines: AR4, AR5, AR6 (published CO2e), EF3.1 (gases or "
+        "Brightway flows characterised with the EF 3.1 factors), 'not stated'",
     )
     source_file: str | None = None
     extra: dict[str, Scalar] = Field(default_factory=dict)

@@ -63,23 +63,36 @@ def test_ic_die_adds_fab_electricity_from_the_taiwan_grid(engine):
     assert engine.unit_of("electronics-ic-die-5nm") == "cm**2"
 
 
+# DESNZ's AR5 GWP100 (2024 workbook, sheet Refrigerant & other) and EF 3.1's (bw2io lcia_39)
+AR5_CH4, AR5_N2O = 28, 265
+EF31_CH4_FOSSIL, EF31_N2O = 29.8, 273
+
+
 @pytest.mark.parametrize(
-    ("dataset_id", "tank_to_wheel", "well_to_tank"),
+    ("dataset_id", "published", "co2", "ch4", "n2o", "well_to_tank"),
     [
-        # DESNZ 2025 HGV (all diesel), All HGVs, average laden: Freighting goods row
-        # 27_304_3140_14_1 and WTT- delivery vehs & freight row 28_907_3140_14_1, per t*km
-        ("freight-lorry-average", 0.10163, 0.02359),
-        # DESNZ 2025 container ship, average: rows 27_320_3235_14_1 and 28_916_3235_14_1
-        ("freight-container-ship", 0.01612, 0.00365),
-        # DESNZ 2024 diesel (average biofuel blend) per litre: sheets Fuels and WTT- fuels
-        ("fuel-diesel", 2.51279, 0.61101),
-        # DESNZ 2024 natural gas per kWh (gross CV): sheets Fuels and WTT- fuels
-        ("fuel-natural-gas", 0.1829, 0.03021),
+        # DESNZ 2025 HGV (all diesel), All HGVs, average laden: Freighting goods rows
+        # 27_304_3140_14_1 (total) to _4 (kg CO2e of CO2, CH4, N2O) and WTT- delivery vehs &
+        # freight row 28_907_3140_14_1, per t*km
+        ("freight-lorry-average", 0.10163, 0.10012, 0.00002, 0.00149, 0.02359),
+        # DESNZ 2025 container ship, average: rows 27_320_3235_14_1.._4 and 28_916_3235_14_1
+        ("freight-container-ship", 0.01612, 0.01592, 0.00001, 0.00019, 0.00365),
+        # DESNZ 2024 diesel (average biofuel blend) per litre: sheet Fuels row 72, WTT- fuels
+        ("fuel-diesel", 2.51279, 2.4796, 0.00029, 0.0329, 0.61101),
+        # DESNZ 2024 natural gas per kWh (gross CV): sheet Fuels row 42, WTT- fuels
+        ("fuel-natural-gas", 0.1829, 0.18253, 0.00028, 0.00009, 0.03021),
     ],
 )
-def test_freight_and_fuel_score_tank_to_wheel_plus_well_to_tank(
-    engine, dataset_id, tank_to_wheel, well_to_tank
+def test_freight_and_fuel_gases_characterised_with_ef31_plus_well_to_tank(
+    engine, dataset_id, published, co2, ch4, n2o, well_to_tank
 ):
+    """The per-gas parts in AR5 CO2e become kg of gas and EF 3.1 characterises them; the
+    well-to-tank part (no per-gas data) stays as published."""
+    assert co2 + ch4 + n2o == pytest.approx(published, abs=2e-5)  # the parts add up
+    direct = co2 + ch4 / AR5_CH4 * EF31_CH4_FOSSIL + n2o / AR5_N2O * EF31_N2O
     score = engine.unit_score(dataset_id)
-    assert score.total == pytest.approx(tank_to_wheel + well_to_tank, rel=FLOAT32)
-    assert engine.unit_score(f"wtt-{dataset_id}").total == pytest.approx(well_to_tank, rel=FLOAT32)
+    assert score.total == pytest.approx(direct + well_to_tank, rel=1e-12)
+    assert score.fossil == pytest.approx(direct, rel=1e-12)  # the gases are split
+    assert score.not_split == pytest.approx(well_to_tank, rel=1e-12)  # the WTT is not
+    assert engine.unit_score(f"wtt-{dataset_id}").total == well_to_tank
+    assert engine.catalog.get(dataset_id).climate_change == published  # kept for reference

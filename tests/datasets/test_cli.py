@@ -106,10 +106,12 @@ def test_user_file_is_listed_and_bad_user_file_is_one_line(tmp_path, capsys):
 
 
 def test_show_gives_the_score_with_inputs_as_an_assessment_counts_it(capsys):
-    # DESNZ 2025: average laden HGV 0.10163 kg CO2e/t.km tank-to-wheel + 0.02359 well-to-tank
+    # DESNZ 2025 average laden HGV, tank-to-wheel per gas (kg CO2e of CO2 0.10012, CH4 0.00002,
+    # N2O 0.00149, AR5 GWPs 28 and 265) characterised with EF 3.1 (29.8, 273), + 0.02359 WTT
     _, out, _ = run(capsys, "show", "freight-lorry-average")
     line = next(x for x in out.splitlines() if x.startswith("with its inputs:"))
-    assert float(line.split()[3]) == pytest.approx(0.10163 + 0.02359, rel=1e-6)
+    expected = 0.10012 + 0.00002 / 28 * 29.8 + 0.00149 / 265 * 273 + 0.02359
+    assert float(line.split()[3]) == pytest.approx(expected, rel=1e-5)  # printed to 6 digits
 
 
 def test_show_characterises_gas_columns(tmp_path, capsys):

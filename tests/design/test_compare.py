@@ -61,7 +61,8 @@ def test_pair_deltas_per_line_stage_total_and_checks(engine, rules, pair_files) 
     assert cc.after.total == pytest.approx(b_total, rel=1e-6)
     assert cc.delta.total == pytest.approx(-17, rel=1e-6)
     assert cc.percent == pytest.approx(-1700 / a_total, rel=1e-6)
-    assert cc.delta.fossil == pytest.approx(-17, rel=1e-6)  # no sub-indicators: all fossil
+    # no sub-indicators given: all of it is "not split", none invented as fossil
+    assert cc.delta.not_split == pytest.approx(-17, rel=1e-6) and cc.delta.fossil == 0
     # stages: everything but the grid line is raw materials
     rm = pair.by_stage[Stage.RAW_MATERIALS]
     assert (rm.before.total, rm.after.total) == (

@@ -4,6 +4,10 @@ A seeded random Brightway database of 320 activities with loops (inputs mostly f
 activities, plus loops inside groups of eight), catalog datasets with ``inputs`` into it, and
 multi-level BOMs referencing both.  Each product's demand is built here by hand (assembly
 multipliers and unit factors written out), and every indicator is compared with bw2calc.
+
+The catalog's datasets are scored exactly as written (0.3 is 0.3, not float32's
+0.30000001192): the expected figure expands each catalog dataset by hand into its own values
+and its Brightway inputs, and only the Brightway part goes through bw2calc.
 """
 
 from __future__ import annotations
@@ -132,30 +136,58 @@ def scenario(bw_project: str):
     return engine, products, demands
 
 
+# The scenario's catalog, by hand: own figures per indicator and inputs, per reference unit.
+# "grid" gives only a total (0.3, all not split); "mix" 1.2 with land use 0.2 (1.0 not split).
+OWN = {
+    "grid": {"total": 0.3, "not_split": 0.3},
+    "mix": {"total": 1.2, "luluc": 0.2, "not_split": 1.0},
+    "shell": {},
+}
+INPUTS = {"shell": {"random::a5": 0.7, "grid": 1.0}}
+
+
+def _expanded(demand: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """A demand's Brightway part {reference: amount} and its catalog part {indicator: kg}."""
+    brightway: dict[str, float] = {}
+    own: dict[str, float] = {}
+    pending = list(demand.items())
+    while pending:
+        reference, amount = pending.pop()
+        if "::" in reference:
+            brightway[reference] = brightway.get(reference, 0.0) + amount
+            continue
+        for indicator, value in OWN[reference].items():
+            own[indicator] = own.get(indicator, 0.0) + amount * value
+        pending.extend((up, amount * share) for up, share in INPUTS.get(reference, {}).items())
+    return brightway, own
+
+
 def test_every_product_equals_bw2calc(scenario) -> None:
     import bw2calc as bc
 
     engine, products, demands = scenario
     assessment = engine.assess(products)
+    expanded = [_expanded(demand) for demand in demands]
 
     def activity(reference: str) -> int:
-        if "::" not in reference:
-            reference = f"footprint-datasets::{reference}"
         return engine.lca.activity_id(reference)
 
-    first = {activity(k): v for k, v in demands[0].items()}
+    first = {activity(k): v for k, v in expanded[0][0].items()}
     lca = bc.LCA(first, method=footprint_method("total"))
     lca.lci()
     for indicator in INDICATORS:
         lca.switch_method(footprint_method(indicator))
-        for result, demand in zip(assessment.products, demands, strict=True):
-            lca.lci({activity(k): v for k, v in demand.items()})
+        for result, (brightway, own) in zip(assessment.products, expanded, strict=True):
+            lca.lci({activity(k): v for k, v in brightway.items()})
             lca.lcia_calculation()
-            expected = lca.score
+            expected = lca.score + own.get(indicator, 0.0)
             got = getattr(result.climate_change, indicator)
             assert got == pytest.approx(expected, rel=1e-9, abs=1e-12), (result.id, indicator)
             stages = sum(getattr(s, indicator) for s in result.by_stage.values())
             assert stages == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    for result, (_, own) in zip(assessment.products, expanded, strict=True):
+        # the random database's flows are all split by EF 3.1: only the catalog is not split
+        assert result.climate_change.not_split == pytest.approx(own["not_split"], rel=1e-12)
 
 
 def test_loops_make_the_database_not_triangular(scenario) -> None:

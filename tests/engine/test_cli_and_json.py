@@ -56,12 +56,13 @@ def test_assess_writes_json_whose_lines_and_stages_add_up(
     assert sum(line["climate_change"]["total"] for line in product["lines"]) == pytest.approx(total)
     assert sum(s["total"] for s in product["by_stage"].values()) == pytest.approx(total)
     steel = _factor("material-steel-primary")
-    # DESNZ 2025 HGV (all diesel), all HGVs, average laden, per t*km: tank-to-wheel 0.10163
-    # (Freighting goods) + well-to-tank 0.02359 (WTT- delivery vehs & freight)
-    truck = 0.10163 + 0.02359
-    # by hand: 0.8 kg + 1 heater × 0.05 kg of steel, 0.2 t·km by lorry (float32 in Brightway)
-    assert total == pytest.approx(0.85 * steel + 0.2 * truck, rel=1e-6)
-    assert product["by_stage"]["distribution"]["total"] == pytest.approx(0.2 * truck, rel=1e-6)
+    # DESNZ 2025 HGV (all diesel), all HGVs, average laden, per t*km: tank-to-wheel per gas
+    # (kg CO2e of CO2 0.10012, CH4 0.00002, N2O 0.00149 in AR5: 28, 265) characterised with
+    # EF 3.1 (CH4 fossil 29.8, N2O 273), + well-to-tank 0.02359 (WTT- delivery vehs & freight)
+    truck = 0.10012 + 0.00002 / 28 * 29.8 + 0.00149 / 265 * 273 + 0.02359
+    # by hand: 0.8 kg + 1 heater × 0.05 kg of steel, 0.2 t·km by lorry (exact factors)
+    assert total == pytest.approx(0.85 * steel + 0.2 * truck, rel=1e-12)
+    assert product["by_stage"]["distribution"]["total"] == pytest.approx(0.2 * truck, rel=1e-12)
     assert {d["id"] for d in document["datasets"]} == {
         "material-steel-primary",
         "freight-lorry-average",

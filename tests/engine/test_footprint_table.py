@@ -40,9 +40,12 @@ def test_rows_are_amount_times_factor_per_functional_unit(bw_project: str) -> No
     assert tube["path"] == "frame / tube" and tube["stage"] == "raw materials"
     assert tube["quantity"] == pytest.approx(2 * 1.5) and tube["unit"] == "kg"
     assert tube["total"] == pytest.approx(3 * 2 * 1.5 * 2.0, rel=1e-6)  # 18 kg CO2-eq per FU
-    assert tube["fossil"] == pytest.approx(18.0, rel=1e-6)  # no split given: counted fossil
+    # no split given: all of it is "not split", none is invented as fossil; exact factor 2.0
+    assert tube["fossil"] == 0.0 and tube["not_split"] == 18.0
     assert weld["quantity"] == pytest.approx(0.2) and weld["unit"] == "kWh"
     assert weld["total"] == pytest.approx(3 * 0.2 * 0.5, rel=1e-6)
     assert weld["fossil"] == pytest.approx(3 * 0.2 * 0.4, rel=1e-6)
     assert weld["biogenic"] == pytest.approx(3 * 0.2 * 0.1, rel=1e-6)
     assert weld["luluc"] == pytest.approx(0.0, abs=1e-12)
+    # luluc not given but fossil and biogenic explain the whole figure: nothing unsplit
+    assert weld["not_split"] == pytest.approx(0.0, abs=1e-12)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from footprint.model import STAGES, Assessment, Stage
+from footprint.model import STAGES, Assessment, ClimateChange, Stage
 from footprint.report.figures import (
     assessment_figures,
     bom_figure,
@@ -22,12 +22,13 @@ def test_dataframe_is_product_by_line_by_indicator(assessment: Assessment):
     frame = assessment.to_dataframe()
     n_lines = sum(len(p.lines) for p in assessment.products)
     assert isinstance(frame, pd.DataFrame)
-    assert len(frame) == 4 * n_lines
+    assert len(frame) == 5 * n_lines
     assert set(frame["indicator"]) == {
         "climate change",
         "climate change, fossil",
         "climate change, biogenic",
         "climate change, land use and land use change",
+        "climate change, not split",
     }
     totals = frame[frame["indicator"] == "climate change"]
     for product in assessment.products:
@@ -92,6 +93,17 @@ def test_stage_figure_shows_each_stage_and_sub_indicator(assessment: Assessment)
     assert list(fossil.y) == [battery.by_stage[s].fossil for s in STAGES]
     total = next(t for t in fig.data if t.name == "Total")
     assert list(total.y) == [battery.by_stage[s].total for s in STAGES]
+    # only the parts the data have are drawn: no legend entry for a series of zeros
+    drawn = {t.name for t in fig.data}
+    for field, name in (("biogenic", "Biogenic"), ("luluc", "Land use change")):
+        has = any(getattr(battery.by_stage[s], field) for s in STAGES)
+        assert (name in drawn) == has, name
+    assert not any(t.name.startswith("Not split") for t in fig.data)  # everything is split here
+    unsplit = battery.model_copy(
+        update={"by_stage": {s: ClimateChange(total=1.0, not_split=1.0) for s in STAGES}}
+    )
+    names = [t.name for t in stage_figure(unsplit).data]
+    assert names == ["Not split (no fossil/biogenic split in the data)", "Total"]
 
 
 def test_bom_sunburst_follows_the_tree_and_escapes_names(assessment: Assessment):

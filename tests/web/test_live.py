@@ -51,9 +51,10 @@ def widget_expected() -> dict[str, float]:
     """Hand computation from the shipped factors (kg CO2-eq per kg, kWh, t·km)."""
     raw = 0.120 * factor("material-aluminium-primary")
     manufacturing = 0.5 * factor("electricity-grid-DE")
-    # DESNZ 2025 HGV (all diesel), all HGVs, average laden, per t*km: tank-to-wheel 0.10163
-    # (Freighting goods) + well-to-tank 0.02359 (WTT- delivery vehs & freight)
-    distribution = 0.3 * (0.10163 + 0.02359)
+    # DESNZ 2025 HGV (all diesel), all HGVs, average laden, per t*km: tank-to-wheel per gas
+    # (kg CO2e of CO2 0.10012, CH4 0.00002, N2O 0.00149 in AR5: 28, 265) characterised with
+    # EF 3.1 (29.8, 273), + well-to-tank 0.02359 (WTT- delivery vehs & freight)
+    distribution = 0.3 * (0.10012 + 0.00002 / 28 * 29.8 + 0.00149 / 265 * 273 + 0.02359)
     return {
         "total": raw + manufacturing + distribution,
         Stage.RAW_MATERIALS: raw,

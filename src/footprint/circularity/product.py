@@ -65,7 +65,7 @@ from footprint.model import (
     Warning_,
 )
 
-_INDICATORS = ("total", "fossil", "biogenic", "luluc")
+_INDICATORS = ("total", "fossil", "biogenic", "luluc", "not_split")
 
 
 class CatalogLike(Protocol):

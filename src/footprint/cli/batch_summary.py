@@ -18,6 +18,7 @@ from rich.text import Text
 from footprint.cli.terminal import inert
 from footprint.errors import Problem
 from footprint.model import Assessment, ProductResult, Warning_
+from footprint.report.basis import basis_text, not_all_ef31, split_text
 from footprint.report.summary import STATUS_ORDER, is_share, no_verdict_note, sorted_checks
 
 PLACES_SHOWN = 4  # places listed under a grouped warning before "and N more" (all with --details)
@@ -27,12 +28,23 @@ NARROW = 100  # below this terminal width the functional unit goes under the pro
 def print_summary(assessment: Assessment, console: Console, *, details: bool = False) -> None:
     """The summary table, the checks (``details``: every check), then the grouped warnings."""
     console.print(summary_table(assessment, width=console.width))
+    for product in assessment.products:
+        console.print(Text(basis_line(product)))
     if details:
         for product in assessment.products:
             if product.checks:
                 console.print(checks_table(product))
     for group in group_warnings(assessment.warnings):
         console.print(Text(inert(group.text(all_places=details))))
+
+
+def basis_line(product: ProductResult) -> str:
+    """'office-chair: fossil 8.96 · not split 17.8 kg CO2-eq; GWP basis AR5 67 % · AR4 33 %
+    (not all EF 3.1)' — how far the figure is split and what it was characterised with."""
+    split = split_text(product.climate_change) or "0"
+    basis = basis_text(product) or "none"
+    warn = " (not all EF 3.1)" if not_all_ef31(product) else ""
+    return f"{product.id}: {split} {product.climate_change.unit}; GWP basis {basis}{warn}"
 
 
 def summary_table(assessment: Assessment, *, width: int = 200) -> Table:

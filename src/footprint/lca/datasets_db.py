@@ -7,7 +7,8 @@ Each dataset becomes one activity (code = dataset id, unit = its reference unit)
 - otherwise the aggregated ``climate_change`` value → exchanges of footprint's own flows
   (``project.OWN_FLOW_CODES``), each counted 1:1 in the total and in its sub-indicator.
   Sub-indicator columns given are used as they are; the part of ``climate_change`` they do not
-  explain counts as fossil (so a dataset with only ``climate_change`` is all fossil).
+  explain goes on the "not split" flow, counted in the total only (so a dataset with only
+  ``climate_change`` is all "not split": no split is invented).
   When a dataset has gas columns, they are its burden and ``climate_change`` is not added
   again;
 - ``inputs`` (``id=amount``) → technosphere exchanges from the named datasets.
@@ -27,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from footprint.errors import DatasetError, Problem
-from footprint.lca.project import BIOSPHERE, FLOWS_DATABASE, OWN_FLOW_CODES
+from footprint.lca.project import BIOSPHERE, FLOWS_DATABASE, NOT_SPLIT, OWN_FLOW_CODES
 from footprint.model import Dataset
 
 DATASETS_DATABASE = "footprint-datasets"
 _HASH_KEY = "footprint_content_hash"
+_LAYOUT = "own-flows-2"  # 2: the unexplained part of a figure goes on the not-split flow
 _GAS_FLOWS_FILE = Path(__file__).with_name("gas_flows.csv")
 
 
@@ -44,7 +46,7 @@ def gas_flow_codes() -> dict[str, str]:
 
 def content_hash(datasets: Iterable[Dataset]) -> str:
     """A hash of everything in the datasets that changes the Brightway database."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_LAYOUT.encode())
     for ds in sorted(datasets, key=lambda d: d.id):
         fields = ds.model_dump(
             include={
@@ -85,16 +87,28 @@ def import_datasets(datasets: Iterable[Dataset], database: str = DATASETS_DATABA
 
 
 def own_exchange_amounts(ds: Dataset) -> dict[str, float]:
-    """Sub-indicator → kg CO2-eq on footprint's own flows for a dataset without gases."""
+    """Sub-indicator (and ``not_split``) → kg CO2-eq on footprint's own flows, for a dataset
+    without gases.
+
+    Given sub-indicators are used as they are.  When all three are given they are the whole
+    figure; otherwise the part of ``climate_change`` they do not explain is ``not_split``.
+    """
     if ds.gases or ds.climate_change is None and not _has_sub_indicators(ds):
         return {}
-    biogenic = ds.climate_change_biogenic or 0.0
-    luluc = ds.climate_change_luluc or 0.0
-    if ds.climate_change_fossil is not None:
-        fossil = ds.climate_change_fossil
-    else:  # what the other sub-indicators do not explain counts as fossil
-        fossil = (ds.climate_change or 0.0) - biogenic - luluc
-    return {"fossil": fossil, "biogenic": biogenic, "luluc": luluc}
+    parts = {
+        "fossil": ds.climate_change_fossil,
+        "biogenic": ds.climate_change_biogenic,
+        "luluc": ds.climate_change_luluc,
+    }
+    given = {name: value for name, value in parts.items() if value is not None}
+    amounts = {name: given.get(name, 0.0) for name in parts}
+    if len(given) == len(parts) or ds.climate_change is None:
+        amounts[NOT_SPLIT] = 0.0
+    elif not given:
+        amounts[NOT_SPLIT] = ds.climate_change  # as written: 0.4 stays 0.4
+    else:
+        amounts[NOT_SPLIT] = ds.climate_change - sum(given.values())
+    return amounts
 
 
 def _has_sub_indicators(ds: Dataset) -> bool:

@@ -6,6 +6,11 @@ the last engine (``warm``: then bw2data is imported only to read another databas
 Afterwards it only reads: footprints are amounts × unit scores, and ``<database>::<code>``
 references are looked up in tables filled once per database under a lock, so one engine can
 serve several threads at once.
+
+Every climate-change score row has the columns ``SCORE_COLUMNS``: the four indicators and the
+part of the total no sub-indicator explains ("not split").  The catalog's own datasets are
+scored in exact double precision from their values as written (``exact.py``); Brightway
+activities keep Brightway's single-precision matrices.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ from footprint import units
 from footprint.errors import FootprintError
 from footprint.lca import warm
 from footprint.lca.datasets_db import DATASETS_DATABASE, content_hash, import_datasets
+from footprint.lca.exact import (
+    BRIGHTWAY_BASIS,
+    Bases,
+    catalog_scores,
+    gas_factors,
+    with_not_split,
+)
 from footprint.lca.indicators import Indicator
 from footprint.lca.project import INDICATORS, computing_method, ensure_project, footprint_method
 from footprint.lca.unit_scores import UnitScores, project_unit_scores, unit_scores_file
@@ -69,6 +81,9 @@ class LcaEngine:
             table = {code: _Activity(*row) for code, row in snapshot.datasets_table.items()}
             self._tables: dict[str, dict[str, _Activity]] = {self.datasets_database: table}
             self._project_current = False
+            self._gas_factors = snapshot.gas_factors
+            self._bases: dict[str, Bases] = {}
+            self._scores = self._exact_scores(records)
             return
         self.project = ensure_project(brightway_project, [i.method for i in indicators])
         self._project_current = True
@@ -77,11 +92,20 @@ class LcaEngine:
         self._tables = {}
         self._databases = self._database_names()
         self._tables[self.datasets_database] = self._load_table(self.datasets_database)
+        # the characterisation factors of the gas columns, as stored (float64)
+        self._gas_factors = gas_factors(self.methods) if any(d.gases for d in records) else {}
+        self._bases = {}
+        self._scores = self._exact_scores(records)
         if use_cache:
             own = self._tables[self.datasets_database]
             rows = {code: (a.id, a.name, a.unit) for code, a in own.items()}
             snapshot = warm.Snapshot(
-                self.project, self._databases, self.datasets_database, rows, self.unit_scores
+                self.project,
+                self._databases,
+                self.datasets_database,
+                rows,
+                self.unit_scores,
+                gas_factors=self._gas_factors,
             )
             warm.store(
                 brightway_project, catalog_hash, columns, snapshot, unit_scores_file(columns)
@@ -164,7 +188,30 @@ class LcaEngine:
     def scores(self, references: Sequence[str]) -> np.ndarray:
         """Unit scores, one row per reference, columns in ``INDICATORS`` order."""
         ids = [self.activity_id(r) for r in references]
-        return self.unit_scores.scores[self.unit_scores.rows(ids), : len(INDICATORS)]
+        return self._scores[self.unit_scores.rows(ids)]
+
+    def bases(self, reference: str) -> Bases:
+        """The total of one reference unit split by the GWP basis of the factors behind it."""
+        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
+        if database == self.datasets_database and code in self._bases:
+            return self._bases[code]
+        return {BRIGHTWAY_BASIS: float(self.scores([reference])[0][INDICATORS.index("total")])}
+
+    def _exact_scores(self, records: list[Dataset]) -> np.ndarray:
+        """Brightway's climate-change unit scores with their not-split column, the catalog's
+        rows replaced by their exact double-precision scores (``SCORE_COLUMNS`` order)."""
+        brightway = with_not_split(np.array(self.unit_scores.scores[:, : len(INDICATORS)]))
+
+        def external(references: Sequence[str]) -> np.ndarray:
+            ids = [self.activity_id(r) for r in references]
+            return brightway[self.unit_scores.rows(ids)]
+
+        exact, self._bases = catalog_scores(records, self._gas_factors, external)
+        if exact:
+            table = self._tables[self.datasets_database]
+            rows = self.unit_scores.rows([table[code].id for code in exact])
+            brightway[rows] = np.array(list(exact.values()))
+        return brightway
 
     def indicator_scores(
         self, references: Sequence[str], indicators: Sequence[Indicator]

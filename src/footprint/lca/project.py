@@ -7,11 +7,13 @@ a user's project is touched):
 - The EF v3.1 climate-change methods (total, fossil, biogenic, land use and land-use change)
   and IPCC 2021 GWP100, written straight from bw2io's shipped ``lcia_39_ecoinvent.zip``.
   ``bw2setup()`` and ``create_default_lcia_methods()`` fail offline and are never called.
-- ``footprint-flows``: three project-owned biosphere flows that carry a dataset's aggregated
-  ``climate_change`` value (already kg CO2-eq) — one per sub-indicator.
+- ``footprint-flows``: four project-owned biosphere flows that carry a dataset's aggregated
+  ``climate_change`` value (already kg CO2-eq) — one per sub-indicator, and one for the part
+  of the figure its source does not split ("not split").
 - footprint's own methods, ``("footprint", *EF v3.1 method)``: the EF v3.1 factors plus a
   factor of 1 for the project-owned flows — each flow counts 1:1 in the total and in its own
-  sub-indicator.  The shipped methods themselves are left as they are.
+  sub-indicator; the not-split flow counts in the total only.  The shipped methods themselves
+  are left as they are.
 
 bw2data reads ``BRIGHTWAY_DIR`` when it is imported; without it the project lives in
 Brightway's per-user data folder.
@@ -49,12 +51,17 @@ IPCC2021_GWP100 = ("IPCC 2021", "climate change", "global warming potential (GWP
 SHIPPED_METHODS: tuple[tuple[str, ...], ...] = (*EF31_METHODS.values(), IPCC2021_GWP100)
 INDICATORS: tuple[str, ...] = tuple(EF31_METHODS)
 SUB_INDICATORS: tuple[str, ...] = ("fossil", "biogenic", "luluc")
+#: The part of a total that no sub-indicator explains: total − fossil − biogenic − luluc.
+NOT_SPLIT = "not_split"
+#: Columns of every unit-score row the engine answers: the indicators, then the not-split part.
+SCORE_COLUMNS: tuple[str, ...] = (*INDICATORS, NOT_SPLIT)
 
-# project-owned flow of each sub-indicator (code in FLOWS_DATABASE)
+# project-owned flow of each sub-indicator and of the not-split part (code in FLOWS_DATABASE)
 OWN_FLOW_CODES: dict[str, str] = {
     "fossil": "climate-change-fossil",
     "biogenic": "climate-change-biogenic",
     "luluc": "climate-change-luluc",
+    NOT_SPLIT: "climate-change-not-split",
 }
 
 _SETUP_LOCK = threading.Lock()
@@ -126,10 +133,14 @@ def _ensure_project(name: str | None) -> str:
     missing = [m for m in SHIPPED_METHODS if m not in bd.methods]
     if missing:
         _write_shipped_methods(missing)
-    if FLOWS_DATABASE not in bd.databases:
+    # a project set up before the not-split flow existed gets it, and its methods count it
+    outdated = FLOWS_DATABASE not in bd.databases or not set(OWN_FLOW_CODES.values()) <= (
+        _database_codes(FLOWS_DATABASE)
+    )
+    if outdated:
         _write_own_flows()
     for indicator in INDICATORS:
-        if footprint_method(indicator) not in bd.methods:
+        if outdated or footprint_method(indicator) not in bd.methods:
             _write_footprint_method(indicator)
     return project
 
@@ -188,7 +199,7 @@ def _write_own_flows() -> None:
     db.write(
         {
             (FLOWS_DATABASE, code): {
-                "name": f"climate change, {indicator} (aggregated, kg CO2-eq)",
+                "name": f"climate change, {indicator.replace('_', ' ')} (aggregated, kg CO2-eq)",
                 "unit": "kilogram",
                 "type": "emission",
                 "categories": ("air",),
@@ -204,6 +215,7 @@ def _write_footprint_method(indicator: str) -> None:
 
     base = bd.Method(EF31_METHODS[indicator])
     cfs: list[tuple[Any, float]] = [(flow, amount) for flow, amount in _method_cfs(base)]
+    # the not-split part counts in the total only: no sub-indicator may claim it
     own = OWN_FLOW_CODES.values() if indicator == "total" else [OWN_FLOW_CODES[indicator]]
     cfs.extend(((FLOWS_DATABASE, code), 1.0) for code in own)
     method = bd.Method(footprint_method(indicator))

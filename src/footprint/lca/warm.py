@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 
 from footprint.lca.unit_scores import UnitScores, cache_dir, file_stamp
 
-_FORMAT = "1"
+_FORMAT = "2"  # 2: gas factors of the exact catalog scores
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Snapshot:
     datasets_database: str
     datasets_table: dict[str, tuple[int, str, str]]  # code → (id, name, unit)
     unit_scores: UnitScores
+    # indicator → {gas column: characterisation factor} of the project's methods (exact.py)
+    gas_factors: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _path(brightway_project: str | None, catalog_hash: str, methods: Sequence[tuple[str, ...]]):
@@ -72,6 +74,7 @@ def load(
             stored["datasets_database"],
             table,
             unit_scores,
+            {k: {g: float(f) for g, f in v.items()} for k, v in stored["gas_factors"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -98,6 +101,7 @@ def store(
         "datasets_database": snapshot.datasets_database,
         "table": snapshot.datasets_table,
         "unit_scores_file": str(unit_scores_file),
+        "gas_factors": snapshot.gas_factors,
         "stamps": {str(path): file_stamp(path).decode() for path in files},
     }
     path = _path(brightway_project, catalog_hash, methods)

@@ -64,6 +64,7 @@ def _figures(pair: ProductComparison) -> list[tuple[str, str, ValueDelta, str]]:
         ("fossil", "Fossil"),
         ("biogenic", "Biogenic"),
         ("luluc", "Land use change"),
+        ("not_split", "Not split"),
     ):
         rows.append((f"  {label}", per_fu, climate(cc.before, cc.after, field), x.KG_CO2))
     circ = pair.circularity

@@ -24,6 +24,7 @@ from footprint.model import STAGES, Assessment, LineResult, ProductResult
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
 from footprint.report.impact_sheets import add_impact_sheets
+from footprint.report.basis import not_all_ef31
 from footprint.report.sourcing import add_sourcing_sheets
 from footprint.report.summary import (
     STAGE_LABELS,
@@ -116,6 +117,17 @@ def _product_facts(product: ProductResult) -> list[tuple[str, str, Value, str | 
         ("  Fossil", per_fu, cc.fossil, x.KG_CO2),
         ("  Biogenic", per_fu, cc.biogenic, x.KG_CO2),
         ("  Land use and land use change", per_fu, cc.luluc, x.KG_CO2),
+        (
+            "  Not split (the data give no fossil/biogenic/land-use split)",
+            per_fu,
+            cc.not_split,
+            x.KG_CO2,
+        ),  # fmt: skip
+        *(
+            (f"GWP basis {basis}", "share of Σ |line figure|", share, x.SHARE)
+            for basis, share in product.gwp_basis_shares.items()
+        ),
+        ("GWP basis all EF 3.1", "", "no" if not_all_ef31(product) else "yes", None),
         ("Mass of one product", "kg", product.mass_kg, x.MASS),
         ("Recycled content", "share of mass", rc.share if rc else None, x.SHARE),
         (
@@ -322,10 +334,21 @@ def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Fossil", x.KG_CO2, width=12),
         Column("Biogenic", x.KG_CO2, width=12),
         Column("Land use change", x.KG_CO2, width=12),
+        Column("Not split", x.KG_CO2, width=12),
         Column("Unit", width=11),
     ]
     rows = [
-        [p.id, p.name, STAGE_LABELS[stage], cc.total, cc.fossil, cc.biogenic, cc.luluc, cc.unit]
+        [
+            p.id,
+            p.name,
+            STAGE_LABELS[stage],
+            cc.total,
+            cc.fossil,
+            cc.biogenic,
+            cc.luluc,
+            cc.not_split,
+            cc.unit,
+        ]  # fmt: skip
         for p in assessment.products
         for stage in STAGES
         if (cc := p.by_stage.get(stage)) is not None
@@ -364,6 +387,7 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Fossil", x.KG_CO2, width=12),
         Column("Biogenic", x.KG_CO2, width=12),
         Column("Land use change", x.KG_CO2, width=12),
+        Column("Not split", x.KG_CO2, width=12),
         Column("Share of product", x.SHARE, width=11),
         *([Column(CUT_OFF_HEADER, x.KG_CO2, width=16)] if with_cut_off else []),
         *([Column("Note", width=40, wrap=True)] if with_notes else []),
@@ -395,6 +419,7 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             line.climate_change.fossil,
             line.climate_change.biogenic,
             line.climate_change.luluc,
+            line.climate_change.not_split,
             line.share,
             *([_cut_off_figure(p, line)] if with_cut_off else []),
             *([line.note] if with_notes else []),

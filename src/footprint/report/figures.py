@@ -31,7 +31,12 @@ STATUS_COLOURS = {
     "declared": "#305496",
     "indicator": "#6A5ACD",
 }
-SUB_INDICATORS = (("fossil", "Fossil"), ("biogenic", "Biogenic"), ("luluc", "Land use change"))
+SUB_INDICATORS = (
+    ("fossil", "Fossil"),
+    ("biogenic", "Biogenic"),
+    ("luluc", "Land use change"),
+    ("not_split", "Not split (no fossil/biogenic split in the data)"),
+)
 LAYOUT = {
     "template": "plotly_white",
     "margin": {"l": 60, "r": 30, "t": 60, "b": 50},

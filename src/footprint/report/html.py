@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs
 
 from footprint.io import write_text_atomic
 from footprint.model import Assessment, Check, ProductResult
+from footprint.report.basis import basis_text, not_all_ef31, split_text
 from footprint.report.figures import (
     bom_figure,
     cff_figure,
@@ -225,6 +226,12 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
     circ = product.circularity
     facts = [
         ("Climate change", f"{num(product.climate_change.total)} {e(product.climate_change.unit)}"),
+        ("Split", e(split_text(product.climate_change)) or "–"),
+        (
+            "GWP basis",
+            e(basis_text(product) or "–")
+            + (" <small>(not all EF 3.1)</small>" if not_all_ef31(product) else ""),
+        ),
         ("Functional unit", e(product.functional_unit or "1 product")),
         ("Recycled content", share(circ.recycled_content.share if circ else None) or "–"),
         ("MCI", num(circ.mci.mci, ".3f") if circ and circ.mci else "–"),

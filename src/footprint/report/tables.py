@@ -22,6 +22,7 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("climate change, fossil", "fossil"),
     ("climate change, biogenic", "biogenic"),
     ("climate change, land use and land use change", "luluc"),
+    ("climate change, not split", "not_split"),  # no fossil/biogenic/land-use split in the data
 )
 
 COLUMNS: tuple[str, ...] = (
