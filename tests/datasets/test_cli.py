@@ -187,5 +187,6 @@ def test_show_prints_all_four_parts_and_the_upstream_input(capsys):
         .startswith("wtt-freight-lorry-average, 1 t·km per t·km: WTT- HGV")
     )
     assert "(0.02359 kg CO2-eq per t·km)" in fields["upstream input"]
-    # with the input followed: 0.10163 + 0.02359
-    assert fields["with its inputs"].strip().startswith("0.12522 kg CO2-eq per t·km")
+    # with the input followed: the direct part per gas (kg CO2e of CO2 0.10012, CH4 0.00002,
+    # N2O 0.00149 on AR5 28/265) characterised with EF 3.1 (29.8, 273) + 0.02359
+    assert fields["with its inputs"].strip().startswith("0.125266 kg CO2-eq per t·km")

@@ -218,10 +218,16 @@ class LcaEngine:
     ) -> np.ndarray:
         """Unit scores, one row per reference, one column per indicator (see ``require``)."""
         ids = [self.activity_id(r) for r in references]
-        columns = np.array(
-            [self._columns[computing_method(i.method)] for i in indicators], dtype=np.int64
-        )
-        return self.unit_scores.scores[np.ix_(self.unit_scores.rows(ids), columns)]
+        methods = [computing_method(i.method) for i in indicators]
+        columns = np.array([self._columns[m] for m in methods], dtype=np.int64)
+        rows = self.unit_scores.rows(ids)
+        scores = self.unit_scores.scores[np.ix_(rows, columns)]
+        # the climate-change methods: the same exact scores as ``scores`` gives
+        climate = {method: k for k, method in enumerate(self.methods.values())}
+        for position, method in enumerate(methods):
+            if method in climate:
+                scores[:, position] = self._scores[rows, climate[method]]
+        return scores
 
     def computing_methods(self) -> list[tuple[str, ...]]:
         """The methods behind the unit-score columns, in column order."""
