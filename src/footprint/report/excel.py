@@ -23,8 +23,8 @@ from footprint.io import atomic_path
 from footprint.model import STAGES, Assessment, LineResult, ProductResult
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
-from footprint.report.impact_sheets import add_impact_sheets
 from footprint.report.basis import not_all_ef31
+from footprint.report.impact_sheets import add_impact_sheets
 from footprint.report.sourcing import add_sourcing_sheets
 from footprint.report.summary import (
     STAGE_LABELS,
