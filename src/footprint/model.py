@@ -362,6 +362,10 @@ class CffLine(_Model):
         "the line's `climate_change` under the CFF model",
     )
     parameters: dict[str, CffParameter] = Field(default_factory=dict)
+    assumptions: list[str] = Field(
+        default_factory=list,
+        description="missing E terms filled conservatively (e.g. Erecycled = Ev), in words",
+    )
 
 
 class CffResult(_Model):

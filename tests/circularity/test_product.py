@@ -347,3 +347,53 @@ def test_example_ev_battery_lines_add_up_to_the_cff_total(examples_dir) -> None:
         if line.id in by_line:
             assert line.climate_change == by_line[line.id].climate_change
     assert len([w for w in assessment.warnings if "EC/EF" in w.message]) == 1
+
+
+def test_missing_e_terms_are_filled_conservatively_and_said_next_to_the_figure(
+    tmp_path: Path,
+) -> None:
+    """No Erecycled, ErecyclingEoL or EER dataset: none of them may count as 0.
+
+    Bottle, per kg: R1 0.3, R2 0.4, R3 0.35, A 0.5, Qsin/Qp = Qsout/Qp = 0.9, Ev 2.5 (its own
+    dataset), ED 0.1, LHV 22, XER heat 0.2 / elec 0.1, ESE heat 0.08 / elec 0.12 per MJ.
+        Erecycled     = Ev = 2.5                  (the recycled input carries the virgin burden)
+        ErecyclingEoL = E*v·Qsout/Qp = 2.25       (no net credit)
+        EER           = ED = 0.1
+        virgin 0.7·2.5 = 1.75; recycled input 0.3·(0.5·2.5 + 0.5·2.5·0.9) = 0.7125;
+        credit 0.5·0.4·(2.25 − 2.25) = 0; energy 0.35·(0.1 − 22·0.2·0.08 − 22·0.1·0.12)
+        = −0.1806; disposal 0.25·0.1 = 0.025; total 2.3069 per kg, × 0.5 kg × flow 2.
+    """
+    lacking = "\n".join(
+        row
+        for row in DEFAULTS.splitlines()
+        if not row.startswith(("pet,erecycled", "pet,erecycling_eol", "pet,eer"))
+    )
+    path = tmp_path / "material_defaults.csv"
+    path.write_text(lacking + "\n", encoding="utf-8")
+    product, lines = _bottle_product(recycled_content=0.3, eol_energy_recovery_rate=0.35)
+    outcome = compute_circularity(product, lines, FakeEngine(), load_material_defaults(path))
+    cff = outcome.circularity.cff
+    assert cff is not None
+    (line,) = cff.lines
+    assert line.recycled_input == pytest.approx(0.7125)
+    assert line.recycling_credit == pytest.approx(0.0)
+    assert line.energy_part == pytest.approx(-0.1806)
+    assert line.total == pytest.approx(2.3069)
+    assert line.parameters["Erecycled"].value == pytest.approx(2.5)
+    assert "conservative" in (line.parameters["Erecycled"].source or "")
+    assert len(line.assumptions) == 3 and "Erecycled = Ev" in line.assumptions[0]
+    # said next to the figure: the line's note under the CFF model
+    change = outcome.line_changes["bottle"]
+    assert "Erecycled = Ev (conservative" in change.note
+    # E*v is the line's own dataset (it supplies Ev), and its provenance says so
+    assert line.parameters["E*v"].origin == "dataset"
+    assert "pet-virgin" in (line.parameters["E*v"].source or "")
+    # cff.by_stage, the five stages under the CFF (cut-off raw 2.5, manufacturing 1.0,
+    # end of life 0.1 (replaced); CFF raw 1.75 + 0.7125, end of life 0 − 0.1806 + 0.025)
+    assert set(cff.by_stage) == set(STAGES)
+    assert cff.by_stage[Stage.RAW_MATERIALS].total == pytest.approx(2.4625)
+    assert cff.by_stage[Stage.MANUFACTURING].total == pytest.approx(1.0)
+    assert cff.by_stage[Stage.END_OF_LIFE].total == pytest.approx(-0.1556)
+    assert cff.by_stage[Stage.USE].total == 0 and cff.by_stage[Stage.DISTRIBUTION].total == 0
+    assert math.fsum(s.total for s in cff.by_stage.values()) == pytest.approx(cff.cff_total)
+    assert cff.cff_total == pytest.approx(3.3069)

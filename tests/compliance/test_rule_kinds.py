@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from footprint.compliance import evaluate_checks
+from footprint.compliance import evaluate_checks, load_rule_sets
 from footprint.model import (
     CffLine,
     CffParameter,
@@ -230,7 +230,7 @@ def test_min_eol_rate(build, tmp_path, eol_product, basis, limit, status, value)
 
 def test_eol_rate_prefers_the_rate_the_cff_used(build, tmp_path, eol_product):
     product, result = eol_product
-    used = {"R2": CffParameter(value=0.2, origin="default")}
+    used = {"R2": CffParameter(value=0.2, origin="product")}
     cff = CffResult(
         lines=[
             CffLine(
@@ -252,6 +252,22 @@ def test_eol_rate_prefers_the_rate_the_cff_used(build, tmp_path, eol_product):
     result.circularity = Circularity(cff=cff)
     check = one(build, tmp_path, eol_rule(build, "recycling", 0.5), product, result)
     assert check.value == pytest.approx((6 * 0.2 + 4 * 0.5) / 10)  # 0.32
+
+
+def test_eol_rate_from_a_borrowed_default_is_insufficient_data(build, tmp_path, eol_product):
+    """An R2 the CFF took from the (packaging) Annex C defaults gives no WEEE verdict."""
+    product, result = eol_product
+    source = "PEF Annex C v2.1 (packaging R2)"
+    cff = CffResult(lines=[CffLine(
+        line="shell", path="shell", material="abs", mass_kg=6.0, material_part=0, virgin=0,
+        recycled_input=0, recycling_credit=0, energy_part=0, disposal_part=0, total=0,
+        parameters={"R2": CffParameter(value=0.9, origin="default", source=source)},
+    )])  # fmt: skip
+    result.circularity = Circularity(cff=cff)
+    check = one(build, tmp_path, eol_rule(build, "recycling", 0.5), product, result)
+    assert check.status == "insufficient data"
+    assert "lines shell is a material default" in check.explanation
+    assert source in check.explanation and "declare eol_recycling_rate" in check.explanation
 
 
 def test_eol_rate_without_r2_is_insufficient_data_naming_the_line(build, tmp_path):
@@ -518,3 +534,31 @@ def test_an_informative_rule_is_an_indicator_never_a_verdict(build, tmp_path):
     assert check.status == "indicator" and check.margin == pytest.approx(-2.0)
     assert check.explanation.startswith("Indicator, not a product obligation")
     assert "exceeds the maximum benchmark by 2" in check.explanation
+
+
+def test_ppwr_excludes_plastic_parts_under_5_percent_of_the_packaging(build, tmp_path):
+    """A paper pack of 96 g with a 4 g plastic closure (4 %): PPWR Art. 7 does not apply."""
+    rules = load_rule_sets(["eu-ppwr-plastic-packaging"])
+    lines = [
+        build.line("board", mass=0.096, material="paper-board"),
+        build.line("closure", mass=0.004, material="pp"),
+    ]
+    product, result = build.product(
+        lines, category="packaging-plastic-other", placed=date(2031, 1, 1),
+        result_fields={"circularity": Circularity()},
+    )  # fmt: skip
+    (check,) = [c for c in evaluate_checks(result, product, rules) if "1d" in c.rule]
+    assert check.status == "not applicable"
+    assert (
+        "under 5% of the product's weight" in check.explanation and "closure" in check.explanation
+    )
+    # a 6 g closure on 94 g (6 %) counts: 0 % post-consumer against 35 %
+    lines[0] = build.line("board", mass=0.094, material="paper-board")
+    lines[1] = build.line("closure", mass=0.006, material="pp")
+    product, result = build.product(
+        lines, category="packaging-plastic-other", placed=date(2031, 1, 1),
+        result_fields={"circularity": Circularity(
+            recycled_content=RecycledContent(by_material_post_consumer={"pp": 0.0}))},
+    )  # fmt: skip
+    (check,) = [c for c in evaluate_checks(result, product, rules) if "1d" in c.rule]
+    assert check.status == "fail" and check.value == pytest.approx(0.0)

@@ -116,6 +116,7 @@ class LineParameters:
         self.family = family
         self.defaults = defaults
         self.used: dict[str, CffParameter] = {}
+        self.assumptions: list[str] = []  # conservative fills of missing E terms, in words
 
     def get(self, name: str) -> float | None:
         """The value of ``name`` from the first level that has one; recorded in ``used``."""

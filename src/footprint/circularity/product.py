@@ -163,11 +163,13 @@ def compute_circularity(
                 total=total.total,
                 climate_change=figure,
                 parameters=params.used,
+                assumptions=list(params.assumptions),
             )
         )
+        assumed = f"; {'; '.join(params.assumptions)}" if params.assumptions else ""
         line_changes[line.id] = LineChange(
             figure,
-            f"CFF figure of {params.family}: its raw-material and end-of-life parts",
+            f"CFF figure of {params.family}: its raw-material and end-of-life parts{assumed}",
         )
         _add(changes, line.stage, line.climate_change.scaled(-1))
         _add(changes, Stage.RAW_MATERIALS, _stage_figure(per_indicator, "raw_materials", factor))
@@ -204,6 +206,13 @@ def compute_circularity(
     cff.total = sum(c.total for c in cff.lines)
     cff.cut_off_total = cut_off_total
     cff.cff_total = cut_off_total + sum(c.total for c in changes.values())
+    if cff.lines:  # the five stages under the CFF: cut-off sums plus each stage's change
+        for stage in Stage:
+            cut_off = sum(
+                (x.climate_change for x in lines if x.stage == stage),
+                ClimateChange(unit=lines[0].climate_change.unit),
+            )
+            cff.by_stage[stage] = cut_off + changes.get(stage, ClimateChange())
 
     content = recycled_content(
         MaterialMass(
@@ -296,6 +305,7 @@ class _Terms:
             params.used["E*v"] = params.used["Ev"].model_copy(
                 update={"source": f"= Ev ({params.used['Ev'].source})"}
             )
+        self._conservative(line, params, needs, scores, qsout)
 
         energy = self._energy_credit(line, params, needed=(1 - b) * r3 > 0)
         result = {}
@@ -311,25 +321,72 @@ class _Terms:
             )  # fmt: skip
         return result
 
+    def _conservative(
+        self,
+        line: LineResult,
+        params: LineParameters,
+        needs: dict[str, bool],
+        scores: dict[str, ClimateChange | None],
+        qsout: float,
+    ) -> None:
+        """Fill a missing E term so that it cannot flatter the figure, and say so.
+
+        Erecycled → Ev (the recycled input carries the virgin burden); ErecyclingEoL →
+        E*v·Qsout/Qp (no net recycling credit); EER → ED (incineration burdened like disposal).
+        A term with nothing to fall back on stays 0, with a warning and an assumption."""
+        fills = (
+            ("erecycled", "ev", 1.0, "the recycled input carries the virgin burden"),
+            ("erecycling_eol", "ev_star", qsout, "no net recycling credit is counted"),
+            ("eer", "ed", 1.0, "energy recovery is burdened like disposal"),
+        )
+        for term, fallback, factor, why in fills:
+            if not needs[term] or scores[term] is not None:
+                continue
+            symbol, other = DATASET_TERMS[term], DATASET_TERMS[fallback]
+            base = scores[fallback]
+            if base is None:
+                params.assumptions.append(f"{symbol} missing, counted as 0 (no {other} either)")
+                continue
+            scores[term] = base.scaled(factor)
+            source = params.used[other].source if other in params.used else None
+            params.used[symbol] = CffParameter(
+                value=scores[term].total,  # type: ignore[union-attr]
+                origin="default",
+                source=f"no {symbol} dataset for {params.family}: taken = {other}"
+                + (" × Qsout/Qp" if factor != 1.0 else "")
+                + f" ({source}), conservative: {why}",
+            )
+            params.assumptions.append(f"{symbol} = {other} (conservative: {why})")
+        if needs["ed"] and scores["ed"] is None:
+            params.assumptions.append("ED missing, counted as 0")
+
     def _score(
         self, line: LineResult, params: LineParameters, term: str, needed: bool
     ) -> ClimateChange | None:
-        """Per-kg score of an E term: the line's own dataset for Ev/Erecycled, else the default."""
+        """Per-kg score of an E term: the line's own dataset for Ev/Erecycled (and for E*v when
+        it supplies Ev: the recyclate replaces that same material), else the default."""
         symbol = DATASET_TERMS[term]
         own = params.dataset
         if own is not None and (
-            (term == "ev" and not own.recycled) or (term == "erecycled" and own.recycled)
+            (term in ("ev", "ev_star") and not own.recycled)
+            or (term == "erecycled" and own.recycled)
         ):
             score = self._per_unit(own, "kg")
-            params.used[symbol] = CffParameter(
-                value=score.total, origin="dataset", source=f"{own.id} (the line's dataset)"
-            )
+            source = f"{own.id} (the line's dataset)"
+            if term == "ev_star":
+                source = f"= Ev: {source}, the recyclate replaces the same material"
+            params.used[symbol] = CffParameter(value=score.total, origin="dataset", source=source)
             return score
         default = self.defaults.get(params.family, term)
         if default is None or str(default.value) not in self.engine.catalog:
             if needed and term != "ev_star":
                 missing = "no default dataset" if default is None else f"{default.value} missing"
-                self._warn(params, line, f"{symbol} of {params.family}: {missing}; counted as 0")
+                filled = {
+                    "erecycled": "taken = Ev (conservative)",
+                    "erecycling_eol": "taken = E*v·Qsout/Qp: no net credit (conservative)",
+                    "eer": "taken = ED (conservative)",
+                }.get(term, "counted as 0")
+                self._warn(params, line, f"{symbol} of {params.family}: {missing}; {filled}")
             return None
         dataset = self.engine.catalog.get(str(default.value))
         score = self._per_unit(dataset, "kg")

@@ -118,6 +118,18 @@ class Inputs:
         except LookupError:
             return False
 
+    def default_parameter(self, line: LineResult, name: str) -> str | None:
+        """The citation of a CFF parameter the line took from a material default, if it did."""
+        circularity = self.result.circularity
+        if circularity is None or circularity.cff is None:
+            return None
+        symbol = SYMBOLS.get(name, name)
+        for cff_line in circularity.cff.lines:
+            if cff_line.line == line.id and symbol in cff_line.parameters:
+                used = cff_line.parameters[symbol]
+                return (used.source or "a material default") if used.origin == "default" else None
+        return None
+
     def parameter(self, line: LineResult, name: str) -> float | None:
         """A circularity parameter as used for the line: CFF result, BOM line, product."""
         circularity = self.result.circularity
@@ -224,10 +236,33 @@ def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
         for line in inputs.material_lines()
         if _in(line.material, rule.materials) and line.mass_kg
     ]
+    if not lines:
+        return Measure(subject, absent=f"the product has no line of {what}")
+    small: list[LineResult] = []
+    if rule.exclude_parts_below is not None:
+        weight = sum(_mass(line) for line in inputs.material_lines())
+        small = [line for line in lines if _mass(line) < rule.exclude_parts_below * weight]
+        lines = [line for line in lines if line not in small]
+        if not lines:
+            return Measure(
+                subject,
+                absent=f"every part of {what} ({_names(x.id for x in small)}) is under "
+                f"{rule.exclude_parts_below:.0%} of the product's weight ({weight:.4g} kg), "
+                "and such parts are excluded",
+            )
+    if small:  # the shares over the parts that count, line by line
+        kept = sum(_mass(line) for line in lines)
+        value = sum(_mass(x) * _recycled(x, post_consumer, inputs) for x in lines) / kept
+        virgin = [(x, _mass(x) * (1 - _recycled(x, post_consumer, inputs))) for x in lines]
+        return Measure(
+            f"{subject} (parts under {rule.exclude_parts_below:.0%} of the product's weight "
+            f"excluded: {_names(x.id for x in small)})",
+            value,
+            SHARE_UNIT,
+            _top(virgin, "kg", "virgin mass"),
+        )
     for line in lines:
         masses[(line.material or "").lower()] += _mass(line)
-    if not masses:
-        return Measure(subject, absent=f"the product has no line of {what}")
     unknown = [m for m in masses if m not in shares]
     if unknown:
         return Measure(subject, missing=f"no recycled share computed for {_names(unknown)}")
@@ -346,10 +381,15 @@ def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
         return Measure(subject, absent=f"the product has no line of {what} with a mass")
     rates: list[tuple[LineResult, float]] = []
     lacking: list[LineResult] = []
+    borrowed: list[tuple[LineResult, str]] = []
     for line in lines:
         r2 = inputs.parameter(line, "eol_recycling_rate")  # R2
         if r2 is None:
             lacking.append(line)
+            continue
+        default = inputs.default_parameter(line, "eol_recycling_rate")
+        if default is not None:
+            borrowed.append((line, default))
             continue
         r3 = inputs.parameter(line, "eol_energy_recovery_rate") or 0.0  # R3
         rates.append((line, r2 + (r3 if rule.basis == "recovery" else 0.0)))
@@ -358,6 +398,18 @@ def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
             subject,
             missing=f"no end-of-life recycling rate (R2) for lines {_names(x.id for x in lacking)}",
             drivers=[_driver(x, x.mass_kg or 0.0, "kg", "no R2") for x in lacking][:MAX_DRIVERS],
+        )
+    if borrowed:
+        sources = sorted({source for _, source in borrowed})
+        return Measure(
+            subject,
+            missing=f"the R2 of lines {_names(x.id for x, _ in borrowed)} is a material default "
+            f"({'; '.join(sources)}), a figure from another context (PEF Annex C gives "
+            "packaging end-of-life rates), not this product's treatment: declare "
+            "eol_recycling_rate (and eol_energy_recovery_rate) on these lines or the product",
+            drivers=[_driver(x, _mass(x), "kg", "R2 from a default") for x, _ in borrowed][
+                :MAX_DRIVERS
+            ],
         )
     total = sum(_mass(line) for line, _ in rates)
     value = sum(_mass(line) * rate for line, rate in rates) / total

@@ -104,6 +104,13 @@ class MinRecycledContent(_RuleBase):
     element: str | None = Field(None, description="chemical symbol, e.g. Co")
     materials: list[str] = Field(default_factory=list, description="material families")
     basis: Literal["all recycled", "post-consumer"] = "all recycled"
+    exclude_parts_below: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="lines of the listed materials lighter than this share of the product's "
+        "weight are left out (PPWR Art. 7: plastic parts under 5 % of the packaging's weight)",
+    )
     within: Literal["product", "active materials"] = Field(
         "product",
         description="whose element mass counts: every material line, or the battery active "
