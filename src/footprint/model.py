@@ -677,6 +677,46 @@ class ScenarioInfo(_Model):
     changes: list[str] = Field(default_factory=list, description="each change applied, in words")
 
 
+class UncertaintyStatistics(_Model):
+    """Monte Carlo statistics of one figure (kg CO2-eq per functional unit)."""
+
+    mean: float
+    median: float
+    sd: float = Field(description="standard deviation (n − 1)")
+    p2_5: float = Field(description="2.5th percentile")
+    p97_5: float = Field(description="97.5th percentile")
+
+
+class CheckUncertainty(_Model):
+    rule: str
+    limit: float
+    probability_fail: float
+    probability_pass: float
+
+
+class ProductUncertainty(_Model):
+    product: str
+    total: UncertaintyStatistics
+    by_stage: dict[str, UncertaintyStatistics]
+    checks: list[CheckUncertainty] = Field(default_factory=list)
+    drivers: dict[str, float] = Field(
+        default_factory=dict,
+        description="line id → squared Spearman rank correlation of its figure with the total",
+    )
+    fixed_lines: list[str] = Field(
+        default_factory=list, description="lines whose dataset has no distribution (not sampled)"
+    )
+
+
+class Uncertainty(_Model):
+    iterations: int
+    seed: int
+    products: list[ProductUncertainty]
+    distributions: dict[str, str] = Field(
+        default_factory=dict, description="dataset id → where its distribution came from"
+    )
+
+
 class Assessment(_Model):
     """The result of assessing one or more products.  Reports and JSON read only this."""
 
@@ -690,6 +730,9 @@ class Assessment(_Model):
     products: list[ProductResult]
     datasets: list[DatasetInfo] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
+    uncertainty: Uncertainty | None = Field(
+        None, description="Monte Carlo results (--iterations), when asked for"
+    )
     scenario: ScenarioInfo | None = Field(
         None, description="the what-if scenario these results are of (None: the BOM as it is)"
     )

@@ -18,6 +18,7 @@ from rich.progress import Progress
 
 from footprint.bom.files import duplicate_warning
 from footprint.cli import exchange_options as exchange
+from footprint.cli import uncertainty_options as uncertainty
 from footprint.cli.batch_summary import print_summary
 from footprint.cli.terminal import console as make_console
 from footprint.cli.terminal import echo
@@ -137,6 +138,10 @@ def assess_command(
     pact_standard: exchange.StandardOption = None,
     battery_passport: exchange.PassportOption = None,
     battery_study: exchange.StudyOption = None,
+    iterations: uncertainty.IterationsOption = None,
+    seed: uncertainty.SeedOption = 0,
+    workers: uncertainty.WorkersOption = None,
+    scheduler: uncertainty.SchedulerOption = None,
 ) -> int:
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
     from footprint.api import Engine, bom_files, load_rules, read_products, read_sourcing
@@ -200,6 +205,9 @@ def assess_command(
                 sourcing=sourcing,
                 hotspots=hotspots,
             )
+        assessment = uncertainty.with_uncertainty(
+            assessment, engine.catalog, iterations, seed, workers, scheduler, rule_sets
+        )
         writers: dict[str, Callable[[Path], object]] = {
             "--json": assessment.to_json,
             "--xlsx": assessment.to_excel,
@@ -214,6 +222,7 @@ def assess_command(
     print_summary(assessment, summary, details=details)
     print_scenario(assessment, summary)
     print_single_scores(summary, assessment)
+    uncertainty.print_uncertainty(assessment, summary)
     failing = any(c.status == "fail" for p in assessment.products for c in p.checks)
     return EXIT_NONCOMPLIANT if fail_on_noncompliance and failing else 0
 

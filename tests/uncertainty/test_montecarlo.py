@@ -1,0 +1,187 @@
+"""Monte Carlo against analytic results, reproducibility across chunkings and Dask workers,
+and bad input as one line each."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATASETS = """id,name,unit,climate_change,uncertainty_type,uncertainty_loc,uncertainty_scale,\
+uncertainty_minimum,uncertainty_maximum
+mc-steel,steel,kg,2,normal,2,0.2,,
+mc-power,power,kWh,1,normal,1,0.1,,
+mc-resin,resin,kg,5,lognormal,{ln5},0.3,,
+"""
+
+BOM = """id,parent,name,quantity,unit,dataset,stage
+kit,,Kit,1,piece,,
+frame,kit,Frame,3,kg,mc-steel,raw materials
+press,kit,Press,5,kWh,mc-power,manufacturing
+"""
+
+LOGNORMAL_BOM = """id,parent,name,quantity,unit,dataset,stage
+kit,,Kit,1,piece,,
+cover,kit,Cover,2,kg,mc-resin,raw materials
+"""
+
+RULES = """name: mc-rules
+title: Test limit
+categories: [test-kit]
+rules:
+  - id: kit-limit
+    title: Kit footprint
+    kind: max_footprint
+    basis: per functional unit
+    limit: 11.5
+    applies_to: {categories: [test-kit]}
+    source: {regulation: Test}
+"""
+
+N = 4000
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("mc")
+    paths = {
+        "datasets": folder / "mc-datasets.csv",
+        "bom": folder / "kit.csv",
+        "products": folder / "kit.products.csv",
+        "limited": folder / "kit-limited.csv",
+        "lognormal": folder / "cover.csv",
+        "rules": folder / "mc-rules.yaml",
+    }
+    paths["datasets"].write_text(DATASETS.format(ln5=math.log(5)), encoding="utf-8")
+    paths["bom"].write_text(BOM, encoding="utf-8")
+    paths["products"].write_text("product,name\nkit,Kit\n", encoding="utf-8")
+    paths["limited"].write_text(BOM, encoding="utf-8")
+    (folder / "kit-limited.products.csv").write_text(
+        "product,name,category\nkit,Kit,test-kit\n", encoding="utf-8"
+    )
+    paths["lognormal"].write_text(LOGNORMAL_BOM, encoding="utf-8")
+    paths["rules"].write_text(RULES, encoding="utf-8")
+    return paths
+
+
+@pytest.fixture(scope="module")
+def kit(files):
+    import footprint
+
+    return footprint.Engine([files["datasets"]])
+
+
+def _simulate(engine, assessment, **options):
+    from footprint.uncertainty.montecarlo import simulate
+
+    return simulate(assessment, dict(engine.catalog.datasets), **options)
+
+
+def test_sum_of_normal_lines(kit, files) -> None:
+    """3 kg × N(2, 0.2) + 5 kWh × N(1, 0.1): mean 11, variance 9·0.04 + 25·0.01 = 0.61."""
+    assessment = kit.assess(files["bom"])
+    result = _simulate(kit, assessment, iterations=N, seed=7)
+    (product,) = result.products
+    sd = math.sqrt(0.61)
+    assert abs(product.total.mean - 11) < 4 * sd / math.sqrt(N)
+    assert abs(product.total.sd - sd) < 4 * sd / math.sqrt(2 * (N - 1))
+    assert abs(product.by_stage["raw materials"].mean - 6) < 4 * 0.6 / math.sqrt(N)
+    assert set(product.drivers) == {"frame", "press"}
+    # the frame's variance (0.36) outweighs the press's (0.25)
+    assert product.drivers["frame"] > product.drivers["press"]
+
+
+def test_lognormal_factor_percentiles(kit, files) -> None:
+    """2 kg × LN(ln 5, 0.3): median 10, 97.5th percentile 10·e^(1.96·0.3)."""
+    result = _simulate(kit, kit.assess(files["lognormal"]), iterations=N, seed=3)
+    (product,) = result.products
+    assert product.total.median == pytest.approx(10, rel=0.02)
+    assert product.total.p97_5 == pytest.approx(10 * math.exp(1.959964 * 0.3), rel=0.04)
+    assert product.total.p2_5 == pytest.approx(10 * math.exp(-1.959964 * 0.3), rel=0.04)
+
+
+def test_probability_of_failing_a_limit(kit, files) -> None:
+    """P(total > 11.5) for a N(11, √0.61) total = 1 − Φ(0.5 / √0.61)."""
+    from footprint.api import load_rules
+
+    rules = load_rules([files["rules"]])
+    assessment = kit.assess(files["limited"], rules=[files["rules"]])
+    result = _simulate(kit, assessment, iterations=N, seed=11, rule_sets=rules)
+    (check,) = result.products[0].checks
+    expected = 1 - 0.5 * (1 + math.erf(0.5 / math.sqrt(0.61) / math.sqrt(2)))
+    standard_error = math.sqrt(expected * (1 - expected) / N)
+    assert abs(check.probability_fail - expected) < 4 * standard_error
+    assert check.probability_pass == pytest.approx(1 - check.probability_fail)
+
+
+def test_same_seed_same_numbers_whatever_the_chunks(kit, files) -> None:
+    assessment = kit.assess(files["bom"])
+    one = _simulate(kit, assessment, iterations=450, seed=5, blocks_per_task=1)
+    three = _simulate(kit, assessment, iterations=450, seed=5, blocks_per_task=3)
+    assert one == three
+    other = _simulate(kit, assessment, iterations=450, seed=6)
+    assert other.products[0].total.mean != one.products[0].total.mean
+
+
+def test_same_numbers_on_one_and_two_dask_worker_processes(kit, files) -> None:
+    from footprint.uncertainty.cluster import dask_client
+
+    assessment = kit.assess(files["bom"])
+    alone = _simulate(kit, assessment, iterations=450, seed=5)
+    with dask_client(workers=1) as client:
+        one = _simulate(kit, assessment, iterations=450, seed=5, client=client)
+    with dask_client(workers=2) as client:
+        two = _simulate(kit, assessment, iterations=450, seed=5, client=client, blocks_per_task=2)
+    assert alone == one == two
+
+
+def test_shipped_metal_uses_the_published_interval() -> None:
+    """Nuss & Eckelman lithium: p2.5 5.7, p97.5 8.9 kg CO2-eq/kg → σ = ln(8.9/5.7)/(2·1.96)."""
+    from footprint.catalog import load_catalog
+    from footprint.uncertainty.montecarlo import dataset_distribution, published_intervals
+
+    lithium = load_catalog().get("metal-lithium")
+    found = dataset_distribution(lithium, published_intervals())
+    assert found is not None and found.kind == "lognormal"
+    assert found.scale == pytest.approx(math.log(8.9 / 5.7) / (2 * 1.959964), rel=1e-6)
+    assert math.exp(found.loc) == pytest.approx(math.sqrt(5.7 * 8.9), rel=1e-9)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "footprint", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_bad_input_one_line_each(files, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-datasets.csv"
+    bad.write_text(
+        "id,name,unit,climate_change,uncertainty_type,uncertainty_loc,uncertainty_scale,"
+        "uncertainty_minimum,uncertainty_maximum\n"
+        "mc-a,a,kg,1,lognormal,0,-0.5,,\n"
+        "mc-b,b,kg,1,triangular,1,,3,2\n",
+        encoding="utf-8",
+    )
+    bom = tmp_path / "bad.csv"
+    bom.write_text(
+        "id,parent,name,quantity,unit,dataset,stage,quantity_tolerance\n"
+        "kit,,Kit,1,piece,,,\n"
+        "a,kit,A,1,kg,mc-a,raw materials,200 %\n"
+        "b,kit,B,1,kg,mc-b,raw materials,\n",
+        encoding="utf-8",
+    )
+    result = _cli("assess", str(bom), "--datasets", str(bad), "--iterations", "100")
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3, result.stderr
+    assert "uncertainty_scale -0.5 must be > 0" in errors[0] and "row 2" in errors[0]
+    assert "uncertainty_minimum 3 is not below the maximum 2" in errors[1]
+    assert "a tolerance must be below 100 %" in errors[2]
+    zero = _cli(
+        "assess", str(files["bom"]), "--datasets", str(files["datasets"]), "--iterations", "0"
+    )
+    assert zero.returncode == 2
+    assert "--iterations 0: give at least 2" in zero.stderr
