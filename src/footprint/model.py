@@ -684,6 +684,8 @@ class UncertaintyStatistics(_Model):
     median: float
     sd: float = Field(description="standard deviation (n − 1)")
     p2_5: float = Field(description="2.5th percentile")
+    p25: float = Field(description="25th percentile")
+    p75: float = Field(description="75th percentile")
     p97_5: float = Field(description="97.5th percentile")
 
 

@@ -185,3 +185,28 @@ def test_bad_input_one_line_each(files, tmp_path: Path) -> None:
     )
     assert zero.returncode == 2
     assert "--iterations 0: give at least 2" in zero.stderr
+
+
+def test_reports_show_the_monte_carlo(kit, files, tmp_path: Path) -> None:
+    import json
+
+    import openpyxl
+
+    from footprint.api import load_rules
+
+    assessment = kit.assess(files["limited"], rules=[files["rules"]])
+    result = _simulate(
+        kit, assessment, iterations=300, seed=1, rule_sets=load_rules([files["rules"]])
+    )
+    with_mc = assessment.model_copy(update={"uncertainty": result})
+    document = json.loads(with_mc.to_json())
+    total = document["uncertainty"]["products"][0]["total"]
+    sheet = openpyxl.load_workbook(with_mc.to_excel(tmp_path / "mc.xlsx"))["Uncertainty"]
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert header[:3] == ["Product", "Figure", "Mean"]
+    assert row[:2] == ["kit", "total"]
+    assert row[2:9] == [total[k] for k in ("mean", "median", "sd", "p2_5", "p25", "p75", "p97_5")]
+    page = with_mc.to_html(tmp_path / "mc.html").read_text(encoding="utf-8")
+    assert '<section id="uncertainty">' in page
+    assert "kit-limit: P(fail)" in page

@@ -33,6 +33,7 @@ from footprint.report.summary import (
     is_share,
     top_lines,
 )
+from footprint.report.uncertainty import add_uncertainty_sheet
 
 SHEETS = ("Summary", "Stages", "Lines", "Circularity", "Compliance", "Data sources", "Warnings")
 
@@ -81,6 +82,7 @@ def build_workbook(assessment: Assessment) -> Workbook:
     _warnings(sheets["Warnings"], assessment, footer)
     add_sourcing_sheets(workbook, assessment, footer)  # Sourcing, Suppliers: when computed
     add_impact_sheets(workbook, assessment, footer)  # Impacts, Most relevant: with a profile
+    add_uncertainty_sheet(workbook, assessment, footer)  # Uncertainty: with --iterations
     return workbook
 
 

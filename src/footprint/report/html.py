@@ -39,6 +39,7 @@ from footprint.report.summary import (
     sorted_checks,
     top_lines,
 )
+from footprint.report.uncertainty import uncertainty_figure
 from footprint.sourcing.results import SourcingResult
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -135,6 +136,10 @@ def render_html(assessment: Assessment) -> str:
         ]
     for i, product in enumerate(products, 1):
         parts.append(_product_section(product, f"product-{i}", ids))
+    spread = uncertainty_figure(assessment)
+    if spread is not None:  # Monte Carlo results (--iterations)
+        parts += ['<section id="uncertainty"><h2>Uncertainty</h2>', _figure(spread, next(ids)),
+                  "</section>"]
     if assessment.sourcing is not None:
         parts += [
             '<section id="portfolio-sourcing"><h2>Portfolio sourcing</h2>',

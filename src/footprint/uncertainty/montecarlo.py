@@ -53,12 +53,14 @@ _KIND_CODES = {"lognormal": 0, "normal": 1, "triangular": 2, "uniform": 3}
 
 
 def _statistics(samples: np.ndarray) -> UncertaintyStatistics:
-    low, median, high = np.percentile(samples, [2.5, 50, 97.5])
+    low, q1, median, q3, high = np.percentile(samples, [2.5, 25, 50, 75, 97.5])
     return UncertaintyStatistics(
         mean=float(samples.mean()),
         median=float(median),
         sd=float(samples.std(ddof=1)),
         p2_5=float(low),
+        p25=float(q1),
+        p75=float(q3),
         p97_5=float(high),
     )
 

@@ -1,0 +1,127 @@
+"""The Monte Carlo results in the reports: the Uncertainty sheet of the workbook and the
+distributions chart of the HTML report (one box per product from its percentiles, each
+footprint limit drawn on it).  Reads ``Assessment.uncertainty`` only."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from openpyxl import Workbook
+
+from footprint.model import Assessment
+from footprint.report import _xlsx as x
+from footprint.report._xlsx import Column, Value
+
+SHEET = "Uncertainty"
+STATISTICS = ("mean", "median", "sd", "p2_5", "p25", "p75", "p97_5")
+COLUMNS = [
+    Column("Product"),
+    Column("Figure", width=16),
+    Column("Mean", x.GENERAL),
+    Column("Median", x.GENERAL),
+    Column("Standard deviation", x.GENERAL),
+    Column("2.5th percentile", x.GENERAL),
+    Column("25th percentile", x.GENERAL),
+    Column("75th percentile", x.GENERAL),
+    Column("97.5th percentile", x.GENERAL),
+]
+
+
+def add_uncertainty_sheet(workbook: Workbook, assessment: Assessment, footer: str) -> None:
+    """Add the Uncertainty sheet when the assessment has Monte Carlo results."""
+    result = assessment.uncertainty
+    if result is None:
+        return
+    ws = workbook.create_sheet(SHEET)
+    rows: list[list[Value]] = []
+    for product in result.products:
+        figures = [("total", product.total), *sorted(product.by_stage.items())]
+        for label, stats in figures:
+            rows.append([product.product, label, *(getattr(stats, s) for s in STATISTICS)])
+    last = x.write_table(ws, 1, COLUMNS, rows)
+    ws.freeze_panes = "A2"
+    x.fit_columns(ws, COLUMNS, rows)
+    x.print_setup(ws, title_rows="1:1", footer=footer)
+    row = last + 3
+    x.put(ws, row, 1, "Probability that a footprint check fails").font = x.SECTION_FONT
+    check_columns = [
+        Column("Product"),
+        Column("Rule", width=30),
+        Column("Limit", x.GENERAL),
+        Column("P(fail)", x.SHARE),
+        Column("P(pass)", x.SHARE),
+    ]
+    check_rows: list[list[Value]] = [
+        [p.product, c.rule, c.limit, c.probability_fail, c.probability_pass]
+        for p in result.products
+        for c in p.checks
+    ]
+    last = x.write_table(ws, row + 1, check_columns, check_rows or [["none"] + [None] * 4])
+    row = last + 3
+    x.put(ws, row, 1, "Lines that drive the variance").font = x.SECTION_FONT
+    driver_columns = [
+        Column("Product"),
+        Column("Line", width=20),
+        Column("Squared rank correlation with the total", x.SHARE, width=14),
+    ]
+    driver_rows: list[list[Value]] = [
+        [p.product, line, rho] for p in result.products for line, rho in p.drivers.items()
+    ]
+    last = x.write_table(ws, row + 1, driver_columns, driver_rows or [["none", None, None]])
+    row = last + 3
+    x.put(ws, row, 1, "Where each distribution comes from").font = x.SECTION_FONT
+    source_rows: list[list[Value]] = [[k, v] for k, v in result.distributions.items()]
+    last = x.write_table(
+        ws,
+        row + 1,
+        [Column("Dataset", width=30), Column("Distribution", width=60, wrap=True)],
+        source_rows,
+    )
+    x.put(
+        ws,
+        last + 2,
+        1,
+        f"{result.iterations} iterations, seed {result.seed}; kg CO2-eq per functional unit.",
+    )
+
+
+def uncertainty_figure(assessment: Assessment) -> go.Figure | None:
+    """One box per product (2.5 / 25 / 50 / 75 / 97.5th percentiles), limits as markers."""
+    result = assessment.uncertainty
+    if result is None:
+        return None
+    figure = go.Figure()
+    for product in result.products:
+        stats = product.total
+        figure.add_trace(
+            go.Box(
+                name=product.product,
+                q1=[stats.p25],
+                median=[stats.median],
+                q3=[stats.p75],
+                lowerfence=[stats.p2_5],
+                upperfence=[stats.p97_5],
+                mean=[stats.mean],
+                boxpoints=False,
+                showlegend=False,
+                hovertemplate="%{x}<extra></extra>",
+                orientation="h",
+            )
+        )
+        for check in product.checks:
+            figure.add_trace(
+                go.Scatter(
+                    x=[check.limit],
+                    y=[product.product],
+                    mode="markers",
+                    marker={"symbol": "line-ns-open", "size": 18, "color": "#C00000"},
+                    name=f"{check.rule}: P(fail) {check.probability_fail:.1%}",
+                )
+            )
+    figure.update_layout(
+        title=f"Climate change per functional unit, {result.iterations} Monte Carlo iterations "
+        "(whiskers: 2.5th and 97.5th percentiles)",
+        xaxis_title="kg CO2-eq per functional unit",
+        height=160 + 60 * len(result.products),
+        margin={"l": 120, "r": 20, "t": 60, "b": 50},
+    )
+    return figure
