@@ -210,3 +210,79 @@ def test_reports_show_the_monte_carlo(kit, files, tmp_path: Path) -> None:
     page = with_mc.to_html(tmp_path / "mc.html").read_text(encoding="utf-8")
     assert '<section id="uncertainty">' in page
     assert "kit-limit: P(fail)" in page
+
+
+def test_a_scheduler_started_as_a_separate_process(kit, files, tmp_path: Path) -> None:
+    """``--scheduler``: a dask scheduler and one worker in their own processes, as on a real
+    cluster; the numbers equal the single-process ones."""
+    import json
+    import time
+
+    address_file = tmp_path / "scheduler.json"
+    common = ["--no-dashboard"]
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--scheduler-file",
+            str(address_file),
+            *common,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists():
+            assert time.monotonic() < deadline and scheduler.poll() is None
+            time.sleep(0.2)
+        time.sleep(0.5)
+        address = json.loads(address_file.read_text())["address"]
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                *common,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        out = tmp_path / "mc.json"
+        result = _cli(
+            "assess",
+            str(files["bom"]),
+            "--datasets",
+            str(files["datasets"]),
+            "--iterations",
+            "300",
+            "--seed",
+            "9",
+            "--scheduler",
+            address,
+            "--json",
+            str(out),
+        )
+        assert result.returncode == 0, result.stderr
+        distributed = json.loads(out.read_text())["uncertainty"]
+        alone = _simulate(kit, kit.assess(files["bom"]), iterations=300, seed=9)
+        assert distributed["products"][0]["total"] == alone.products[0].total.model_dump()
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
