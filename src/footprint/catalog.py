@@ -660,4 +660,8 @@ def load_catalog(extra_files: Sequence[Path] = (), *, include_shipped: bool = Tr
         except DatasetError as error:
             problems.extend(error.problems)
     problems.raise_if_any(DatasetError)
+    if include_shipped:
+        from footprint.impacts.energy import with_energy_demand
+
+        datasets = with_energy_demand(datasets)
     return Catalog(datasets, files)

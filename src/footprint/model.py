@@ -229,6 +229,9 @@ class Dataset(_Model):
     gases: dict[str, float] = Field(
         default_factory=dict, description="kg of each gas per reference unit, e.g. co2_fossil"
     )
+    cumulative_energy_demand: float | None = Field(
+        None, description="CED, MJ per reference unit (datasets/energy/), when a source gives it"
+    )
     inputs: dict[str, float] = Field(
         default_factory=dict, description="upstream dataset id → amount per reference unit"
     )

@@ -43,7 +43,9 @@ def test_the_json_carries_every_indicator_with_its_unit(assessment) -> None:
     indicators = document["products"][0]["impacts"]["indicators"]
     assert len(indicators) == 37
     assert all(item["unit"] for item in indicators)
-    assert {i["status"] for i in indicators} == {"complete", "not covered"}
+    assert {i["status"] for i in indicators} == {"complete", "partial", "not covered"}
+    # only the metal lines carry an energy demand (Nuss & Eckelman 2014)
+    assert [i["id"] for i in indicators if i["status"] == "partial"] == ["ced-total"]
 
 
 def test_workbook_impacts_and_most_relevant_sheets(bw_module: str, examples_dir, tmp_path) -> None:
@@ -76,3 +78,27 @@ def test_workbook_impacts_and_most_relevant_sheets(bw_module: str, examples_dir,
     plain = engine.assess(examples_dir / "e-bike-battery.xlsx", indicators="climate")
     names = openpyxl.load_workbook(plain.to_excel(tmp_path / "plain.xlsx")).sheetnames
     assert "Impacts" not in names and "Most relevant" not in names
+
+
+def test_metals_carry_nuss_eckelman_energy_demand(bw_module: str) -> None:
+    from footprint.model import BomLine, Product, Stage
+
+    product = Product(
+        id="p",
+        reference_flow=2.0,
+        lines=[
+            BomLine(id="cu", quantity=2, unit="kg", dataset="metal-copper"),
+            BomLine(id="al", quantity=500, unit="g", dataset="metal-aluminium"),
+            BomLine(id="grid", quantity=3, unit="kWh", dataset="electricity-grid-AE",
+                    stage=Stage.MANUFACTURING),
+        ],
+    )  # fmt: skip
+    engine = footprint.Engine(brightway_project=bw_module, indicators="ced")
+    profile = engine.assess([product]).products[0].impacts
+    total = profile.indicator("ced-total")
+    # Nuss & Eckelman (2014) Table S38 rows (source file): copper 53.7, aluminium 131 MJ/kg
+    assert total.value == pytest.approx(2.0 * (2 * 53.7 + 0.5 * 131), rel=1e-6)
+    assert total.status == "partial" and total.lines_covered == 2 and total.lines_with_dataset == 3
+    assert total.by_stage["manufacturing"] is None  # the grid line: not characterised, not 0
+    assert profile.indicator("ced-non-renewable-fossil").status == "not covered"
+    assert profile.indicator("ced-non-renewable-fossil").value is None

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from footprint.errors import DatasetError, Problem
-from footprint.lca.project import BIOSPHERE, FLOWS_DATABASE, NOT_SPLIT, OWN_FLOW_CODES
+from footprint.lca.project import (
+    BIOSPHERE,
+    ENERGY_FLOW_CODE,
+    FLOWS_DATABASE,
+    NOT_SPLIT,
+    OWN_FLOW_CODES,
+)
 from footprint.model import Dataset
 
 DATASETS_DATABASE = "footprint-datasets"
@@ -61,6 +67,8 @@ def content_hash(datasets: Iterable[Dataset]) -> str:
                 "inputs",
             }
         )
+        if ds.cumulative_energy_demand is not None:  # absent: the hash stays as it was
+            fields["cumulative_energy_demand"] = ds.cumulative_energy_demand
         digest.update(json.dumps(fields, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -145,6 +153,14 @@ def _activity(
                     "type": "biosphere",
                 }
             )
+    if ds.cumulative_energy_demand:  # MJ on footprint's own flow, counted 1:1 by ced-total
+        exchanges.append(
+            {
+                "input": (FLOWS_DATABASE, ENERGY_FLOW_CODE),
+                "amount": ds.cumulative_energy_demand,
+                "type": "biosphere",
+            }
+        )
     for upstream, amount in ds.inputs.items():
         if "::" in upstream:
             key = _brightway_key(upstream)

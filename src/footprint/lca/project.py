@@ -64,6 +64,11 @@ OWN_FLOW_CODES: dict[str, str] = {
     NOT_SPLIT: "climate-change-not-split",
 }
 
+# project-owned flow of a dataset's cumulative energy demand (MJ), and the method counting it
+ENERGY_FLOW_CODE = "cumulative-energy-demand"
+CED_TOTAL = ("Cumulative Energy Demand (CED)", "total", "energy content (HHV)")
+FOOTPRINT_CED_TOTAL = ("footprint", *CED_TOTAL)
+
 _SETUP_LOCK = threading.Lock()
 
 
@@ -79,6 +84,8 @@ def computing_method(method: tuple[str, ...]) -> tuple[str, ...]:
     for indicator, shipped in EF31_METHODS.items():
         if tuple(method) == shipped:
             return footprint_method(indicator)
+    if tuple(method) == CED_TOTAL:
+        return FOOTPRINT_CED_TOTAL
     return tuple(method)
 
 
@@ -100,9 +107,12 @@ def _ensure_methods(methods: Sequence[tuple[str, ...]]) -> None:
     import bw2data as bd
 
     missing = [tuple(m) for m in methods if tuple(m) not in bd.methods and m[0] != "footprint"]
+    if missing:
+        _write_shipped_methods(missing)
+    if CED_TOTAL in map(tuple, methods) and FOOTPRINT_CED_TOTAL not in bd.methods:
+        _write_footprint_energy_method()
     if not missing:
         return
-    _write_shipped_methods(missing)
     absent = [m for m in missing if m not in bd.methods]
     if absent:
         raise DatasetError(
@@ -133,15 +143,19 @@ def _ensure_project(name: str | None) -> str:
     missing = [m for m in SHIPPED_METHODS if m not in bd.methods]
     if missing:
         _write_shipped_methods(missing)
-    # a project set up before the not-split flow existed gets it, and its methods count it
-    outdated = FLOWS_DATABASE not in bd.databases or not set(OWN_FLOW_CODES.values()) <= (
-        _database_codes(FLOWS_DATABASE)
-    )
+    # a project set up before the not-split (or the energy) flow existed gets it, and its
+    # methods count it
+    outdated = FLOWS_DATABASE not in bd.databases or not {
+        *OWN_FLOW_CODES.values(),
+        ENERGY_FLOW_CODE,
+    } <= _database_codes(FLOWS_DATABASE)
     if outdated:
         _write_own_flows()
     for indicator in INDICATORS:
         if outdated or footprint_method(indicator) not in bd.methods:
             _write_footprint_method(indicator)
+    if outdated and FOOTPRINT_CED_TOTAL in bd.methods:  # its flow was written anew
+        _write_footprint_energy_method()
     return project
 
 
@@ -195,19 +209,43 @@ def _write_own_flows() -> None:
     import bw2data as bd
 
     db = bd.Database(FLOWS_DATABASE)
-    db.register(description="footprint: aggregated climate change of user datasets, kg CO2-eq")
-    db.write(
-        {
-            (FLOWS_DATABASE, code): {
-                "name": f"climate change, {indicator.replace('_', ' ')} (aggregated, kg CO2-eq)",
-                "unit": "kilogram",
-                "type": "emission",
-                "categories": ("air",),
-                "exchanges": [],
-            }
-            for indicator, code in OWN_FLOW_CODES.items()
-        }
+    db.register(
+        description="footprint: aggregated climate change (kg CO2-eq) and cumulative energy "
+        "demand (MJ) of datasets"
     )
+    flows: dict[tuple[str, str], dict[str, Any]] = {
+        (FLOWS_DATABASE, code): {
+            "name": f"climate change, {indicator.replace('_', ' ')} (aggregated, kg CO2-eq)",
+            "unit": "kilogram",
+            "type": "emission",
+            "categories": ("air",),
+            "exchanges": [],
+        }
+        for indicator, code in OWN_FLOW_CODES.items()
+    }
+    flows[(FLOWS_DATABASE, ENERGY_FLOW_CODE)] = {
+        "name": "cumulative energy demand (aggregated, MJ)",
+        "unit": "megajoule",
+        "type": "natural resource",
+        "categories": ("natural resource",),
+        "exchanges": [],
+    }
+    db.write(flows)
+
+
+def _write_footprint_energy_method() -> None:
+    """bw2io's CED total plus a factor of 1 for the datasets' aggregated CED flow (MJ)."""
+    import bw2data as bd
+
+    cfs = _method_cfs(bd.Method(CED_TOTAL))
+    cfs.append(((FLOWS_DATABASE, ENERGY_FLOW_CODE), 1.0))
+    method = bd.Method(FOOTPRINT_CED_TOTAL)
+    method.register(
+        unit="MJ-Eq",
+        description=f"{' | '.join(CED_TOTAL)} plus footprint's aggregated energy-demand flow "
+        "at 1 MJ per MJ",
+    )
+    method.write(cfs)
 
 
 def _write_footprint_method(indicator: str) -> None:
