@@ -520,6 +520,7 @@ def climate_delta(before: ClimateChange | None, after: ClimateChange | None) -> 
             "fossil": a.fossil - b.fossil,
             "biogenic": a.biogenic - b.biogenic,
             "luluc": a.luluc - b.luluc,
+            "not_split": a.not_split - b.not_split,
             "unit": (after or before or _ZERO).unit,
         },
     )
