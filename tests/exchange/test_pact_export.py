@@ -331,3 +331,29 @@ def test_cli_writes_pact_and_store_keeps_ids(box_files, tmp_path: Path) -> None:
     second = _cli(*args)
     assert second.returncode == 0, second.stderr
     assert json.loads(out.read_text(encoding="utf-8")) == [document]  # same id, same created
+
+
+def test_packaging_flag_from_the_products_sheet(box_assessment) -> None:
+    product = box_assessment.products[0]
+    flagged = product.model_copy(
+        update={"extra": {**product.extra, "Packaging emissions included": "yes"}}
+    )
+    assessment = box_assessment.model_copy(update={"products": [flagged]})
+    (document,) = product_footprints(assessment)
+    assert document["pcf"]["packagingEmissionsIncluded"] is True
+    assert "packagingEmissionsIncluded is false" not in document["comment"]
+    (plain,) = product_footprints(box_assessment)
+    assert "packagingEmissionsIncluded is false" in plain["comment"]
+
+
+def test_upstream_datasets_through_every_level() -> None:
+    """A lorry whose fuel has its own well-to-tank: both rest under the lorry line."""
+    from footprint.exchange.pact import _upstream_map
+    from footprint.model import DatasetInfo
+
+    infos = {
+        "lorry": DatasetInfo(id="lorry", name="lorry", unit="t*km"),
+        "diesel": DatasetInfo(id="diesel", name="diesel", unit="l", input_of=["lorry"]),
+        "wtt": DatasetInfo(id="wtt", name="well to tank", unit="l", input_of=["diesel"]),
+    }
+    assert _upstream_map(infos) == {"lorry": {"diesel", "wtt"}, "diesel": {"wtt"}}

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from footprint.errors import FootprintError, Problem
+from footprint.exchange.pact import ProductSheet
 from footprint.model import Assessment, ProductResult, Stage
 
 CARBON_FOOTPRINT_ASPECT = (
@@ -102,7 +103,7 @@ def _passport(
         text = f"product {product.id}: {message}"
         return Problem(text, file=product.source_file, sheet="Products", column=column)
 
-    study = options.carbon_footprint_study or _extra(product, "carbon_footprint_study")
+    study = options.carbon_footprint_study or ProductSheet(product).text("carbon_footprint_study")
     if not study:
         problems.append(
             problem(
@@ -191,10 +192,3 @@ def _recycled_content(product: ProductResult) -> tuple[list[dict[str, Any]], lis
             }
         )
     return entries, missing
-
-
-def _extra(product: ProductResult, name: str) -> str | None:
-    for key, value in product.extra.items():
-        if key.strip().lower().replace(" ", "_") == name and value not in (None, ""):
-            return str(value).strip()
-    return None

@@ -195,7 +195,7 @@ def _product_problems_and_document(
     infos: Mapping[str, DatasetInfo],
     created: datetime,
 ) -> dict[str, Any] | list[Problem]:
-    sheet = _ProductSheet(product)
+    sheet = ProductSheet(product)
     problems: list[Problem] = []
 
     company_name = sheet.text("company_name") or options.company_name
@@ -268,7 +268,7 @@ def _product_problems_and_document(
                 "kg); PACT needs productMassPerDeclaredUnit",
             )
         )
-    parts = _gate_parts(product, infos)
+    parts = _gate_parts(product, infos, _upstream_map(infos))
     carbon = _carbon_content(product, sheet, problems)
     packaging = sheet.flag("packaging_emissions_included", problems)
     bases, unknown_basis = _gwp_bases(parts.datasets, infos)
@@ -343,7 +343,7 @@ def _product_problems_and_document(
         "productIds": product_ids,
         **({"productClassifications": classifications} if classifications else {}),
         "productNameCompany": product.name or product.id,
-        "comment": _comment(product, parts),
+        "comment": _comment(product, parts, sheet),
         "pcf": pcf,
     }
     document["id"] = content_id(document)
@@ -360,7 +360,11 @@ def content_id(document: Mapping[str, Any]) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, canonical))
 
 
-def _gate_parts(product: ProductResult, infos: Mapping[str, DatasetInfo]) -> _Parts:
+def _gate_parts(
+    product: ProductResult,
+    infos: Mapping[str, DatasetInfo],
+    upstream: Mapping[str, set[str]],
+) -> _Parts:
     parts = _Parts()
     per_unit = 1.0 / product.reference_flow if product.reference_flow else 1.0
     for line in product.lines:
@@ -368,19 +372,16 @@ def _gate_parts(product: ProductResult, infos: Mapping[str, DatasetInfo]) -> _Pa
             continue
         figure = line.climate_change_cut_off or line.climate_change
         total = figure.total * per_unit
-        not_split = getattr(figure, "not_split", None)
-        if not_split is None:  # a model without an explicit unsplit part: parts must add up
-            not_split = figure.total - figure.fossil - figure.biogenic - figure.luluc
         parts.total += total
         parts.fossil += figure.fossil * per_unit
         parts.biogenic += figure.biogenic * per_unit
         parts.luluc += figure.luluc * per_unit
-        parts.not_split += not_split * per_unit
+        parts.not_split += figure.not_split * per_unit
         parts.lines += 1
         parts.datasets.add(line.dataset)
-        parts.datasets.update(_upstream(line.dataset, infos))
+        parts.datasets.update(upstream.get(line.dataset, ()))
         info = infos.get(line.dataset)
-        primary = getattr(info, "primary_data_share", None) if info is not None else None
+        primary = info.primary_data_share if info is not None else None
         if primary:
             parts.primary += abs(total) * primary / 100
     # rounding noise of a split that is complete is not an unsplit part
@@ -389,12 +390,28 @@ def _gate_parts(product: ProductResult, infos: Mapping[str, DatasetInfo]) -> _Pa
     return parts
 
 
-def _upstream(dataset: str, infos: Mapping[str, DatasetInfo]) -> list[str]:
-    return [info.id for info in infos.values() if dataset in info.input_of]
+def _upstream_map(infos: Mapping[str, DatasetInfo]) -> dict[str, set[str]]:
+    """Dataset id → every dataset its figure rests on upstream, through every level of
+    ``inputs`` (``DatasetInfo.input_of`` names only the direct user)."""
+    direct: dict[str, set[str]] = {}
+    for info in infos.values():
+        for user in info.input_of:
+            direct.setdefault(user, set()).add(info.id)
+    closed: dict[str, set[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        stack = list(direct[start])
+        while stack:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(direct.get(name, ()))
+        closed[start] = seen
+    return closed
 
 
 def _carbon_content(
-    product: ProductResult, sheet: _ProductSheet, problems: list[Problem]
+    product: ProductResult, sheet: ProductSheet, problems: list[Problem]
 ) -> tuple[float, float] | None:
     """(fossil, biogenic) kg C in one product: from the Products sheet, else from the lines'
     material families; None (with a problem) when a material line's family is not known."""
@@ -470,7 +487,7 @@ def _secondary_sources(
     found: dict[tuple[str, str], None] = {}
     for dataset in sorted(datasets):
         info = infos.get(dataset)
-        if info is None or not info.source or getattr(info, "primary_data_share", None):
+        if info is None or not info.source or info.primary_data_share:
             continue
         name = ", ".join(part.strip() for part in info.source.split(",")[:2])
         version = str(info.year) if info.year is not None else "not stated"
@@ -487,7 +504,7 @@ def _boundary_text(product: ProductResult, parts: _Parts) -> str:
     )
 
 
-def _comment(product: ProductResult, parts: _Parts) -> str:
+def _comment(product: ProductResult, parts: _Parts, sheet: ProductSheet) -> str:
     notes = [
         "Computed by footprint from a bill of materials with the EF 3.1 climate change "
         "indicator where the datasets allow it (see ipccCharacterizationFactors).",
@@ -504,7 +521,7 @@ def _comment(product: ProductResult, parts: _Parts) -> str:
             "fossil/biogenic/land-use split; it is counted in fossilGhgEmissions, and the "
             "land-use and biogenic fields are left undefined (unknown)."
         )
-    if "packaging_emissions_included" not in _ProductSheet(product).keys:
+    if _key("packaging_emissions_included") not in sheet.keys:
         notes.append(
             "packagingEmissionsIncluded is false because the BOM does not say which lines are "
             "packaging (Products sheet column packaging_emissions_included)."
@@ -512,7 +529,7 @@ def _comment(product: ProductResult, parts: _Parts) -> str:
     return " ".join(notes)
 
 
-def _geography(sheet: _ProductSheet, problems: list[Problem]) -> dict[str, str]:
+def _geography(sheet: ProductSheet, problems: list[Problem]) -> dict[str, str]:
     value = sheet.text("geography")
     if not value:
         return {}
@@ -539,7 +556,7 @@ def _instant(moment: date | datetime) -> str:
     return f"{moment.isoformat()}T00:00:00Z"
 
 
-class _ProductSheet:
+class ProductSheet:
     """A product's Products-sheet extra columns, looked up by name whatever their spelling."""
 
     def __init__(self, product: ProductResult) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from footprint.errors import DatasetError, Problem
 from footprint.exchange.decimals import parse_decimal
+from footprint.exchange.pact_store import three_years_after
 from footprint.model import DataQuality, Dataset, SourceRef, Warning_
 from footprint.units import parse_unit
 
@@ -310,11 +311,7 @@ class _DocumentReader:
         if start is None:
             start = reference_end or date.min
         if end is None:
-            base = reference_end or start
-            try:
-                end = base.replace(year=base.year + 3)
-            except ValueError:
-                end = base.replace(year=base.year + 3, day=28)
+            end = three_years_after(reference_end or start)
         if end <= start:
             self.problem("validityPeriodEnd", f"{end} is not after validityPeriodStart {start}")
         return start, end

@@ -16,9 +16,11 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+Moment = TypeVar("Moment", date, datetime)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS footprints (
@@ -98,11 +100,16 @@ def validity_period(document: Mapping[str, Any]) -> tuple[datetime, datetime]:
     if "validityPeriodStart" in document and "validityPeriodEnd" in document:
         return _moment(document["validityPeriodStart"]), _moment(document["validityPeriodEnd"])
     end = _moment(document["pcf"]["referencePeriodEnd"])
+    return end, three_years_after(end)
+
+
+def three_years_after(moment: Moment) -> Moment:
+    """PACT's default validity: three years after the end of the reference period (a 29
+    February ends on 28 February)."""
     try:
-        later = end.replace(year=end.year + 3)
-    except ValueError:  # 29 February
-        later = end + timedelta(days=3 * 365)
-    return end, later
+        return moment.replace(year=moment.year + 3)
+    except ValueError:
+        return moment.replace(year=moment.year + 3, day=28)
 
 
 class PactStore:
