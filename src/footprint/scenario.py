@@ -3,7 +3,8 @@
 A scenario is a small YAML file (``docs/scenarios.md``; schema ``docs/scenario.schema.json``)
 or the same changes given as command-line options.  Each entry selects lines (one ``line`` by
 id, or every line of a material ``material`` family, optionally only in one ``product``) or a
-whole product, and changes one or more of:
+whole product, optionally only the lines of one ``supplier`` (the factory or
+supplier named in the BOM's supplier column), and changes one or more of:
 
     dataset            swap the line's dataset (the same dimension: kg for kg, kWh for kWh)
     recycled_content   R1 of the line, or of every line of the family (a share, 0–1 or "35 %")
@@ -11,7 +12,8 @@ whole product, and changes one or more of:
     eol_recycling_rate, eol_energy_recovery_rate
                        R2 / R3 of the line, the family's lines, or the product
     grid_country       every electricity line (``electricity-grid-XX`` of the shipped
-                       library; or only ``line``) takes the grid of this country
+                       library; or only ``line``, or only the lines of one ``supplier``,
+                       i.e. a named factory) takes the grid of this country
     placed_on_market   the product's placing-on-market date (selects the limits in force)
 
 Applying a scenario copies the products; the BOM file and the ``Product`` objects given are
@@ -34,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from footprint import units
 from footprint.errors import FootprintError, Problem
 from footprint.model import BomLine, Dataset, Product, ScenarioInfo
+from footprint.yaml_files import read_yaml
 
 #: The shipped library names its grid-electricity datasets ``electricity-grid-<country>``.
 GRID_PREFIX = "electricity-grid-"
@@ -53,6 +56,10 @@ class ScenarioEntry(BaseModel):
 
     product: str | None = Field(None, description="only this product (default: every product)")
     line: str | None = Field(None, description="the line id the change applies to")
+    supplier: str | None = Field(
+        None,
+        description="only lines of this supplier or factory (the BOM's supplier column)",
+    )
     material: str | None = Field(None, description="every line of this material family")
     dataset: str | None = Field(None, description="the line's new dataset id")
     recycled_content: float | str | None = Field(None, description="R1, 0–1 or '35 %'")
@@ -99,6 +106,8 @@ class Change:
             if e.grid_country
             else "the product"
         )
+        if e.supplier:
+            where += f" of supplier {e.supplier}"
         if e.product:
             where += f" of product {e.product}"
         parts = []
@@ -161,25 +170,7 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
         return source
     path = Path(source)
     where = str(path)
-    try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise ScenarioError(Problem("a scenario file must be under 1 MB of YAML", file=where))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(Problem("scenario file not found", file=where)) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(Problem("not UTF-8 text; a scenario is YAML", file=where)) from None
-    except OSError as error:
-        raise ScenarioError(Problem(f"cannot read: {error.strerror}", file=where)) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ScenarioError(
-            Problem(f"{line}{getattr(error, 'problem', None) or 'invalid YAML'}", file=where)
-        ) from None
+    data, node = read_yaml(path, what="a scenario", max_bytes=_MAX_FILE_BYTES, error=ScenarioError)
     if not isinstance(data, dict):
         raise ScenarioError(
             Problem("a scenario is a YAML mapping with 'name' and a list 'changes'", file=where)
@@ -283,6 +274,16 @@ def _validated(
     for name in ("recycled_content", "scale"):
         if getattr(entry, name) is not None and not (entry.line or entry.material):
             found.append(scenario.problem(change, name, "needs a 'line' or a 'material' family"))
+    if entry.supplier is not None and not (
+        entry.line or entry.material or entry.grid_country or entry.dataset
+    ):
+        found.append(
+            scenario.problem(
+                change,
+                "supplier",
+                "selects lines: give it with 'grid_country', 'material' or 'line'",
+            )
+        )
     if entry.placed_on_market and (entry.line or entry.material):
         found.append(
             scenario.problem(change, "placed_on_market", "applies to a product, not to lines")
@@ -348,7 +349,20 @@ def scenario_from_options(
                 continue
             add("--scale", text, **found[0], scale=factor)
     for text in grid_country:
-        add("--grid-country", text, grid_country=text.strip())
+        key, sep, value = text.partition("=")
+        if not sep:
+            add("--grid-country", text, grid_country=text.strip())
+        elif key.strip().startswith("supplier:") and key.partition(":")[2].strip():
+            supplier = key.partition(":")[2].strip()
+            add("--grid-country", text, supplier=supplier, grid_country=value.strip())
+        elif key.strip() and value.strip():
+            add("--grid-country", text, line=key.strip(), grid_country=value.strip())
+        else:
+            problems.append(
+                Problem(
+                    f"--grid-country {text}: write COUNTRY, LINE=COUNTRY or supplier:NAME=COUNTRY"
+                )
+            )
     if placed_on_market is not None:
         try:
             day = date.fromisoformat(placed_on_market.strip())
@@ -436,6 +450,21 @@ def _nothing_selected(
     change: Change, scenario: Scenario, products: Sequence[Product], lookup: _Catalog
 ) -> Problem:
     entry = change.entry
+    if entry.supplier is not None:
+        suppliers = sorted({ln.supplier for p in products for ln in p.lines if ln.supplier})
+        kind = (
+            f"line {entry.line!r}"
+            if entry.line
+            else f"line of material family {entry.material!r}"
+            if entry.material
+            else f"electricity line ({GRID_PREFIX}…)"
+        )
+        return scenario.problem(
+            change,
+            "supplier",
+            f"no {kind} of supplier {entry.supplier!r} in {_names(products)}; suppliers in "
+            f"the BOM: {', '.join(suppliers) or 'none (the BOM has no supplier column)'}",
+        )
     if entry.line:
         return scenario.problem(change, "line", f"no line {entry.line!r} in {_names(products)}")
     if entry.material:
@@ -485,6 +514,10 @@ def _grid(country: str, lookup: _Catalog) -> str | None:
 
 
 def _selects(line: BomLine, entry: ScenarioEntry, lookup: _Catalog) -> bool:
+    if entry.supplier is not None and (line.supplier or "").casefold() != (
+        entry.supplier.strip().casefold()
+    ):
+        return False
     if entry.line is not None:
         return line.id == entry.line
     if entry.material is not None:

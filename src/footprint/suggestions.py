@@ -62,10 +62,10 @@ STATEMENT = (
 )
 FREIGHT_PREFIX = "freight-"
 SENSITIVITY_POINTS = 0.10  # ±10 percentage points of recycled content
-INDICATORS = ("total", "fossil", "biogenic", "luluc")
+INDICATORS = ("total", "fossil", "biogenic", "luluc", "not_split")
 _TOTAL = ENGINE_INDICATORS.index("total")
 
-SwapKind = Literal["material variant", "grid country", "transport mode"]
+SwapKind = Literal["material variant", "grid country", "factory grid country", "transport mode"]
 
 
 class _Model(BaseModel):
@@ -74,7 +74,14 @@ class _Model(BaseModel):
 
 class Suggestion(_Model):
     rank: int
-    line: str
+    line: str = Field(description="the line id (a factory's swap: its line ids, comma-separated)")
+    lines: list[str] = Field(
+        default_factory=list,
+        description="every line the swap changes (a factory: all its grid lines)",
+    )
+    factory: str | None = Field(
+        None, description="the supplier/factory whose electricity lines all take the other grid"
+    )
     path: str
     name: str | None = None
     kind: SwapKind
@@ -281,6 +288,25 @@ class LineChanges:
             )
             result = result.model_copy(update={"checks": checks})
         return Evaluated(product, result)
+
+    def changed_many(self, updates: Mapping[str, Mapping[str, Any]]) -> Evaluated:
+        """Several lines changed at once: one line after the other, each corrected on the
+        result of the previous one; the checks evaluated once on the final result."""
+        step: LineChanges = self
+        done: Evaluated | None = None
+        ids = list(updates)
+        for k, line_id in enumerate(ids):
+            last = k == len(ids) - 1
+            step = (
+                step
+                if done is None
+                else LineChanges(self.engine, done.product, done.result, (), self.as_of)
+            )
+            if last:
+                step.rule_sets = self.rule_sets
+            done = step.changed(line_id, updates[line_id])
+        assert done is not None, "changed_many needs at least one line"
+        return done
 
 
 def _plus(a: ClimateChange, old: ClimateChange, new: ClimateChange) -> ClimateChange:
@@ -527,9 +553,18 @@ def product_suggestions(
         for line in result.lines
         if line.id in changes.bom and (found := alternatives.of(line.dataset)) is not None
     ]
+    factories = _factory_grid_lines(changes, candidates)
+    in_factory = {line.id for lines_of in factories.values() for line in lines_of}
+    candidates = [c for c in candidates if c[0].id not in in_factory]
     candidates.sort(key=lambda item: -abs(item[0].climate_change.total))
     chosen: list[tuple[float, Suggestion, int]] = []
     order = 0
+    for factory, factory_lines in factories.items():
+        for saving, suggestion in _factory_grid_swaps(
+            engine, changes, result, factory, factory_lines, alternatives, per_line
+        ):
+            chosen.append((saving, suggestion, order))
+            order += 1
     for line, (kind, others) in candidates[:lines]:
         options = others
         if not line.mass_kg:
@@ -562,6 +597,79 @@ def product_suggestions(
         sensitivity=_sensitivity(changes, engine, sensitivity_lines),
         notes=notes,
     )
+
+
+def _factory_grid_lines(
+    changes: LineChanges, candidates: Sequence[tuple[LineResult, tuple[SwapKind, Any]]]
+) -> dict[str, list[LineResult]]:
+    """The grid-electricity lines of each named factory (the BOM's supplier column, case
+    ignored; the first spelling names it): a factory draws its power from one grid, so its
+    lines move together."""
+    factories: dict[str, list[LineResult]] = {}
+    names: dict[str, str] = {}
+    for line, (kind, _) in candidates:
+        supplier = changes.bom[line.id].supplier
+        if kind != "grid country" or not supplier or not supplier.strip():
+            continue
+        key = supplier.strip().casefold()
+        name = names.setdefault(key, supplier.strip())
+        factories.setdefault(name, []).append(line)
+    return factories
+
+
+def _factory_grid_swaps(
+    engine: Any,
+    changes: LineChanges,
+    result: ProductResult,
+    factory: str,
+    lines: Sequence[LineResult],
+    alternatives: Alternatives,
+    n: int,
+) -> list[tuple[float, Suggestion]]:
+    """Every other grid for all the factory's electricity lines together; the best ``n``
+    (pre-ranked by amount × unit score: electricity lines have no mass, so no circularity
+    effect) assessed in full."""
+    found = alternatives.of(lines[0].dataset)
+    if found is None:
+        return []
+    grids = list(alternatives.groups["grid"])
+    scores = engine.lca.scores([engine.lca.catalog_reference(d.id) for d in grids])
+    ranked = []
+    for dataset, row in zip(grids, scores, strict=True):
+        if all(line.dataset == dataset.id for line in lines):
+            continue
+        delta = 0.0
+        for line in lines:
+            try:
+                amount = units.convert(line.quantity, line.unit, dataset.unit)
+            except Exception:  # a unit that does not convert is no like-for-like swap
+                delta = math.inf
+                break
+            delta += amount * float(row[_TOTAL]) - line.climate_change.total
+        if math.isfinite(delta) and delta < 0:
+            ranked.append((delta, dataset))
+    ranked.sort(key=lambda item: item[0])
+    out = []
+    total = result.climate_change.total
+    for _, dataset in ranked[: n + 2]:
+        done = changes.changed_many({line.id: {"dataset": dataset.id} for line in lines})
+        saving = total - done.result.climate_change.total
+        if saving > 0:
+            suggestion = _suggestion(result, done.result, lines[0], "factory grid country", dataset)
+            before = sorted({line.dataset or "" for line in lines})
+            suggestion = suggestion.model_copy(
+                update={
+                    "line": ", ".join(line.id for line in lines),
+                    "lines": [line.id for line in lines],
+                    "factory": factory,
+                    "path": f"factory {factory}",
+                    "name": f"electricity of {factory} ({len(lines)} lines)",
+                    "dataset_before": ", ".join(before),
+                }
+            )
+            out.append((saving, suggestion))
+    out.sort(key=lambda item: -item[0])
+    return out[:n]
 
 
 def _best_by_unit_score(
@@ -600,6 +708,7 @@ def _suggestion(
     return Suggestion(
         rank=0,
         line=line.id,
+        lines=[line.id],
         path=line.path,
         name=line.name,
         kind=kind,

@@ -103,6 +103,50 @@ def test_grid_country_of_every_electricity_line(engine, bom: Path, tmp_path: Pat
     assert result.climate_change.total == pytest.approx(expected, rel=1e-6)
 
 
+FACTORY_BOM = """product,id,name,quantity,unit,dataset,stage,supplier
+widget,housing,Housing,2,kg,t-alu,raw materials,Alu Works
+widget,power,Assembly power,4,kWh,electricity-grid-FR,manufacturing,Plant Lyon
+widget,paint,Paint shop power,1,kWh,electricity-grid-DE,manufacturing,Plant Brno
+widget,test,Test bench power,2,kWh,electricity-grid-DE,manufacturing,plant brno
+"""
+
+
+def test_grid_country_of_a_named_factory(engine, tmp_path: Path, boms) -> None:
+    """Only the electricity lines of the factory named in the supplier column (case ignored)
+    change grid; the scenario and the options say the same."""
+    bom = boms.write(tmp_path, "factory", FACTORY_BOM)
+    path = _scenario(tmp_path, "changes:\n  - {supplier: Plant Brno, grid_country: CZ}\n")
+    by_file = _assess(engine, bom, path)
+    grids = {x.id: x.dataset for x in by_file.lines if x.stage.value == "manufacturing"}
+    assert grids == {
+        "power": "electricity-grid-FR",
+        "paint": "electricity-grid-CZ",
+        "test": "electricity-grid-CZ",
+    }
+    expected = 2 * 10 + 4 * _factor("electricity-grid-FR") + 3 * _factor("electricity-grid-CZ")
+    assert by_file.climate_change.total == pytest.approx(expected, rel=1e-6)
+    options = scenario_from_options(grid_country=["supplier:plant brno=CZ"])
+    assert options is not None
+    products, warnings = read_products(bom)
+    by_option = engine.assess_products(
+        apply_scenario(products, options, engine.catalog), warnings
+    ).products[0]
+    assert by_option.climate_change.total == pytest.approx(expected, rel=1e-12)
+    assert "of supplier plant brno" in options.changes[0].describe()
+
+
+def test_unknown_factory_names_the_suppliers(engine, tmp_path: Path, boms) -> None:
+    bom = boms.write(tmp_path, "factory", FACTORY_BOM)
+    products, _ = read_products(bom)
+    scenario = scenario_from_options(grid_country=["supplier:Plant Graz=AT"])
+    assert scenario is not None
+    with pytest.raises(FootprintError) as raised:
+        apply_scenario(products, scenario, engine.catalog)
+    (problem,) = raised.value.problems
+    assert "field supplier: no electricity line" in problem.message
+    assert "Plant Brno" in problem.message and "Plant Lyon" in problem.message
+
+
 def test_scale_a_quantity(engine, bom: Path, tmp_path: Path) -> None:
     path = _scenario(tmp_path, "changes:\n  - {line: knob, scale: 2.5}\n")
     result = _assess(engine, bom, path)

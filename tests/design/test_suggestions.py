@@ -105,6 +105,56 @@ def test_ranked_swaps_equal_a_brute_force_evaluation(
         assert any(s.kind == "grid country" for s in got)
 
 
+FACTORY_BOM = """product,id,name,quantity,unit,dataset,stage,supplier
+widget,housing,Housing,2,kg,t-alu,raw materials,Alu Works
+widget,press,Press power,4,kWh,electricity-grid-PL,manufacturing,Plant Brno
+widget,paint,Paint shop power,1,kWh,electricity-grid-DE,manufacturing,plant brno
+widget,lab,Lab power,2,kWh,electricity-grid-DE,manufacturing,
+"""
+
+
+def test_grid_swaps_of_a_named_factory_equal_a_brute_force(engine, tmp_path: Path, boms) -> None:
+    """The two electricity lines of "Plant Brno" (supplier column, case ignored) take another
+    grid together; the ranked factory swaps equal assessing every grid for both lines here.
+    The line without a supplier keeps its own per-line grid swaps."""
+    bom = boms.write(tmp_path, "factory", FACTORY_BOM)
+    products, _ = read_products(bom)
+    product = products[0]
+    base = engine.assess_products([product]).products[0]
+    grids = [d.id for d in load_catalog() if d.id.startswith("electricity-grid-")]
+    expected = []
+    for grid in grids:
+        swapped = product.model_copy(
+            update={
+                "lines": [
+                    b.model_copy(update={"dataset": grid}) if b.id in ("press", "paint") else b
+                    for b in product.lines
+                ]
+            }
+        )
+        after = engine.assess_products([swapped]).products[0].climate_change.total
+        if base.climate_change.total - after > 0:
+            expected.append((base.climate_change.total - after, grid))
+    expected.sort(key=lambda item: -item[0])
+    report = suggest(bom, engine=engine, lines=LINES, per_line=PER_LINE, limit=50)
+    got = [s for s in report.products[0].suggestions if s.kind == "factory grid country"]
+    assert [s.dataset_after for s in got] == [grid for _, grid in expected[:PER_LINE]]
+    for suggestion, (saving, _) in zip(got, expected, strict=False):
+        assert suggestion.saving == pytest.approx(saving, rel=1e-9)
+        assert (suggestion.factory, suggestion.lines) == ("Plant Brno", ["press", "paint"])
+        assert suggestion.dataset_before == "electricity-grid-DE, electricity-grid-PL"
+    # the best by hand: 5 kWh from PL/DE to the cleanest grid of the library
+    best = min(grids, key=lambda g: load_catalog().get(g).climate_change)
+    by_hand = (
+        4 * load_catalog().get("electricity-grid-PL").climate_change
+        + 1 * load_catalog().get("electricity-grid-DE").climate_change
+        - 5 * load_catalog().get(best).climate_change
+    )
+    assert (got[0].dataset_after, got[0].saving) == (best, pytest.approx(by_hand, rel=1e-6))
+    single = [s for s in report.products[0].suggestions if s.kind == "grid country"]
+    assert single and {s.line for s in single} == {"lab"}
+
+
 def test_recycled_content_sensitivity_by_hand(engine, rules: Path, tmp_path: Path, boms) -> None:
     bom = boms.write(tmp_path, "widget", BOM, PRODUCTS.format(model="cut-off"))
     report = suggest(bom, rules=[rules], engine=engine)

@@ -38,7 +38,11 @@ EolOption = Annotated[
 ]
 GridOption = Annotated[
     list[str] | None,
-    typer.Option("--grid-country", help="every electricity line takes this country's grid"),
+    typer.Option(
+        "--grid-country",
+        help="COUNTRY: every electricity line takes this country's grid; "
+        "supplier:NAME=COUNTRY only the lines of that supplier/factory; LINE=COUNTRY one line",
+    ),
 ]
 MarketOption = Annotated[
     str | None,

@@ -21,6 +21,7 @@ from footprint.compliance.rules import (
 )
 from footprint.errors import Problem, ProblemCollector, RuleError
 from footprint.resources import rules_dir
+from footprint.yaml_files import read_yaml
 
 _RULE = TypeAdapter(Rule)
 _SET_FIELDS = ("name", "title", "description", "categories", "rules")
@@ -74,25 +75,7 @@ def _resolve(item: str | Path) -> Path:
 def load_rule_file(path: Path) -> RuleSet:
     """Read and validate one YAML rule file."""
     path = Path(path)
-    where = str(path)
-    try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise RuleError(Problem("a rule file must be under 2 MB of YAML text", file=where))
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RuleError(Problem("not a UTF-8 text file; a rule set is YAML", file=where)) from None
-    except OSError as error:
-        raise RuleError(Problem(f"cannot read the file: {error.strerror}", file=where)) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise RuleError(
-            Problem(f"{line}{problem}; a rule set must be valid YAML", file=where)
-        ) from None
+    data, node = read_yaml(path, what="a rule set", max_bytes=_MAX_FILE_BYTES, error=RuleError)
     return _validate(data, node, path)
 
 
