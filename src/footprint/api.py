@@ -260,11 +260,18 @@ class Engine:
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
         """Cut-off footprints: Σ amount × unit score over all lines of all products at once."""
         # plain floats, one list per line: building millions of results reads them many times
-        per_line = iter(self._line_figures(linked).tolist())
-        return [self._product_result(item, per_line) for item in linked]
+        scores, figures = self._scored_lines(linked)
+        per_line = iter(figures.tolist())
+        per_score = iter(scores.tolist())
+        return [self._product_result(item, per_line, per_score) for item in linked]
 
     def _line_figures(self, linked: list[LinkedProduct]) -> np.ndarray:
         """Per functional unit, the four indicators of every line that has a dataset, in order."""
+        return self._scored_lines(linked)[1]
+
+    def _scored_lines(self, linked: list[LinkedProduct]) -> tuple[np.ndarray, np.ndarray]:
+        """The unit scores (per reference unit) and the figures (per functional unit) of every
+        line that has a dataset, in order: figure = amount × reference flow × unit score."""
         references: list[str] = []
         amounts: list[float] = []
         for item in linked:
@@ -281,7 +288,7 @@ class Engine:
         if not np.isfinite(figures).all():
             scored = [line for item in linked for line in item.lines if line.dataset is not None]
             raise BomError(finite.line_problems(scored, figures, "climate change"))
-        return figures
+        return unit_scores, figures
 
     def footprint_table(self, bom_or_products: BomInput) -> pd.DataFrame:
         """Cut-off footprints of every line, as one table: the fast path for pipelines that
@@ -321,18 +328,24 @@ class Engine:
         return self.lca.catalog_reference(line.dataset)
 
     def _product_result(
-        self, item: LinkedProduct, per_line: Iterator[list[float]]
+        self,
+        item: LinkedProduct,
+        per_line: Iterator[list[float]],
+        per_score: Iterator[list[float]],
     ) -> ProductResult:
         product = item.product
         zero = [0.0] * len(SCORE_COLUMNS)
         figures = [next(per_line) if line.dataset is not None else zero for line in item.lines]
+        scores = [next(per_score) if line.dataset is not None else None for line in item.lines]
         total, stage_sums = _sums(figures, [line.line.stage for line in item.lines])
         by_stage = {stage: ClimateChange() for stage in STAGES}
         for stage, sums in stage_sums.items():
             by_stage[stage] = _climate(sums)
         lines = [
-            _line_result(line, figure, figure[_TOTAL] / total[_TOTAL] if total[_TOTAL] else 0.0)
-            for line, figure in zip(item.lines, figures, strict=True)
+            _line_result(
+                line, figure, score, figure[_TOTAL] / total[_TOTAL] if total[_TOTAL] else 0.0
+            )
+            for line, figure, score in zip(item.lines, figures, scores, strict=True)
         ]
         bases = self._basis_shares(item, figures)
         quality = product_data_quality(
@@ -530,13 +543,23 @@ def _climate(row: Sequence[float]) -> ClimateChange:
     return ClimateChange(**{name: float(row[column]) for name, column in _NAMED_COLUMNS})
 
 
-def _line_result(line: LinkedLine, figure: Sequence[float], share: float) -> LineResult:
+def _line_result(
+    line: LinkedLine, figure: Sequence[float], score: Sequence[float] | None, share: float
+) -> LineResult:
     bom = line.line
     climate = _constructed(
         ClimateChange,
         {name: float(figure[column]) for name, column in _NAMED_COLUMNS} | _UNIT,
         _CLIMATE_GIVEN,
     )
+    unit_score = None
+    if score is not None:  # the factor per reference unit, e.g. kg CO2-eq/kg
+        per_unit = {"unit": f"{_UNIT['unit']} per {line.unit}"}
+        unit_score = _constructed(
+            ClimateChange,
+            {name: float(score[column]) for name, column in _NAMED_COLUMNS} | per_unit,
+            _CLIMATE_GIVEN | {"unit"},
+        )
     # every field of LineResult, in its order; each value comes from models already validated
     # (the BOM line, the catalog record) or is computed here with the field's type
     values = {
@@ -548,6 +571,7 @@ def _line_result(line: LinkedLine, figure: Sequence[float], share: float) -> Lin
         "dataset_name": line.dataset_name,
         "quantity": line.amount,
         "unit": line.unit,
+        "unit_score": unit_score,
         "bom_quantity": bom.quantity,
         "bom_unit": bom.unit,
         "mass_kg": line.mass_kg,

@@ -307,6 +307,13 @@ class LineResult(_Model):
         description="amount in one product (assembly multipliers applied), in `unit`"
     )
     unit: str = Field(description="the dataset's reference unit")
+    unit_score: ClimateChange | None = Field(
+        None,
+        description="the factor used: climate change of one reference unit (`unit`) of the "
+        "dataset, every part (its `unit` reads e.g. 'kg CO2-eq per kg'); quantity × the product's "
+        "reference_flow × unit_score = the cut-off figure (`climate_change_cut_off` when the CFF "
+        "changed the line, else `climate_change`).  None for assembly lines",
+    )
     bom_quantity: float | None = Field(None, description="quantity as written on the BOM row")
     bom_unit: str | None = None
     mass_kg: float | None = Field(None, description="mass in one product, when it is a mass")

@@ -94,3 +94,55 @@ def test_every_example_states_its_gwp_basis_shares(examples_dir) -> None:
     for product in document["products"]:
         shares = product["gwp_basis_shares"]
         assert shares and sum(shares.values()) == pytest.approx(1.0), product["id"]
+
+
+def test_each_line_carries_the_factor_it_used_per_reference_unit(engine: Engine) -> None:
+    # alloy per kg: own 3.0 (biogenic 0.5, 2.5 not split) + 2.5 kWh × 0.4 = 4.0; gas per kg:
+    # 0.7 + 0.001 × 273 = 0.973, all fossil.  Two products per functional unit.
+    product = _product(("a", 1.5, "kg", "alloy"), ("g", 1, "kg", "gas"))
+    product.reference_flow = 2.0
+    document = json.loads(engine.assess([product]).to_json())
+    alloy, gas = document["products"][0]["lines"]
+    assert alloy["unit_score"] == {
+        "total": 4.0, "fossil": 0.0, "biogenic": 0.5, "luluc": 0.0, "not_split": 3.5,
+        "unit": "kg CO2-eq per kg",
+    }  # fmt: skip
+    assert gas["unit_score"]["total"] == pytest.approx(0.973, rel=1e-15)
+    assert gas["unit_score"]["fossil"] == gas["unit_score"]["total"]
+    # quantity (in one product, reference unit) × reference flow × factor = the line's figure
+    assert alloy["quantity"] == 1.5 and alloy["unit"] == "kg"
+    assert alloy["climate_change"]["total"] == 1.5 * 2.0 * 4.0
+    assert alloy["climate_change"]["biogenic"] == 1.5 * 2.0 * 0.5
+
+
+def test_every_example_line_is_quantity_times_its_unit_score(examples_dir) -> None:
+    """JSON alone: quantity × reference_flow × unit_score = the cut-off figure of every line,
+    every part; the lines add up to the product's total (the CFF product: its cut-off total)."""
+    from footprint.api import assess
+
+    files = sorted(p for p in examples_dir.iterdir() if p.suffix in (".xlsx", ".csv"))
+    files = [p for p in files if not p.name.endswith(".products.csv")]
+    document = json.loads(assess(files).to_json())
+    parts = ("total", "fossil", "biogenic", "luluc", "not_split")
+    seen = 0
+    for product in document["products"]:
+        total = 0.0
+        for line in product["lines"]:
+            figure = line["climate_change_cut_off"] or line["climate_change"]
+            if line["dataset"] is None:
+                assert line["unit_score"] is None and figure["total"] == 0.0
+                continue
+            score = line["unit_score"]
+            assert score["unit"] == f"kg CO2-eq per {line['unit']}"
+            for part in parts:
+                recomputed = line["quantity"] * product["reference_flow"] * score[part]
+                assert recomputed == pytest.approx(figure[part], rel=1e-12, abs=1e-15), (
+                    product["id"], line["id"], part,
+                )  # fmt: skip
+            total += line["quantity"] * product["reference_flow"] * score["total"]
+            seen += 1
+        expected = product["climate_change"]["total"]
+        if product["eol_model"] == "cff":
+            expected = product["circularity"]["cff"]["cut_off_total"]
+        assert total == pytest.approx(expected, rel=1e-12), product["id"]
+    assert seen > 60  # every example's lines, not an empty loop
