@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pydantic_core
 
 from footprint.errors import Problem
 
@@ -52,11 +53,21 @@ def non_finite_fields(record: Any, prefix: str = "") -> Iterable[str]:
             yield from non_finite_fields(value, f"{prefix}[{index}]")
 
 
+def _may_hold_non_finite(result: Any) -> bool:
+    """False when no figure of the result (lines excluded) can be infinite or NaN: its JSON
+    with non-finite numbers written as the bare tokens Infinity / NaN holds neither word.  A
+    text that happens to contain one (a product named "NaN") only costs the full walk."""
+    text = pydantic_core.to_json(result, exclude={"lines"}, inf_nan_mode="constants")
+    return b"Infinity" in text or b"NaN" in text
+
+
 def product_problems(results: Iterable[Any]) -> list[Problem]:
     """One problem per product whose own figures (lines excluded: they are checked as they
     are computed) are not finite, e.g. lines that are each finite but overflow when summed."""
     problems = []
     for result in results:
+        if not _may_hold_non_finite(result):
+            continue
         fields = list(non_finite_fields(result.model_dump(exclude={"lines"})))
         if fields:
             shown = ", ".join(fields[:5]) + (" …" if len(fields) > 5 else "")

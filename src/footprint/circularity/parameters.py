@@ -109,12 +109,17 @@ class LineParameters:
         dataset: Dataset | None,
         family: str | None,
         defaults: MaterialDefaults,
+        shared: dict[tuple[str, str | None, str], CffParameter | None] | None = None,
     ) -> None:
         self.product = product
         self.line = line
         self.dataset = dataset
         self.family = family
         self.defaults = defaults
+        # values of the product, dataset and default levels are the same for every line of a
+        # product that reaches them: resolved once (``shared``, one per product) and reused
+        self.shared = shared if shared is not None else {}
+        self._resolved: dict[str, CffParameter | None] = {}
         self.used: dict[str, CffParameter] = {}
         self.assumptions: list[str] = []  # conservative fills of missing E terms, in words
 
@@ -139,11 +144,23 @@ class LineParameters:
         return used.origin if used else None
 
     def _resolve(self, name: str) -> CffParameter | None:
+        if name not in self._resolved:
+            self._resolved[name] = self._first_level(name)
+        return self._resolved[name]
+
+    def _first_level(self, name: str) -> CffParameter | None:
         if self.line is not None:
             value = getattr(self.line.circularity, name)
             if value is not None:
                 return CffParameter(value=value, origin="bom line", source=self._row_note())
-        if name == "recycled_content" and self.dataset is not None and self.dataset.recycled:
+        recycled = name == "recycled_content" and self.dataset is not None and self.dataset.recycled
+        key = ("dataset" if recycled else "product", self.family, name)
+        if key not in self.shared:
+            self.shared[key] = self._shared_level(name, recycled)
+        return self.shared[key]
+
+    def _shared_level(self, name: str, recycled: bool) -> CffParameter | None:
+        if recycled:
             return CffParameter(value=1.0, origin="dataset", source=_RECYCLED_DATASET)
         value = getattr(self.product.circularity, name)
         if value is not None:

@@ -123,12 +123,15 @@ def compute_circularity(
         check_inputs(bom_line.circularity, bom_line.source, product.id, findings)
 
     mass_lines: list[tuple[LineResult, Dataset, LineParameters]] = []
+    shared: dict[tuple[str, str | None, str], CffParameter | None] = {}
     for line in lines:
         dataset = _catalog_dataset(engine, line.dataset)
         if dataset is None or not line.mass_kg or line.is_waste_treatment():
             continue
         family = (dataset.material or line.material or "").lower() or None
-        params = LineParameters(product, bom_lines.get(line.id), dataset, family, defaults)
+        params = LineParameters(
+            product, bom_lines.get(line.id), dataset, family, defaults, shared
+        )
         check_combinations(params, findings)
         mass_lines.append((line, dataset, params))
     if findings.problems:
@@ -281,6 +284,10 @@ class _Terms:
         self.defaults = defaults
         self.product = product
         self.findings = findings
+        # the same dataset's score per kg (or MJ), and the parameter naming it, serve every
+        # line of the product that uses it: computed once
+        self._scores: dict[tuple[str, str], ClimateChange] = {}
+        self._named: dict[tuple[str, str, str], CffParameter] = {}
 
     def line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
         r1 = params.value("recycled_content", 0.0, "no recycled content declared")  # R1
@@ -372,10 +379,13 @@ class _Terms:
             or (term == "erecycled" and own.recycled)
         ):
             score = self._per_unit(own, "kg")
-            source = f"{own.id} (the line's dataset)"
-            if term == "ev_star":
-                source = f"= Ev: {source}, the recyclate replaces the same material"
-            params.used[symbol] = CffParameter(value=score.total, origin="dataset", source=source)
+            key = ("own", own.id, term)
+            if key not in self._named:
+                source = f"{own.id} (the line's dataset)"
+                if term == "ev_star":
+                    source = f"= Ev: {source}, the recyclate replaces the same material"
+                self._named[key] = CffParameter(value=score.total, origin="dataset", source=source)
+            params.used[symbol] = self._named[key]
             return score
         default = self.defaults.get(params.family, term)
         if default is None or str(default.value) not in self.engine.catalog:
@@ -390,10 +400,18 @@ class _Terms:
             return None
         dataset = self.engine.catalog.get(str(default.value))
         score = self._per_unit(dataset, "kg")
-        params.used[symbol] = CffParameter(
-            value=score.total, origin="default", source=f"{dataset.id}: {default.citation}"
-        )
+        params.used[symbol] = self._default_parameter(dataset, score, default.citation)
         return score
+
+    def _default_parameter(
+        self, dataset: Dataset, score: ClimateChange, citation: str | None
+    ) -> CffParameter:
+        key = ("default", dataset.id, citation or "")
+        if key not in self._named:
+            self._named[key] = CffParameter(
+                value=score.total, origin="default", source=f"{dataset.id}: {citation}"
+            )
+        return self._named[key]
 
     def _energy_credit(self, line: LineResult, params: LineParameters, needed: bool) -> _Energy:
         lhv = params.get("cff_lhv")  # LHV, MJ/kg
@@ -422,13 +440,19 @@ class _Terms:
             dataset = self.engine.catalog.get(str(default.value))
             score = self._per_unit(dataset, "MJ")
             setattr(energy, attribute, score)
-            params.used[DATASET_TERMS[term]] = CffParameter(
-                value=score.total, origin="default", source=f"{dataset.id}: {default.citation}"
+            params.used[DATASET_TERMS[term]] = self._default_parameter(
+                dataset, score, default.citation
             )
         return energy
 
     def _per_unit(self, dataset: Dataset, unit: str) -> ClimateChange:
         """The engine's score of ``dataset`` per ``unit`` (kg or MJ) instead of its own unit."""
+        key = (dataset.id, unit)
+        if key not in self._scores:
+            self._scores[key] = self._score_per(dataset, unit)
+        return self._scores[key]
+
+    def _score_per(self, dataset: Dataset, unit: str) -> ClimateChange:
         try:
             amount = _amount_in(dataset.unit, unit)
         except ValueError as error:
