@@ -42,6 +42,7 @@ from footprint.circularity.defaults import (
 )
 from footprint.circularity.mci import MciFlow, mci, utility
 from footprint.circularity.parameters import (
+    SYMBOLS,
     Findings,
     LineParameters,
     check_combinations,
@@ -288,8 +289,35 @@ class _Terms:
         # line of the product that uses it: computed once
         self._scores: dict[tuple[str, str], ClimateChange] = {}
         self._named: dict[tuple[str, str, str], CffParameter] = {}
+        # lines of one product with the same dataset, family and own parameter values have the
+        # same per-kg CFF terms, parameters and warnings (BOMs repeat parts): computed once
+        self._done: dict[tuple[object, ...], _LineTerms] = {}
+        self._heard: list[str] | None = None
 
     def line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
+        """The per-kg CFF terms of each indicator for a line; ``params.used`` and
+        ``params.assumptions`` say what was used, warnings name the line."""
+        own = tuple(params.line.circularity.__dict__.values()) if params.line else None
+        key = (params.dataset.id if params.dataset else None, params.family, own)
+        done = self._done.get(key)
+        if done is None:
+            self._heard = []
+            terms = self._line_terms(line, params)
+            done = _LineTerms(terms, dict(params.used), list(params.assumptions), self._heard)
+            self._heard = None
+            self._done[key] = done
+            return terms
+        for symbol, parameter in done.used.items():
+            if parameter.origin == "bom line":
+                params.get(_NAME_OF[symbol])  # this line's own value, with its own row
+            else:
+                params.used[symbol] = parameter
+        params.assumptions[:] = done.assumptions
+        for message in done.warnings:
+            self._warn(params, line, message)
+        return done.terms
+
+    def _line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
         r1 = params.value("recycled_content", 0.0, "no recycled content declared")  # R1
         r2 = params.value("eol_recycling_rate", 0.0, "no R2 declared or default")  # R2
         r3 = params.value("eol_energy_recovery_rate", 0.0, "no R3 declared or default")  # R3
@@ -468,9 +496,22 @@ class _Terms:
         return self.engine.unit_score(dataset.id).scaled(1 / amount)
 
     def _warn(self, params: LineParameters, line: LineResult, message: str) -> None:
+        if self._heard is not None:
+            self._heard.append(message)
         self.findings.warnings.append(
             _line_warning(params.product, params.line, line, f"CFF, line {line.id!r}: {message}")
         )
+
+
+@dataclass
+class _LineTerms:
+    terms: dict[str, CffTerms]
+    used: dict[str, CffParameter]
+    assumptions: list[str]
+    warnings: list[str]
+
+
+_NAME_OF = {symbol: name for name, symbol in SYMBOLS.items()}
 
 
 @dataclass
