@@ -424,3 +424,62 @@ def _feedback_last_order(
 def _fill_bound(nnz: int, rest_block_sizes: np.ndarray, feedback: int, size: int) -> int:
     squares = int(np.sum(rest_block_sizes.astype(np.int64) ** 2))
     return nnz + squares + 2 * feedback * (size - feedback) + feedback**2
+
+
+# -- many matrices of one pattern (Monte Carlo) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The block-triangular order of one sparsity pattern of M = Aᵀ, computed once for many
+    matrices that share it (Monte Carlo iterations change values, never the structure).
+
+    ``slots[k]``: where entry k of M's CSR data goes in the permuted CSC data.
+    """
+
+    size: int
+    csr_indptr: np.ndarray  # M's own CSR pattern
+    csr_indices: np.ndarray
+    order: np.ndarray
+    inverse: np.ndarray
+    indptr: np.ndarray  # the permuted CSC pattern
+    indices: np.ndarray
+    slots: np.ndarray
+    small_only: bool  # every loop ≤ ``SMALL_BLOCK``: one LU in this order solves it
+
+    @classmethod
+    def of(cls, indptr: np.ndarray, indices: np.ndarray, size: int) -> Plan:
+        """The plan of the CSR pattern (``indptr``, ``indices``) of a size × size M."""
+        numbered = sp.csr_matrix(
+            (np.arange(1, len(indices) + 1, dtype=np.float64), indices, indptr), shape=(size, size)
+        )
+        order, labels = _block_order(numbered)
+        permuted, inverse = _permuted_csc(numbered, order)
+        sizes = np.bincount(labels) if size else np.zeros(0, dtype=np.int64)
+        slots = np.empty(len(indices), dtype=np.int64)
+        slots[permuted.data.astype(np.int64) - 1] = np.arange(len(indices))
+        return cls(
+            size,
+            np.asarray(indptr),
+            np.asarray(indices),
+            order,
+            inverse,
+            permuted.indptr.copy(),
+            permuted.indices.copy(),
+            slots,
+            not np.any(sizes > SMALL_BLOCK),
+        )
+
+
+def solve_planned(plan: Plan, data: np.ndarray, rhs: np.ndarray) -> Solved:
+    """Solve M·λ = rhs where M has ``plan``'s CSR pattern and CSR ``data``: the same path as
+    ``solve``, without recomputing the order (a large loop goes through ``solve`` itself)."""
+    rhs = np.asarray(rhs, dtype=float).reshape(plan.size, -1)
+    if not plan.small_only:
+        shape = (plan.size, plan.size)
+        return solve(sp.csr_matrix((data, plan.csr_indices, plan.csr_indptr), shape=shape), rhs)
+    values = np.empty(len(data))
+    values[plan.slots] = data
+    permuted = sp.csc_matrix((values, plan.indices, plan.indptr), shape=(plan.size, plan.size))
+    solution, name = _small_blocks_solve(permuted, rhs[plan.order])
+    return Solved(solution[plan.inverse], name)

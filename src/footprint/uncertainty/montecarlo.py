@@ -7,7 +7,11 @@ What is sampled, per iteration:
   draw / the dataset's value, so a credit keeps its sign.  The whole unit score of the dataset
   (its own factor and its upstream inputs) moves with it;
 - one draw per **line** with a ``quantity_tolerance`` (``±5 %``: a normal whose 95 % interval
-  is ±5 % of the quantity).
+  is ±5 % of the quantity);
+- a line on a **Brightway activity** (``<database>::<code>``) whose project stores
+  distributions: the whole background is sampled and solved per iteration (``background``),
+  and the line's figure is scaled by the activity's unit score in the iteration / its static
+  unit score.
 A line's figure as assessed (cut-off, or its CFF figure) is scaled as a whole; stages follow
 the lines' stages.  Lines whose dataset has no distribution and no DQR stay fixed, and the
 result names them.
@@ -26,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -128,10 +132,16 @@ class _Inputs:
     kinds: np.ndarray  # (datasets,) distribution kind codes
     params: np.ndarray  # (datasets, 4) loc, scale, minimum, maximum
     values: np.ndarray  # (datasets,) the dataset's value (what a draw is divided by)
+    # (lines,) column of the line's activity in the background's unit scores, −1: none
+    background_of_line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    background_values: np.ndarray = field(default_factory=lambda: np.zeros(0))  # static λ
 
 
-def _draw(inputs: _Inputs, seed: int, block: int, size: int) -> np.ndarray:
-    """Line figures of ``size`` iterations of one block: (size, lines)."""
+def _draw(
+    inputs: _Inputs, seed: int, block: int, size: int, background: np.ndarray | None = None
+) -> np.ndarray:
+    """Line figures of ``size`` iterations of one block: (size, lines); ``background``: the
+    block's unit scores of the background activities (``background.block_scores``)."""
     stream = np.random.SeedSequence(seed).spawn(block + 1)[block]
     rng = np.random.default_rng(stream)
     n = len(inputs.kinds)
@@ -151,6 +161,13 @@ def _draw(inputs: _Inputs, seed: int, block: int, size: int) -> np.ndarray:
     per_line = np.ones((size, len(inputs.figures)))
     linked = inputs.dataset_of_line >= 0
     per_line[:, linked] = multipliers[:, inputs.dataset_of_line[linked]]
+    on_background = inputs.background_of_line >= 0
+    if background is not None and on_background.any():
+        static = inputs.background_values[on_background]
+        scores = background[:, inputs.background_of_line[on_background]]
+        per_line[:, on_background] = np.divide(
+            scores, static, out=np.ones_like(scores), where=static != 0
+        )
     with_tolerance = inputs.tolerance > 0
     if with_tolerance.any():
         quantity = rng.normal(
@@ -160,8 +177,18 @@ def _draw(inputs: _Inputs, seed: int, block: int, size: int) -> np.ndarray:
     return per_line * inputs.figures
 
 
-def _block_task(inputs: _Inputs, seed: int, blocks: Sequence[tuple[int, int]]) -> np.ndarray:
-    return np.vstack([_draw(inputs, seed, block, size) for block, size in blocks])
+def _block_task(
+    inputs: _Inputs,
+    seed: int,
+    blocks: Sequence[tuple[int, int]],
+    background: Sequence[np.ndarray] | None = None,
+) -> np.ndarray:
+    return np.vstack(
+        [
+            _draw(inputs, seed, block, size, None if background is None else background[k])
+            for k, (block, size) in enumerate(blocks)
+        ]
+    )
 
 
 def simulate(
@@ -175,9 +202,11 @@ def simulate(
     published: dict[str, tuple[float, float]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     rule_sets: Sequence[Any] = (),
+    brightway: bool = True,
 ) -> Uncertainty:
     """Monte Carlo of every product of ``assessment``; raise ``FootprintError`` for bad
-    iterations, distributions or tolerances (one line each)."""
+    iterations, distributions or tolerances (one line each).  ``brightway=False`` keeps the
+    lines on Brightway activities fixed (their stored distributions are not sampled)."""
     rules = {rule.id: rule for rule_set in rule_sets for rule in rule_set.rules}
     problems: list[Problem] = []
     if iterations < 2:
@@ -193,9 +222,25 @@ def simulate(
             where = record.origin.problem(f"dataset {dataset_id!r}: ", column="uncertainty_type")
             problems.extend(found.problems(where))
         distributions[dataset_id] = found
+    background = _background(assessment, datasets) if brightway and not problems else None
+    background_columns: dict[str, tuple[int, float]] = {}
+    labels: dict[str, str] = {}
+    if background is not None:
+        static = background.static_scores()
+        origin = (
+            "Brightway background: the distributions stored in its datapackages "
+            f"({background.uncertain_entries:,} uncertain exchanges), sampled as bw2calc "
+            "samples them and solved per iteration"
+        )
+        for k, reference in enumerate(background.references):
+            background_columns[reference] = (k, float(static[k]))
+            distributions[reference] = None
+        labels = dict.fromkeys(background.references, origin)
     inputs_by_product = []
     for product in assessment.products:
-        inputs, fixed = _product_inputs(product, distributions, datasets, problems)
+        inputs, fixed = _product_inputs(
+            product, distributions, datasets, problems, background_columns
+        )
         inputs_by_product.append((product, inputs, fixed))
     if problems:
         raise FootprintError(problems)
@@ -203,13 +248,27 @@ def simulate(
     blocks = [(b, min(BLOCK, iterations - b * BLOCK)) for b in range(math.ceil(iterations / BLOCK))]
     groups = [blocks[i : i + blocks_per_task] for i in range(0, len(blocks), blocks_per_task)]
     results = []
-    total_tasks = len(groups) * len(inputs_by_product)
+    total_tasks = len(groups) * (len(inputs_by_product) + (background is not None))
     done = 0
+    scores: list[Any] = [None] * len(groups)  # per group: the background's unit scores
+    if background is not None:
+        from footprint.uncertainty.background import blocks_task
+
+        if client is not None:
+            problem = client.scatter(background, broadcast=True)
+            scores = [client.submit(blocks_task, problem, seed, g, pure=False) for g in groups]
+        else:
+            for k, group in enumerate(groups):
+                scores[k] = blocks_task(background, seed, group)
+                done += 1
+                if progress:
+                    progress(done, total_tasks)
     for product, inputs, fixed in inputs_by_product:
         if client is not None:
             shipped = client.scatter(inputs, broadcast=True)
             futures = [
-                client.submit(_block_task, shipped, seed, group, pure=False) for group in groups
+                client.submit(_block_task, shipped, seed, group, scores[k], pure=False)
+                for k, group in enumerate(groups)
             ]
             parts = []
             for future in futures:
@@ -219,8 +278,8 @@ def simulate(
                     progress(done, total_tasks)
         else:
             parts = []
-            for group in groups:
-                parts.append(_block_task(inputs, seed, group))
+            for k, group in enumerate(groups):
+                parts.append(_block_task(inputs, seed, group, scores[k]))
                 done += 1
                 if progress:
                     progress(done, total_tasks)
@@ -230,10 +289,30 @@ def simulate(
         iterations=iterations,
         seed=seed,
         products=results,
-        distributions={
-            k: (v.origin if v else "none: kept fixed") for k, v in distributions.items()
-        },
+        distributions={k: (v.origin if v else "none: kept fixed") for k, v in distributions.items()}
+        | labels,
     )
+
+
+def _background(assessment: Assessment, datasets: dict[str, Dataset]) -> Any | None:
+    """The sampling problem of the Brightway activities the lines use, or None when there are
+    none or the project stores no distribution that varies (the lines then stay fixed)."""
+    from footprint.link import BRIGHTWAY_SEPARATOR
+
+    references = sorted(
+        {
+            line.dataset
+            for product in assessment.products
+            for line in product.lines
+            if line.dataset and BRIGHTWAY_SEPARATOR in line.dataset and line.dataset not in datasets
+        }
+    )
+    if not references or assessment.brightway_project is None:
+        return None
+    from footprint.uncertainty.background import background_problem
+
+    problem = background_problem(references, project=assessment.brightway_project)
+    return problem if problem.uncertain_entries else None
 
 
 def _product_inputs(
@@ -241,16 +320,22 @@ def _product_inputs(
     distributions: dict[str, Distribution | None],
     datasets: dict[str, Dataset],
     problems: list[Problem],
+    background_columns: dict[str, tuple[int, float]] | None = None,
 ) -> tuple[_Inputs, list[str]]:
+    background_columns = background_columns or {}
     order = [d for d in sorted(distributions) if distributions[d] is not None]
     index = {d: i for i, d in enumerate(order)}
     figures, of_line, tolerance, fixed = [], [], [], []
+    on_background, static = [], []
     for line in product.lines:
         if line.dataset is None:
             continue
         figures.append(line.climate_change.total)
         of_line.append(index.get(line.dataset, -1))
-        if line.dataset not in index:
+        column, value = background_columns.get(line.dataset, (-1, 0.0))
+        on_background.append(column)
+        static.append(value)
+        if line.dataset not in index and column < 0:
             fixed.append(line.id)
         text = next(
             (v for k, v in line.extra.items() if k.strip().lower() == "quantity_tolerance"), None
@@ -288,6 +373,8 @@ def _product_inputs(
         np.array(kinds, dtype=int),
         np.array(params, dtype=float).reshape(-1, 4),
         np.array(values, dtype=float),
+        np.array(on_background, dtype=int),
+        np.array(static, dtype=float),
     )
     return inputs, fixed
 
