@@ -48,6 +48,7 @@ COLUMNS = (
     "geography",
     "year",
     "source",
+    "source_row",
     "license",
     "url",
     "gwp_basis",
@@ -86,8 +87,11 @@ DESNZ_2024_URL = (
 )
 NUSS = "Nuss & Eckelman (2014), Life Cycle Assessment of Metals, PLoS ONE 9(7) e101298, SI S1"
 NUSS_URL = "https://doi.org/10.1371/journal.pone.0101298"
+NUSS_SI_URL = NUSS_URL + ".s001"  # PLoS gives each supporting-information file its own DOI
 ISTRATE = "Istrate et al. (2024), Joule; repository robyistrate/decarbonization_LIB_raw_materials"
 ISTRATE_URL = "https://github.com/robyistrate/decarbonization_LIB_raw_materials"
+ISTRATE_FILE = "data/results/fig2_total_ghgs_30-07-2024.csv"
+ISTRATE_COMMIT = "359e93eb0acee89e47b36e8358f167ff7c84ff34"  # its .source.txt
 OWID = (
     "Ember (2025); Energy Institute - Statistical Review of World Energy (2025) - "
     "with major processing by Our World in Data"
@@ -119,6 +123,8 @@ class Row:
     composition: dict[str, Decimal] = field(default_factory=dict)
     inputs: dict[str, Decimal] = field(default_factory=dict)
     notes: str = ""
+    # where the figure is in the source: table and row (DESNZ row id, OWID country-year, ...)
+    source_row: str = ""
     # sub-indicators, only where the source splits the total (blank = not split)
     fossil: Decimal | None = None
     biogenic: Decimal | None = None
@@ -144,6 +150,7 @@ class Row:
             self.geography,
             str(self.year),
             self.source,
+            self.source_row,
             self.license,
             self.url,
             self.gwp_basis,
@@ -274,7 +281,8 @@ def desnz_materials() -> list[Row]:
                     climate_change=per_thousand(value),
                     material=material,
                     recycled=recycled,
-                    source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
+                    source=DESNZ_2025,
+                    source_row=f"Material use, row {source_row['ID']}",
                     ter="average",
                     notes=f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t.",
                 )
@@ -290,7 +298,8 @@ def desnz_materials() -> list[Row]:
                 unit="kg",
                 climate_change=per_thousand(value),
                 material=family,
-                source=f"{DESNZ_2025}, Material use, row {source_row['ID']}",
+                source=DESNZ_2025,
+                source_row=f"Material use, row {source_row['ID']}",
                 ter="proxy",
                 notes=(
                     f"{MATERIAL_SCOPE_NOTE} Published {value} kg CO2e/t. A whole-product "
@@ -369,7 +378,8 @@ def desnz_end_of_life() -> list[Row]:
                     climate_change=per_thousand(value),
                     biogenic=biogenic,
                     material=material,
-                    source=f"{DESNZ_2025}, Waste disposal, row {source_row['ID']}",
+                    source=DESNZ_2025,
+                    source_row=f"Waste disposal, row {source_row['ID']}",
                     ter="average",
                     notes=notes,
                 )
@@ -496,7 +506,8 @@ def incineration() -> list[Row]:
                     "emissions included (EPA WARM)",
                     climate_change=converted,
                     fossil=converted,
-                    source=f"{EPA}, row '{key}' (sheet row {sheet_row}), column Combusted",
+                    source=EPA,
+                    source_row=f"row '{key}' (sheet row {sheet_row}), column Combusted",
                     license=EPA_LICENSE,
                     url=EPA_URL,
                     year=2024,
@@ -532,7 +543,8 @@ def incineration() -> list[Row]:
                 "combustion emissions included",
                 climate_change=None,
                 gases={gas: amount for gas, amount in gases.items() if amount},
-                source=f"{IPCC}; component '{key}', continuous incineration, stoker",
+                source=IPCC,
+                source_row=f"component '{key}', continuous incineration, stoker",
                 license=IPCC_LICENSE,
                 url=IPCC_URL,
                 year=2006,
@@ -662,7 +674,8 @@ def desnz_freight() -> list[Row]:
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 gases=gases_from_co2e(co2, ch4, n2o, gwp),
                 gwp_basis="EF3.1",
-                source=f"{DESNZ_2025}, Freighting goods, row {source_row['ID']}",
+                source=DESNZ_2025,
+                source_row=f"Freighting goods, row {source_row['ID']}",
                 ter="specific",
                 notes=FREIGHT_NOTE.format(wtt=WTT_PREFIX + dataset_id)
                 + (AIR_NOTE if level2 == "Freight flights" else "")
@@ -698,7 +711,8 @@ def desnz_wtt_freight() -> list[Row]:
                 name=f"{group}, {level3}" + (f", {variant}" if variant else ""),
                 unit="t*km",
                 climate_change=Decimal(value),
-                source=f"{DESNZ_2025}, WTT- delivery vehs & freight, row {source_row['ID']}",
+                source=DESNZ_2025,
+                source_row=f"WTT- delivery vehs & freight, row {source_row['ID']}",
                 ter="specific",
                 notes=WTT_FREIGHT_NOTE.format(ttw=ttw_id)
                 + (
@@ -793,7 +807,8 @@ def desnz_fuels() -> list[Row]:
                 inputs={WTT_PREFIX + dataset_id: Decimal(1)},
                 gases=gases_from_co2e(co2, ch4, n2o, gwp),
                 gwp_basis="EF3.1",
-                source=f"{DESNZ_2024}, sheet Fuels, row {sheet_row} ({unit_text})",
+                source=DESNZ_2024,
+                source_row=f"sheet Fuels, row {sheet_row} ({unit_text})",
                 ter="specific",
                 notes=FUEL_NOTE.format(wtt=WTT_PREFIX + dataset_id, unit=unit)
                 + GAS_NOTE.format(parts=parts, ch4=number(gwp["ch4"]), n2o=number(gwp["n2o"])),
@@ -816,7 +831,8 @@ def desnz_wtt_fuels() -> list[Row]:
                 name=f"{fuel_name}, well-to-tank fuel supply, {description}",
                 unit=unit,
                 climate_change=Decimal(str(value)),
-                source=f"{DESNZ_2024}, sheet WTT- fuels, row {sheet_row} ({unit_text})",
+                source=DESNZ_2024,
+                source_row=f"sheet WTT- fuels, row {sheet_row} ({unit_text})",
                 ter="specific",
                 notes=WTT_FUEL_NOTE.format(ttw=ttw_id),
             )
@@ -862,9 +878,10 @@ def owid_electricity() -> list[Row]:
                 name=f"Electricity, grid average generation mix, {name} {year}",
                 unit="kWh",
                 climate_change=per_thousand(r["carbon_intensity"]),
-                source=f"{OWID}; {name} {year}",
+                source=OWID,
+                source_row=f"{r['Entity']} ({code}), {year}",
                 license="CC-BY-4.0",
-                url=OWID_URL,
+                url=f"{OWID_URL}?country=~{code}",  # the chart of that country
                 year=year,
                 geography=geography,
                 gwp_basis="AR5",
@@ -904,9 +921,10 @@ def nuss_metals() -> list[Row]:
                 climate_change=Decimal(r["gwp100_kgco2e_per_kg"]),
                 material=element.lower(),
                 composition={symbol: Decimal(1)},
-                source=f"{NUSS}, Table S38 TOTAL",
+                source=NUSS,
+                source_row=f"Table S38, {element} TOTAL",
                 license="CC-BY-4.0",
-                url=NUSS_URL,
+                url=NUSS_SI_URL,
                 year=2008,
                 geography="GLO",
                 gwp_basis="AR4",
@@ -1021,9 +1039,10 @@ def istrate_battery_materials() -> list[Row]:
                 climate_change=Decimal(r["Climate change"].strip()),
                 material=material,
                 composition=composition,
-                source=f"{ISTRATE}, data/results/fig2_total_ghgs_30-07-2024.csv",
+                source=ISTRATE,
+                source_row=f"{ISTRATE_FILE}, row '{r['Raw material'].strip()}'",
                 license="MIT",
-                url=ISTRATE_URL,
+                url=f"{ISTRATE_URL}/blob/{ISTRATE_COMMIT}/{ISTRATE_FILE}",
                 year=2024,
                 geography="GLO",
                 gwp_basis="AR6",
@@ -1068,9 +1087,10 @@ def act_electronics() -> list[Row]:
                 unit="cm**2",
                 climate_change=per_thousand(gases["value"]) + per_thousand(materials["value"]),
                 inputs={ACT_FAB_GRID: Decimal(energy["value"])},
-                source=f"{ACT}, act/models/logic (epa, gpa_95, materials)",
+                source=ACT,
+                source_row=f"act/models/logic (epa, gpa_95, materials: {node})",
                 license="MIT",
-                url=ACT_URL,
+                url=f"{ACT_URL}/tree/{energy['source_commit']}/act/models/logic",
                 year=2022,
                 geography="GLO",
                 gwp_basis="AR5",
@@ -1095,9 +1115,10 @@ def act_electronics() -> list[Row]:
                 name=f"{name}, per GB of capacity",
                 unit="GB",
                 climate_change=per_thousand(r["value"]),
-                source=f"{ACT}, {r['source_path']} ({key})",
+                source=ACT,
+                source_row=f"{r['source_path']} ({key})",
                 license="MIT",
-                url=ACT_URL,
+                url=f"{ACT_URL}/blob/{r['source_commit']}/{r['source_path']}",
                 year=2022,
                 geography="GLO",
                 gwp_basis="AR5",

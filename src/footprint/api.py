@@ -433,9 +433,15 @@ class Engine:
                         infos[name] = self._activity_info(activity, input_of=[user])
             elif infos[name].input_of and user not in infos[name].input_of:
                 infos[name].input_of.append(user)
-        for info in infos.values():
-            info.input_of.sort()
-        return sorted(infos.values(), key=lambda info: info.id)
+        ordered = sorted(infos.values(), key=lambda info: info.id)
+        if ordered:  # the factor per reference unit each dataset gives (the lines' unit_score)
+            references = [self._reference(info.id) for info in ordered]
+            for info, score in zip(ordered, self.lca.scores(references).tolist(), strict=True):
+                info.input_of.sort()
+                info.unit_score = _climate(score).model_copy(
+                    update={"unit": f"{_UNIT['unit']} per {info.unit}"}
+                )
+        return ordered
 
 
 def _dataset_info(ds: Dataset, input_of: list[str] | None = None) -> DatasetInfo:
@@ -444,6 +450,7 @@ def _dataset_info(ds: Dataset, input_of: list[str] | None = None) -> DatasetInfo
         name=ds.name,
         unit=ds.unit,
         source=ds.source,
+        source_row=ds.source_row,
         license=ds.license,
         url=ds.url,
         year=ds.year,

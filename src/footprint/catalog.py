@@ -63,7 +63,9 @@ GAS_COLUMNS: tuple[str, ...] = (
 
 _SUB_INDICATORS = ("climate_change_fossil", "climate_change_biogenic", "climate_change_luluc")
 _NUMBER_COLUMNS = ("climate_change", *_SUB_INDICATORS)
-_TEXT_COLUMNS = ("material", "geography", "source", "license", "url", "gwp_basis", "notes")
+_TEXT_COLUMNS = (
+    "material", "geography", "source", "source_row", "license", "url", "gwp_basis", "notes",
+)  # fmt: skip
 _DQR_COLUMNS = {"dqr_ter": "ter", "dqr_ger": "ger", "dqr_tir": "tir", "dqr_p": "p"}
 #: GWP bases a dataset's CO2-eq figure may rest on; ``EF3.1`` = characterised with the EF 3.1
 #: factors themselves (what a row given as gas columns always is).
@@ -366,6 +368,7 @@ class _RowReader:
             geography=fields["geography"],
             year=fields["year"],
             source=fields["source"],
+            source_row=fields["source_row"],
             license=fields["license"],
             url=fields["url"],
             gwp_basis=fields["gwp_basis"],

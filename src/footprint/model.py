@@ -241,6 +241,11 @@ class Dataset(_Model):
     geography: str | None = None
     year: int | None = None
     source: str | None = None
+    source_row: str | None = Field(
+        None,
+        description="where the figure is in the source: its table and row (a DESNZ row id, "
+        "an OWID country and year, a paper's table)",
+    )
     license: str | None = None
     url: str | None = None
     gwp_basis: str | None = Field(None, description="AR4, AR5 or AR6")
@@ -645,6 +650,11 @@ class DatasetInfo(_Model):
     name: str
     unit: str
     source: str | None = None
+    source_row: str | None = Field(
+        None,
+        description="where the figure is in the source: its table and row (a DESNZ row id, "
+        "an OWID country and year, a paper's table)",
+    )
     license: str | None = None
     url: str | None = None
     year: int | None = None
@@ -652,6 +662,11 @@ class DatasetInfo(_Model):
     dqr: float | None = None
     gwp_basis: str | None = None
     notes: str | None = None
+    unit_score: ClimateChange | None = Field(
+        None,
+        description="the factor the lines use: climate change of one reference unit, with its "
+        "upstream inputs, every part (as LineResult.unit_score)",
+    )
     primary_data_share: float | None = Field(
         None, description="percent of the dataset's figure from primary data (supplier PCFs)"
     )

@@ -122,4 +122,4 @@ def test_epa_rows_re_read_from_the_workbook(repo, dataset_id, material):
     assert ds.climate_change == pytest.approx(published / SHORT_TON, rel=1e-9)
     assert ds.climate_change_fossil == ds.climate_change
     assert f"published {published:g} metric t CO2e per short ton" in (ds.notes or "")
-    assert f"row '{material}' (sheet row {sheet_row}), column Combusted" in (ds.source or "")
+    assert f"row '{material}' (sheet row {sheet_row}), column Combusted" == ds.source_row

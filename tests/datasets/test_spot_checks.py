@@ -45,7 +45,7 @@ def _desnz(name: str, row_id: str) -> float:
 def test_desnz_per_tonne_values(catalog, dataset_id, file, row_id, per_kg):
     dataset = catalog.get(dataset_id)
     if row_id is None:  # the row id the dataset cites must hold the published value
-        row_id = dataset.source.rsplit("row ", 1)[1]
+        row_id = dataset.source_row.rsplit("row ", 1)[1]
     published = _desnz(f"desnz_2025_{file}.csv", row_id)
     assert dataset.climate_change == pytest.approx(published / 1000, rel=1e-12)
     assert dataset.climate_change == pytest.approx(per_kg, abs=1e-4)

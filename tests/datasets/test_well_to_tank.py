@@ -67,7 +67,7 @@ def test_wtt_freight_from_the_2025_flat_file(
     assert value == published
     dataset = catalog.get(dataset_id)
     assert (dataset.climate_change, dataset.unit) == (published, "t*km")
-    assert dataset.source.endswith(f"row {row_id}")
+    assert dataset.source_row == f"WTT- delivery vehs & freight, row {row_id}"
     assert (dataset.year, dataset.geography, dataset.license) == (2025, "GB", "OGL-3.0")
 
 

@@ -195,6 +195,7 @@ def show_dataset(
         ("year", str(d.year) if d.year else "-"),
         ("GWP basis", d.gwp_basis or "-"),
         ("source", d.source or "-"),
+        ("source table/row", d.source_row or "-"),
         ("licence", d.license or "-"),
         ("url", d.url or "-"),
         ("data quality", f"DQR {q.dqr:.2f} ({scores})" if q.dqr is not None else scores),

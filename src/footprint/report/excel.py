@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from footprint.io import atomic_path
 from footprint.model import STAGES, Assessment, LineResult, ProductResult
 from footprint.report import _xlsx as x
+from footprint.report import trail
 from footprint.report._xlsx import Column, Value
 from footprint.report.basis import not_all_ef31
 from footprint.report.impact_sheets import add_impact_sheets
@@ -385,6 +386,7 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("BOM unit", width=8),
         Column("Mass (kg)", x.MASS, width=11),
         Column("Stage"),
+        *trail.FACTOR_COLUMNS,
         Column("Climate change per FU (kg CO2-eq)", x.KG_CO2, width=16),
         Column("Fossil", x.KG_CO2, width=12),
         Column("Biogenic", x.KG_CO2, width=12),
@@ -417,6 +419,7 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             line.bom_unit,
             line.mass_kg,
             STAGE_LABELS[line.stage],
+            *trail.factor_values(p, line),
             line.climate_change.total,
             line.climate_change.fossil,
             line.climate_change.biogenic,
@@ -438,6 +441,12 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         for line in p.lines
     ]
     _tidy(ws, columns, rows, footer)
+    trail.annotate_lines(
+        ws,
+        columns,
+        [line.dataset for p in assessment.products for line in p.lines],
+        assessment.datasets,
+    )
     if with_cut_off:
         header = ws.cell(row=1, column=[c.header for c in columns].index(CUT_OFF_HEADER) + 1)
         header.comment = Comment(CUT_OFF_NOTE, "footprint", width=360, height=140)
@@ -731,7 +740,9 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Dataset"),
         Column("Name", width=36, wrap=True),
         Column("Unit", width=8),
+        Column(trail.DATASET_FACTOR_HEADER, x.GENERAL, width=14),
         Column("Source", width=30, wrap=True),
+        Column(trail.SOURCE_ROW_HEADER, width=24, wrap=True),
         Column("Licence", width=14),
         Column("URL", width=36, wrap=True),
         Column("Year", x.GENERAL, width=7),
@@ -746,7 +757,9 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             d.id,
             d.name,
             d.unit,
+            d.unit_score.total if d.unit_score else None,
             d.source,
+            d.source_row,
             d.license,
             d.url,
             d.year,
@@ -759,6 +772,9 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         for d in assessment.datasets
     ]
     _tidy(ws, columns, rows, footer)
+    trail.link_urls(
+        ws, [c.header for c in columns].index("URL") + 1, [d.url for d in assessment.datasets]
+    )
 
 
 def _warnings(ws: Worksheet, assessment: Assessment, footer: str) -> None:

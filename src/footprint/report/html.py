@@ -382,23 +382,44 @@ def _checks_table(checks: Sequence[Check]) -> str:
 
 
 def _data_sources(assessment: Assessment) -> str:
+    anchors = _dataset_anchors(assessment)
     rows = [
         [
-            e(d.id),
+            f'<span id="{anchors[d.id]}">{e(d.id)}</span>',
             e(d.name),
             e(d.unit),
+            num(d.unit_score.total if d.unit_score else None, ".10g"),
             e(d.source),
+            e(d.source_row),
             e(d.license),
-            e(d.url),
+            _web_link(d.url),
             e(d.year),
             e(d.geography),
             num(d.dqr, ".2f"),
+            e(d.gwp_basis),
+            e(d.notes),
         ]
         for d in assessment.datasets
     ]
-    headers = ["Dataset", "Name", "Unit", "Source", "Licence", "URL", "Year", "Geography", "DQR"]
-    body = _table(headers, rows, numeric={6, 8}) if rows else "<p>No datasets listed.</p>"
+    headers = [
+        "Dataset", "Name", "Unit", "Factor per unit (kg CO2-eq, with its inputs)", "Source",
+        "Table / row in source", "Licence", "URL", "Year", "Geography", "DQR", "GWP basis",
+        "Notes",
+    ]  # fmt: skip
+    body = _table(headers, rows, numeric={3, 8, 10}) if rows else "<p>No datasets listed.</p>"
     return f'<section id="data-sources"><h2>Data sources</h2>{body}</section>'
+
+
+def _dataset_anchors(assessment: Assessment) -> dict[str, str]:
+    """Dataset id → the HTML id of its row in the data-sources table (ids may hold spaces)."""
+    return {d.id: f"dataset-{n}" for n, d in enumerate(assessment.datasets, start=1)}
+
+
+def _web_link(url: str | None) -> str:
+    """A source URL as a link when it is a web address (a user's file may hold anything)."""
+    if url and url.strip().lower().startswith(("https://", "http://")):
+        return f'<a href="{e(url.strip())}" rel="noopener noreferrer">{e(url)}</a>'
+    return e(url)
 
 
 def _warnings(assessment: Assessment) -> str:

@@ -149,6 +149,7 @@ class AssessmentService:
                 "geography": d.geography,
                 "year": d.year,
                 "source": d.source,
+                "source_row": d.source_row,
                 "license": d.license,
                 "url": d.url,
                 "dqr": d.dqr.dqr,
