@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -63,6 +64,14 @@ PathLike = str | Path
 BomInput = PathLike | Product | Sequence[PathLike | Product]
 IndicatorSelection = str | Sequence[str] | None
 Progress = Callable[[int, int], None]
+#: told where an assessment is: (stage, done, total) with stage "reading", "linking",
+#: "computing" (all lines' footprints at once: 0 of 1, then 1 of 1) or "circularity and
+#: checks" (done of total products); each stage is announced with done = 0 first
+StageCallback = Callable[[str, int, int], None]
+
+
+def _no_stages(stage: str, done: int, total: int) -> None:
+    """A ``StageCallback`` that listens to nothing."""
 
 
 def _tool_version() -> str:
@@ -185,16 +194,23 @@ class Engine:
         sourcing: SourcingInputs | None = None,
         indicators: IndicatorSelection = None,
         hotspots: bool = False,
+        stages: StageCallback | None = None,
     ) -> Assessment:
         """Assess products already read (``warnings``: the reader's, carried to the result).
 
         ``sourcing``: the supplier register and lists (``footprint.suppliers``); given, or
         asked for by a sourcing rule, each product gets its sourcing picture.
-        ``indicators``, ``hotspots``: as for ``assess``."""
+        ``indicators``, ``hotspots``: as for ``assess``; ``stages``: told each step's progress.
+        """
         chosen = self.indicators if indicators is None else parse_selection(indicators)
         with cyclic_gc_paused():
             assessment = self._assess_products(
-                products, warnings, rule_sets=rule_sets, as_of=as_of, sourcing=sourcing
+                products,
+                warnings,
+                rule_sets=rule_sets,
+                as_of=as_of,
+                sourcing=sourcing,
+                stages=stages or _no_stages,
             )
         if chosen or hotspots:
             from footprint.impacts.assess import add_impacts
@@ -210,6 +226,7 @@ class Engine:
         rule_sets: Sequence[Any],
         as_of: date | None,
         sourcing: SourcingInputs | None = None,
+        stages: StageCallback = _no_stages,
     ) -> Assessment:
         warnings = list(warnings)
         from footprint.compliance.categories import category_problems
@@ -217,12 +234,17 @@ class Engine:
         unknown = category_problems(products, rule_sets)
         if unknown:  # a category no rule set knows would switch every check off unseen
             raise BomError(unknown)
+        stages("linking", 0, 1)
         linked = self.link(products)
+        stages("linking", 1, 1)
         warnings += expiry_warnings(linked, as_of or date.today())  # supplier PCFs (PACT)
+        stages("computing", 0, 1)
         results = self._footprints(linked)
+        stages("computing", 1, 1)
         final = []
         sourcing = _sourcing_inputs(sourcing, rule_sets)
-        for item, result in zip(linked, results, strict=True):
+        stages("circularity and checks", 0, len(linked))
+        for done, (item, result) in enumerate(zip(linked, results, strict=True), start=1):
             result, extra_warnings = _circularity(item.product, result, self)
             warnings.extend(extra_warnings)
             warnings.extend(_basis_warning(result))
@@ -239,6 +261,7 @@ class Engine:
                 )
                 result = result.model_copy(update={"checks": checks})
             final.append(result)
+            stages("circularity and checks", done, len(linked))
         overflowing = finite.product_problems(final)
         if overflowing:
             raise BomError(overflowing)
@@ -482,6 +505,7 @@ def assess(
     high_risk_countries: PathLike | None = None,
     indicators: IndicatorSelection = None,
     hotspots: bool = False,
+    stages: StageCallback | None = None,
 ) -> Assessment:
     """Assess BOM files, folders or ``Product`` objects under EF 3.1 climate change.
 
@@ -494,11 +518,16 @@ def assess(
     ``indicators``: ``"climate"`` (default), ``"ef31"``, ``"ef31+ced"`` or indicator ids —
     each product then has ``impacts`` (values, coverage, single score); ``hotspots``: add
     the PEF most relevant categories, stages, processes and elementary flows.
+    ``stages``: told each step's progress, ``(stage, done, total)`` (see ``StageCallback``).
     """
     if engine is not None and (datasets or brightway_project):
         raise ValueError("datasets and brightway_project belong to the engine given")
     # input errors first: reading, rule sets and indicator names are quick, Brightway is not
-    products, warnings = read_products(bom_or_products)
+    if stages is not None:
+        stages("reading", 0, 1)
+    products, warnings = read_products(
+        bom_or_products, None if stages is None else partial(stages, "reading")
+    )
     rule_sets = _rule_sets(rules)
     sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
     chosen = parse_selection(indicators)
@@ -512,6 +541,7 @@ def assess(
         sourcing=sourcing,
         indicators=[i.id for i in chosen] if indicators is not None else None,
         hotspots=hotspots,
+        stages=stages,
     )
 
 

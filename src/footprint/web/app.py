@@ -2,6 +2,7 @@
 
 Status codes (the page and the API answer alike):
   200  assessed (the API body is exactly the CLI's ``--json`` document)
+  202  a job was started (``POST /api/jobs``): poll ``GET /api/jobs/{id}`` for its progress
   303  the page's form was assessed: see the result's own page
   400  a malformed form;  404  an unknown or expired result
   413  a file over the upload limit (checked while it streams), or a workbook that would
@@ -25,7 +26,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
@@ -37,6 +38,7 @@ from footprint.errors import FootprintError, InputTooLargeError, Problem
 from footprint.model import Assessment, json_schema
 from footprint.resources import templates_dir
 from footprint.web import apidocs, compare_view, pages
+from footprint.web.jobs import Job, JobStore
 from footprint.web.results import DOWNLOADS, ResultStore
 from footprint.web.service import (
     AssessmentService,
@@ -53,6 +55,11 @@ from footprint.web.uploads import (
     limit_text,
     receive_form,
 )
+
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+
+    from footprint.api import StageCallback
 
 log = logging.getLogger("footprint.web")
 
@@ -136,9 +143,11 @@ class AppState:
     service: AssessmentService
     root: Path
     results: ResultStore
+    jobs: JobStore
     limiter: anyio.CapacityLimiter | None = None
     start_error: str | None = None
     tasks: list[Any] = field(default_factory=list)
+    group: TaskGroup | None = None  # where jobs run (set while the app is up)
 
     @property
     def uploads(self) -> Path:
@@ -171,6 +180,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             ttl_seconds=settings.result_ttl_seconds,
             max_results=settings.max_results,
         ),
+        jobs=JobStore(ttl_seconds=settings.result_ttl_seconds, max_jobs=settings.max_results),
     )
     assets = StaticAssets()
 
@@ -178,10 +188,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.limiter = anyio.CapacityLimiter(settings.assess_workers)
         async with anyio.create_task_group() as group:
+            state.group = group
             group.start_soon(start_engine, state)
             try:
                 yield
             finally:
+                state.group = None
                 group.cancel_scope.cancel()
                 state.results.clear()
                 shutil.rmtree(root, ignore_errors=True)
@@ -216,17 +228,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         try:
             assessment, bom_name = await assess_request(state, request)
         except Rejected as rejected:
-            as_of = rejected.fields.get("as_of", [""])
-            return html_page(
-                form_page(
-                    state,
-                    problems=rejected.problems,
-                    headline=rejected.headline,
-                    chosen_rules=parse_rules(rejected.fields.get("rules", [])),
-                    as_of=as_of[-1] if len(as_of[-1]) <= 10 else "",
-                ),
-                status=rejected.status,
-            )
+            return html_page(rejected_form(state, rejected), status=rejected.status)
         stored = state.results.add(assessment, bom_name)
         return RedirectResponse(f"/results/{stored.id}", status_code=303)
 
@@ -235,7 +237,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         stored = state.results.get(result_id)
         if stored is None:
             return html_page(pages.not_found_page(), status=404)
-        figures = await anyio.to_thread.run_sync(stored.assessment.figures, limiter=state.limiter)
+        figures = stored.figures  # drawn by the job that made the result, if one did
+        if figures is None:
+            figures = await anyio.to_thread.run_sync(
+                stored.assessment.figures, limiter=state.limiter
+            )
         return html_page(
             pages.result_page(
                 stored.assessment, figures, result_id=stored.id, bom_name=stored.bom_name
@@ -340,8 +346,79 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def docs() -> HTMLResponse:
         return html_page(apidocs.render(app.openapi()))
 
+    @app.post(
+        "/api/jobs",
+        summary="Start assessing a BOM as a job",
+        description="The same upload as `POST /api/assess`; the answer (202) names the job. "
+        "Poll `GET /api/jobs/{id}` for its stage, progress and time estimate; when it is "
+        "done, `result` is the result page (downloads under it, as for /api/assess).",
+        openapi_extra=MULTIPART_BODY,
+        status_code=202,
+        responses={202: {"description": "the job, with its status URL"}, **PROBLEM_RESPONSES},
+    )
+    async def api_start_job(request: Request) -> Response:
+        try:
+            job = await start_job(state, request)
+        except Rejected as rejected:
+            return problems_json(rejected)
+        status = job.status()
+        return JSONResponse(status, status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+    @app.get("/api/jobs/{job_id}", summary="A job's stage, progress and time estimate")
+    async def api_job(job_id: str) -> Response:
+        job = state.jobs.get(job_id)
+        if job is None:
+            return JSONResponse({"detail": "no such job (jobs expire)"}, status_code=404)
+        return JSONResponse(job.status(), headers={"Cache-Control": "no-store"})
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def job_page(job_id: str) -> Response:
+        """The job as a page: progress (refreshing itself), the result, or the problems."""
+        job = state.jobs.get(job_id)
+        if job is None:
+            return html_page(pages.not_found_page(), status=404)
+        status = job.status()
+        if job.state == "done":
+            return RedirectResponse(status["result"], status_code=303)
+        if job.state == "failed":
+            rejected = job.failure
+            return html_page(rejected_form(state, rejected), status=rejected.status)
+        return html_page(pages.job_page(status))
+
     compare_view.register(app, state)
     return app
+
+
+async def start_job(state: AppState, request: Request) -> Job:
+    """Receive and check the upload now; assess it in the background as a job."""
+    if state.group is None or not state.service.ready:
+        detail = state.start_error or "The calculation engine is still starting; retry shortly"
+        raise Rejected(503, detail, [])
+    assess, folder, fields = await receive_request(state, request)
+    job = state.jobs.add(assess.bom_name)
+    state.group.start_soon(run_job, state, job, assess, folder, fields)
+    return job
+
+
+async def run_job(
+    state: AppState, job: Job, assess: AssessRequest, folder: Path, fields: dict[str, list[str]]
+) -> None:
+    try:
+        assessment = await run_assessment(state, assess, job.report)
+        job.report("reports", 0, 1)
+        figures = await anyio.to_thread.run_sync(assessment.figures, limiter=state.limiter)
+        stored = state.results.add(assessment, assess.bom_name)
+        stored.figures = figures
+        job.finish(stored.id)
+    except Rejected as rejected:
+        rejected.fields = fields
+        job.fail(rejected)
+    except Exception as error:  # a defect: the job says so, the log has the traceback
+        log.error("internal error in job %s: %s", job.id[:8], error, exc_info=error)
+        message = f"internal error in footprint ({type(error).__name__}); please report it"
+        job.fail(Rejected(500, message, []))
+    finally:
+        await anyio.to_thread.run_sync(shutil.rmtree, folder, True)
 
 
 async def start_engine(state: AppState) -> None:
@@ -358,6 +435,18 @@ def form_page(state: AppState, **kwargs: Any) -> str:
         max_upload_text=limit_text(state.settings.max_upload_bytes),
         ready=state.service.ready,
         **kwargs,
+    )
+
+
+def rejected_form(state: AppState, rejected: Rejected) -> str:
+    """The form again, with the problems of the upload and the choices the user made."""
+    as_of = rejected.fields.get("as_of", [""]) or [""]
+    return form_page(
+        state,
+        problems=rejected.problems,
+        headline=rejected.headline,
+        chosen_rules=parse_rules(rejected.fields.get("rules", [])),
+        as_of=as_of[-1] if len(as_of[-1]) <= 10 else "",
     )
 
 
@@ -379,6 +468,21 @@ def not_ready_json(state: AppState) -> JSONResponse:
 
 async def assess_request(state: AppState, request: Request) -> tuple[Assessment, str]:
     """Receive, check and assess one upload inside its own temporary folder."""
+    assess, folder, fields = await receive_request(state, request)
+    try:
+        return await run_assessment(state, assess), assess.bom_name
+    except Rejected as rejected:
+        rejected.fields = fields
+        raise
+    finally:
+        await anyio.to_thread.run_sync(shutil.rmtree, folder, True)
+
+
+async def receive_request(
+    state: AppState, request: Request
+) -> tuple[AssessRequest, Path, dict[str, list[str]]]:
+    """The upload received into a private temporary folder (the caller removes it) and
+    checked; a refused upload removes it here."""
     settings = state.settings
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=state.uploads))
     fields: dict[str, list[str]] = {}
@@ -420,23 +524,39 @@ async def assess_request(state: AppState, request: Request) -> tuple[Assessment,
                     if (stored := form.files.get(name)) is not None
                 ),
             )
-            if not state.service.ready:
-                raise EngineNotReady
-            assessment = await anyio.to_thread.run_sync(
-                state.service.assess, assess, limiter=state.limiter
-            )
-        except InputTooLargeError as error:
-            raise Rejected(413, f"{bom.original_name} is too large", error.problems) from None
         except FootprintError as error:
-            count = len(error.problems)
-            headline = f"{bom.original_name}: {count} problem{'s' if count != 1 else ''} to fix"
-            raise Rejected(422, headline, error.problems) from None
-        except EngineNotReady:
-            detail = state.start_error or "The calculation engine is still starting; retry shortly"
-            raise Rejected(503, detail, []) from None
-        return assessment, bom.original_name
+            raise Rejected(
+                422, _problems_headline(bom.original_name, error), error.problems
+            ) from None
     except Rejected as rejected:
         rejected.fields = fields
-        raise
-    finally:
         await anyio.to_thread.run_sync(shutil.rmtree, folder, True)
+        raise
+    except BaseException:
+        await anyio.to_thread.run_sync(shutil.rmtree, folder, True)
+        raise
+    return assess, folder, fields
+
+
+async def run_assessment(
+    state: AppState, assess: AssessRequest, stages: StageCallback | None = None
+) -> Assessment:
+    """Assess a received upload in a worker thread; refusals become ``Rejected``."""
+    try:
+        if not state.service.ready:
+            raise EngineNotReady
+        return await anyio.to_thread.run_sync(
+            state.service.assess, assess, stages, limiter=state.limiter
+        )
+    except InputTooLargeError as error:
+        raise Rejected(413, f"{assess.bom_name} is too large", error.problems) from None
+    except FootprintError as error:
+        raise Rejected(422, _problems_headline(assess.bom_name, error), error.problems) from None
+    except EngineNotReady:
+        detail = state.start_error or "The calculation engine is still starting; retry shortly"
+        raise Rejected(503, detail, []) from None
+
+
+def _problems_headline(bom_name: str, error: FootprintError) -> str:
+    count = len(error.problems)
+    return f"{bom_name}: {count} problem{'s' if count != 1 else ''} to fix"

@@ -56,12 +56,12 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f} %"
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, head: str = "") -> str:
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">{head}
 <title>{esc(title)} · footprint</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
@@ -166,10 +166,38 @@ Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
   </div>
   <button type="submit" id="assess-button">Assess</button>
   <span class="busy" id="busy" hidden>Assessing…</span>
+  {progress_block(None)}
 </form>
 </section>
 {bom_help()}
 </div>""",
+    )
+
+
+def progress_block(status: dict[str, object] | None) -> str:
+    """The progress bar of a job: hidden on the form until ``/static/app.js`` starts a job;
+    shown with the job's own figures on its page (``status``: ``Job.status()``)."""
+    if status is None:
+        fraction, message, hidden, job = 0.0, "Uploading…", " hidden", ""
+    else:
+        fraction = float(status["fraction"])  # type: ignore[arg-type]
+        message, hidden = str(status["message"]), ""
+        job = f' data-job="{esc(status["id"])}"'
+    return f"""<div class="progress" id="progress"{hidden}{job}>
+<progress id="progress-bar" max="1" value="{fraction:.4f}">{fraction * 100:.0f} %</progress>
+<p id="progress-text" aria-live="polite">{esc(message)}</p>
+</div>"""
+
+
+def job_page(status: dict[str, object]) -> str:
+    """A running job: its progress, refreshed by the script (or, without it, every 2 s)."""
+    name = status.get("bom_name") or "your BOM"
+    return page(
+        f"Assessing {name}",
+        f"""<section class="card upload"><h1>Assessing {esc(name)}</h1>
+<p class="muted">The result appears here when it is ready.</p>
+{progress_block(status)}</section>""",
+        head='\n<noscript><meta http-equiv="refresh" content="2"></noscript>',
     )
 
 

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from footprint.model import Assessment
 
@@ -56,6 +57,7 @@ class StoredResult:
     created: float
     bom_name: str
     lock: threading.Lock = field(default_factory=threading.Lock)
+    figures: dict[str, Any] | None = None  # the result page's figures, drawn by its job
 
 
 class ResultStore:

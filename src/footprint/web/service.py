@@ -18,7 +18,7 @@ from footprint.errors import FootprintError, Problem
 from footprint.model import Assessment
 
 if TYPE_CHECKING:
-    from footprint.api import Engine
+    from footprint.api import Engine, StageCallback
     from footprint.catalog import Catalog
     from footprint.compliance.rules import RuleSet
 
@@ -106,8 +106,9 @@ class AssessmentService:
                 ]
             )
 
-    def assess(self, request: AssessRequest) -> Assessment:
-        """Run one assessment (called in a worker thread) and name files as the user did."""
+    def assess(self, request: AssessRequest, stages: StageCallback | None = None) -> Assessment:
+        """Run one assessment (called in a worker thread) and name files as the user did;
+        ``stages`` is told how far it is (a job's progress)."""
         from footprint.api import Engine, assess
 
         if self.engine is None:
@@ -130,6 +131,7 @@ class AssessmentService:
                 suppliers=files.get("suppliers"),
                 approved_smelters=files.get("approved_smelters"),
                 high_risk_countries=files.get("high_risk_countries"),
+                stages=stages,
             )
         except FootprintError as error:
             raise type(error)([self._rename(p, request) for p in error.problems]) from None

@@ -1,6 +1,9 @@
-// Draws the charts of a result page and shows progress while a BOM uploads.
+// Draws the charts of a result page, and runs an upload as a job whose progress it shows.
 // Figures arrive as JSON in <script type="application/json" data-figure="ID"> blocks.
+// Without this script the form posts to / and the result page follows when it is ready.
 "use strict";
+
+var POLL_MS = 500;
 
 function drawFigures() {
   if (typeof Plotly === "undefined") {
@@ -21,35 +24,116 @@ function drawFigures() {
   });
 }
 
+function showProgress(fraction, message) {
+  var box = document.getElementById("progress");
+  var bar = document.getElementById("progress-bar");
+  var text = document.getElementById("progress-text");
+  if (box) {
+    box.hidden = false;
+  }
+  if (bar && fraction !== null) {
+    bar.value = fraction;
+    bar.textContent = Math.round(fraction * 100) + " %";
+  }
+  if (text) {
+    text.textContent = message;
+  }
+}
+
+function setBusy(busy) {
+  var button = document.getElementById("assess-button");
+  var label = document.getElementById("busy");
+  if (button) {
+    button.disabled = busy;
+  }
+  if (label) {
+    label.hidden = !busy;
+  }
+}
+
+// Poll a job until it is done (open its result) or failed (open its page: the problems).
+function followJob(jobId) {
+  var request = new XMLHttpRequest();
+  request.open("GET", "/api/jobs/" + encodeURIComponent(jobId));
+  request.responseType = "json";
+  request.onload = function () {
+    var status = request.response;
+    if (request.status !== 200 || !status) {
+      window.location.assign("/jobs/" + encodeURIComponent(jobId));
+      return;
+    }
+    showProgress(status.fraction, status.message);
+    if (status.state === "done") {
+      window.location.assign(status.result);
+    } else if (status.state === "failed") {
+      window.location.assign(status.page);
+    } else {
+      window.setTimeout(function () { followJob(jobId); }, POLL_MS);
+    }
+  };
+  request.onerror = function () {
+    window.setTimeout(function () { followJob(jobId); }, POLL_MS * 4);
+  };
+  request.send();
+}
+
 function watchUpload() {
   var form = document.getElementById("assess-form");
   if (!form) {
     return;
   }
-  form.addEventListener("submit", function () {
-    var button = document.getElementById("assess-button");
-    var busy = document.getElementById("busy");
-    if (button) {
-      button.disabled = true;
+  form.addEventListener("submit", function (event) {
+    if (typeof FormData === "undefined" || form.dataset.plain === "1") {
+      setBusy(true);
+      return; // the plain form post
     }
-    if (busy) {
-      busy.hidden = false;
-    }
+    event.preventDefault();
+    setBusy(true);
+    showProgress(0, "Uploading…");
+    var request = new XMLHttpRequest();
+    request.open("POST", "/api/jobs");
+    request.responseType = "json";
+    request.upload.onprogress = function (progress) {
+      if (progress.lengthComputable && progress.total > 0) {
+        showProgress(0, "Uploading " + Math.round((100 * progress.loaded) / progress.total) + " %");
+      }
+    };
+    request.onload = function () {
+      if (request.status === 202 && request.response) {
+        followJob(request.response.id);
+      } else {
+        // refused before it started (file type, size, engine starting): let the server
+        // answer the form itself, with every problem on the page
+        form.dataset.plain = "1";
+        form.submit();
+      }
+    };
+    request.onerror = function () {
+      form.dataset.plain = "1";
+      form.submit();
+    };
+    request.send(new FormData(form));
   });
   // a page restored from the back/forward cache must be usable again
   window.addEventListener("pageshow", function () {
-    var button = document.getElementById("assess-button");
-    var busy = document.getElementById("busy");
-    if (button) {
-      button.disabled = false;
-    }
-    if (busy) {
-      busy.hidden = true;
+    setBusy(false);
+    form.dataset.plain = "";
+    var box = document.getElementById("progress");
+    if (box) {
+      box.hidden = true;
     }
   });
+}
+
+function watchJobPage() {
+  var box = document.querySelector("#progress[data-job]");
+  if (box) {
+    followJob(box.dataset.job);
+  }
 }
 
 document.addEventListener("DOMContentLoaded", function () {
   drawFigures();
   watchUpload();
+  watchJobPage();
 });
