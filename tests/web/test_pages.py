@@ -92,7 +92,7 @@ def test_the_api_docs_work_offline_and_describe_the_upload(cold_client):
     body = spec["paths"]["/api/assess"]["post"]["requestBody"]["content"]
     fields = body["multipart/form-data"]["schema"]["properties"]
     assert set(fields) == {"file", "datasets", "rules", "as_of", "suppliers", "approved_smelters",
-                           "high_risk_countries"}  # fmt: skip
+                           "high_risk_countries", "indicators", "hotspots"}  # fmt: skip
     assert cold_client.get("/redoc").status_code == 404
 
 

@@ -29,6 +29,7 @@ from footprint.report.figures import (
     recycled_content_figure,
     stage_figure,
 )
+from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_figure
 from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_figure, sourcing_section
 from footprint.report.summary import (
     NOT_COVERED,
@@ -115,7 +116,7 @@ def render_html(assessment: Assessment) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{STYLE}{SOURCING_STYLE}</style>",
+        f"<style>{STYLE}{SOURCING_STYLE}{IMPACTS_STYLE}</style>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         f"<script>{SORT_SCRIPT}\ndocument.addEventListener('DOMContentLoaded', "
         "footprintSortTables);</script>",
@@ -276,6 +277,7 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
         )
         + "</div>",
         '<div class="charts">' + "".join(_figure(f, next(id_iter)) for f in figures) + "</div>",
+        *_impacts(product, f"{anchor}-impacts", next(id_iter)),
         "<h3>Compliance</h3>",
         _compliance(product.checks),
         *(_sourcing(product.sourcing, next(id_iter)) if product.sourcing else []),
@@ -299,6 +301,15 @@ def _sourcing(sourcing: SourcingResult, div_id: str) -> list[str]:
     figure = origin_figure(sourcing)
     chart = _figure(figure, div_id) if figure is not None else ""
     return ["<h3>Sourcing</h3>", sourcing_section(sourcing, chart)]
+
+
+def _impacts(product: ProductResult, anchor: str, div_id: str) -> list[str]:
+    """The EF 3.1 profile (chart, single score, indicators, most relevant), if computed."""
+    if product.impacts is None:
+        return []
+    figure = profile_figure(product)
+    chart = _figure(figure, div_id) if figure is not None else ""
+    return [f'<h3 id="{e(anchor)}">EF 3.1 profile</h3>', impacts_section(product, chart)]
 
 
 def _top_lines_table(product: ProductResult) -> str:

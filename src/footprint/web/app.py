@@ -45,6 +45,8 @@ from footprint.web.service import (
     AssessRequest,
     EngineNotReady,
     parse_as_of,
+    parse_flag,
+    parse_indicators,
     parse_rules,
 )
 from footprint.web.settings import WebSettings
@@ -121,6 +123,16 @@ MULTIPART_BODY: dict[str, Any] = {
                             "format": "date",
                             "description": "YYYY-MM-DD: which regulatory phase applies to "
                             "products without a placed-on-market date (default today)",
+                        },
+                        "indicators": {
+                            "type": "string",
+                            "description": "climate (default), ef31, ef31+ced or indicator "
+                            "ids: each product then carries its impact profile",
+                        },
+                        "hotspots": {
+                            "type": "boolean",
+                            "description": "add the PEF most relevant categories, stages, "
+                            "processes and elementary flows",
                         },
                     },
                 }
@@ -447,6 +459,8 @@ def rejected_form(state: AppState, rejected: Rejected) -> str:
         headline=rejected.headline,
         chosen_rules=parse_rules(rejected.fields.get("rules", [])),
         as_of=as_of[-1] if len(as_of[-1]) <= 10 else "",
+        indicators=(rejected.fields.get("indicators") or ["climate"])[-1][:40],
+        hotspots=parse_flag(rejected.fields.get("hotspots", [])),
     )
 
 
@@ -518,6 +532,8 @@ async def receive_request(
                 datasets_name=datasets.original_name if datasets else None,
                 rules=tuple(parse_rules(form.values("rules"))),
                 as_of=parse_as_of(form.values("as_of")),
+                indicators=parse_indicators(form.values("indicators")),
+                hotspots=parse_flag(form.values("hotspots")),
                 sourcing=tuple(
                     (name, stored.path, stored.original_name)
                     for name in ("suppliers", "approved_smelters", "high_risk_countries")

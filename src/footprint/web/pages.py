@@ -101,6 +101,8 @@ def upload_page(
     chosen_rules: Iterable[str] = (),
     as_of: str = "",
     ready: bool = True,
+    indicators: str = "climate",
+    hotspots: bool = False,
 ) -> str:
     chosen = set(chosen_rules)
     boxes = "\n".join(
@@ -164,6 +166,7 @@ Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
     <small>Which phase of a regulation applies when a product has no placed-on-market date
     (default: today)</small>
   </div>
+{indicator_fields(indicators, hotspots)}
   <button type="submit" id="assess-button">Assess</button>
   <span class="busy" id="busy" hidden>Assessing…</span>
   {progress_block(None)}
@@ -199,6 +202,35 @@ def job_page(status: dict[str, object]) -> str:
 {progress_block(status)}</section>""",
         head='\n<noscript><meta http-equiv="refresh" content="2"></noscript>',
     )
+
+
+INDICATOR_CHOICES = (
+    ("climate", "Climate change (EF 3.1)"),
+    ("ef31", "EF 3.1 profile: 16 impact categories and the single score"),
+    ("ef31+ced", "EF 3.1 profile and cumulative energy demand"),
+)
+
+
+def indicator_fields(chosen: str, hotspots: bool) -> str:
+    """The indicator selector and the hotspots box of the upload form."""
+    options = "".join(
+        f'<option value="{esc(value)}"{" selected" if value == chosen else ""}>{esc(label)}'
+        "</option>"
+        for value, label in INDICATOR_CHOICES
+    )
+    return f"""  <div class="field">
+    <label for="indicators">Indicators</label>
+    <select id="indicators" name="indicators">{options}</select>
+    <small>The shipped datasets characterise climate change (and the energy demand of 64
+    metals) only: other categories then show "not covered" and the single score "partial".
+    A Brightway background (ecoinvent, EF datasets) covers every category.</small>
+  </div>
+  <div class="field">
+    <label class="rule"><input type="checkbox" id="hotspots" name="hotspots"
+value="1"{" checked" if hotspots else ""}><span><strong>PEF most relevant</strong><small>the
+categories, life-cycle stages, processes and elementary flows that make up 80 %
+(one more solve per assessment)</small></span></label>
+  </div>"""
 
 
 def first_sentence(text: str, limit: int = 150) -> str:
@@ -425,6 +457,7 @@ def product_details(p: ProductResult, index: int = 0) -> str:
 <h2>{esc(p.name or p.id)}</h2>
 {checks_table(p.checks)}
 {sourcing_block(p, index)}
+{impacts_block(p, index)}
 {lines_table(p)}
 </section>"""
 
@@ -446,6 +479,26 @@ def sourcing_block(p: ProductResult, index: int) -> str:
     return (
         f'<style>{SOURCING_STYLE}</style><h3 id="sourcing-{index}">Sourcing</h3>'
         + sourcing_section(p.sourcing, chart)
+    )
+
+
+def impacts_block(p: ProductResult, index: int) -> str:
+    """The product's EF 3.1 profile (chart, single score, most relevant), if computed."""
+    if p.impacts is None:
+        return ""
+    from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_figure
+
+    figure = profile_figure(p)
+    chart = (
+        f"""<figure class="chart"><div class="plot" id="impacts-figure-{index}"></div>
+<script type="application/json" data-figure="impacts-figure-{index}">{figure_json(figure)}</script>
+</figure>"""
+        if figure is not None
+        else ""
+    )
+    return (
+        f'<style>{IMPACTS_STYLE}</style><h3 id="impacts-{index}">EF 3.1 profile</h3>'
+        + impacts_section(p, chart)
     )
 
 

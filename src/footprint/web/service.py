@@ -38,6 +38,8 @@ class AssessRequest:
     # sourcing inputs by form field (suppliers, approved_smelters, high_risk_countries):
     # (stored path, the name the user uploaded it as)
     sourcing: tuple[tuple[str, Path, str], ...] = ()
+    indicators: str = "climate"  # a selection (footprint.lca.indicators), checked on receipt
+    hotspots: bool = False
 
 
 def parse_rules(values: list[str]) -> list[str]:
@@ -49,6 +51,26 @@ def parse_rules(values: list[str]) -> list[str]:
             if name and name not in names:
                 names.append(name)
     return names
+
+
+def parse_indicators(values: list[str]) -> str:
+    """The indicator selection of the form ("climate" when none): unknown names are a
+    problem of the field, with the known names."""
+    from footprint.lca.indicators import DEFAULT_SELECTION, parse_selection
+
+    text = ",".join(v.strip() for v in values if v.strip()) or DEFAULT_SELECTION
+    try:
+        parse_selection(text)
+    except FootprintError as error:
+        raise FootprintError(
+            [Problem(p.message, column="indicators") for p in error.problems]
+        ) from None
+    return text
+
+
+def parse_flag(values: list[str]) -> bool:
+    """A checkbox: sent (on, 1, true, yes) or not."""
+    return any(v.strip().lower() in {"on", "1", "true", "yes"} for v in values)
 
 
 def parse_as_of(values: list[str]) -> dt.date | None:
@@ -132,6 +154,8 @@ class AssessmentService:
                 approved_smelters=files.get("approved_smelters"),
                 high_risk_countries=files.get("high_risk_countries"),
                 stages=stages,
+                indicators=request.indicators,
+                hotspots=request.hotspots,
             )
         except FootprintError as error:
             raise type(error)([self._rename(p, request) for p in error.problems]) from None

@@ -27,6 +27,7 @@ FILE_FIELDS: tuple[str, ...] = ("file", "datasets")
 FILE_FIELDS += ("suppliers", "approved_smelters", "high_risk_countries")
 FILE_FIELDS += ("alternative",)  # the BOM the compare view compares with `file`
 TEXT_FIELDS = ("rules", "as_of", "pair")  # pair: two products of one BOM, for the compare view
+TEXT_FIELDS += ("indicators", "hotspots")  # the EF 3.1 profile and the PEF most relevant
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 MAX_TEXT_FIELD_BYTES = 8 * 1024
 MAX_PARTS = 64
