@@ -58,6 +58,7 @@ from footprint.model import (
 if TYPE_CHECKING:  # pandas is imported when a table is asked for
     import pandas as pd
 
+    from footprint.impacts.relevance_rules import HotspotRules
     from footprint.suppliers import SourcingInputs
 
 PathLike = str | Path
@@ -166,12 +167,13 @@ class Engine:
         progress: Progress | None = None,
         sourcing: SourcingInputs | None = None,
         indicators: IndicatorSelection = None,
-        hotspots: bool = False,
+        hotspots: bool | HotspotRules = False,
     ) -> Assessment:
         """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all.
 
         ``indicators``: as for ``Engine`` (default: the engine's); ``hotspots``: add the PEF
-        most relevant categories, stages, processes and elementary flows (one forward solve).
+        most relevant categories, stages, processes and elementary flows (one forward solve);
+        ``True`` applies the shipped rules, a ``HotspotRules`` other ones.
         """
         products, warnings = read_products(bom_or_products, progress)
         return self.assess_products(
@@ -193,7 +195,7 @@ class Engine:
         as_of: date | None = None,
         sourcing: SourcingInputs | None = None,
         indicators: IndicatorSelection = None,
-        hotspots: bool = False,
+        hotspots: bool | HotspotRules = False,
         stages: StageCallback | None = None,
     ) -> Assessment:
         """Assess products already read (``warnings``: the reader's, carried to the result).
@@ -504,7 +506,7 @@ def assess(
     approved_smelters: PathLike | None = None,
     high_risk_countries: PathLike | None = None,
     indicators: IndicatorSelection = None,
-    hotspots: bool = False,
+    hotspots: bool | HotspotRules = False,
     stages: StageCallback | None = None,
 ) -> Assessment:
     """Assess BOM files, folders or ``Product`` objects under EF 3.1 climate change.

@@ -541,6 +541,7 @@ class RelevantItem(_Model):
     database: str | None = None
     location: str | None = None
     compartment: str | None = None
+    note: str | None = Field(None, description="why an item is on the list besides its share")
 
 
 class RelevantList(_Model):
@@ -569,6 +570,14 @@ class CategoryHotspots(_Model):
     flows_by_process: dict[str, RelevantList] = Field(
         default_factory=dict, description="most relevant process key → its relevant flows"
     )
+    use_stage_share: float | None = Field(
+        None, description="|use stage| / Σ|stages| of this category (None: nothing to share)"
+    )
+    processes_without_use: RelevantList | None = Field(
+        None,
+        description="the process ranking run again without the use stage, when the use stage "
+        "makes up more than the rule's share of the category (both runs are reported)",
+    )
 
 
 class MostRelevant(_Model):
@@ -579,6 +588,9 @@ class MostRelevant(_Model):
     status: Literal["complete", "partial", "not available"]
     categories: RelevantList | None = None
     per_category: list[CategoryHotspots] = Field(default_factory=list)
+    excluded_from_ranking: list[str] = Field(
+        default_factory=list, description="categories the rules leave out of the ranking"
+    )
 
 
 class ImpactProfile(_Model):

@@ -107,9 +107,37 @@ def test_the_profile_section_does_not_overflow(
                 "'.impacts, .impacts > *, .impacts .plotly-graph-div, .impacts .table-wrap'))"
                 ".map(d => d.getBoundingClientRect().right))"
             )
-            bars = page.evaluate("document.querySelectorAll('.impacts .main-svg .bars path').length")
+            bars = page.evaluate(
+                "document.querySelectorAll('.impacts .main-svg .bars path').length"
+            )
         finally:
             browser.close()
     assert page_width <= width
     assert widest <= width
     assert bars >= 1  # the chart was drawn
+
+
+def test_the_dataframe_carries_the_profile(assessment) -> None:
+    import math
+
+    product = assessment.products[0]
+    frame = assessment.to_dataframe()
+    lines = frame[frame["scope"] == "line"]
+    assert len(lines) == 5 * len(product.lines)  # the BOM rows as without a profile
+    totals = frame[(frame["scope"] == "product")].set_index("indicator")
+    assert len(totals) == 25 + 1  # every EF 3.1 indicator and the single score
+    climate = totals.loc["climate-change"]
+    assert climate["value"] == pytest.approx(product.climate_change.total, rel=1e-12)
+    assert climate["indicator_unit"] == "kg CO2-Eq" and climate["coverage"] == "complete"
+    expected = product.climate_change.total / CLIMATE_NF * CLIMATE_WEIGHT / 100
+    assert climate["weighted_pt"] == pytest.approx(expected, rel=1e-12)
+    acidification = totals.loc["acidification"]
+    assert math.isnan(acidification["value"]) and acidification["coverage"] == "not covered"
+    assert math.isnan(acidification["weighted_pt"])  # unknown, never 0
+    score = totals.loc["single score"]
+    assert score["value"] == pytest.approx(expected, rel=1e-12)
+    assert score["coverage"] == "partial" and "Acidification: not covered" in score["note"]
+    stages = frame[(frame["scope"] == "stage") & (frame["indicator"] == "climate-change")]
+    assert len(stages) == 5
+    assert math.fsum(stages["value"]) == pytest.approx(product.climate_change.total, rel=1e-12)
+    assert set(stages["stage"]) == {s.value for s in product.by_stage}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from footprint.impacts.profile import impact_profiles
+from footprint.impacts.relevance_rules import HotspotRules
 from footprint.lca.indicators import Indicator, indicator
 from footprint.model import Assessment, Product
 
@@ -19,7 +20,7 @@ def add_impacts(
     products: Sequence[Product],
     indicators: Sequence[Indicator],
     *,
-    hotspots: bool = False,
+    hotspots: bool | HotspotRules = False,
 ) -> None:
     """Set ``impacts`` on every product of ``assessment`` (built from ``products``, in order)."""
     if not indicators:  # hotspots alone: the profile they rank is climate change
@@ -29,6 +30,7 @@ def add_impacts(
     if hotspots:
         from footprint.impacts.most_relevant import add_most_relevant
 
-        add_most_relevant(engine, linked, profiles, indicators)
+        rules = hotspots if isinstance(hotspots, HotspotRules) else None
+        add_most_relevant(engine, linked, profiles, indicators, rules)
     for result, profile in zip(assessment.products, profiles, strict=True):
         result.impacts = profile

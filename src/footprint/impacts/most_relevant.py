@@ -17,8 +17,16 @@ could not be read, see shared spec §10.1 for the sources of each choice):
    an arbitrary order); a running share within 1e-12 of the threshold counts as reached.
 5. A category that is not covered (or a single score that is partial) makes the result
    ``partial``: only what is characterised can be ranked.
-Not implemented: the use-stage re-run (> 50 % use stage) and the toxicity exclusion flag
-(both [M] in the spec); ``always_include``.
+6. Use stage ([M] in the spec, ``datasets/pef/most_relevant_rules.csv``): when the use stage
+   makes up more than 50 % of a most relevant category (|use| / Σ|stages|), the process
+   ranking is run again without the use stage's processes; both runs are reported
+   (``processes`` and ``processes_without_use``), with the flows of every process kept.
+7. Toxicity ([M], off by default): with ``exclude_toxicity`` the three toxicity categories
+   are left out of the category ranking (and of its total); they are named in
+   ``excluded_from_ranking``.
+8. Always include ([M], empty by default): categories the practitioner adds to the list
+   whatever their share; appended after the cut, their share on the same total, marked in
+   ``note``.  The rules may add categories, never remove them.
 """
 
 from __future__ import annotations
@@ -30,8 +38,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from footprint.data_quality import relevance_share
 from footprint.impacts.profile import coverage_matrix
+from footprint.impacts.relevance_rules import HotspotRules, default_rules
 from footprint.lca.indicators import Indicator
 from footprint.lca.project import computing_method
 from footprint.lca.solve import solve_transposed
@@ -50,7 +58,7 @@ from footprint.model import (
 if TYPE_CHECKING:
     from footprint.api import Engine
 
-RULES = [
+BASE_RULES = [
     "categories: ranked by weighted result (share of the single score), kept from the largest "
     "until the running share reaches the threshold; the crossing category is kept",
     "per most relevant category: stages, processes (stage, background activity: supply × "
@@ -58,8 +66,31 @@ RULES = [
     "basis: absolute (share = |x| / Σ|x|), the crossing item kept; the net list is given too",
     "ties with the crossing item are kept; a share within 1e-12 of the threshold counts",
     "the same process in two stages counts separately; within one stage once",
-    "not implemented: the use-stage re-run and the toxicity exclusion (spec [M] rules)",
 ]
+RULES = BASE_RULES  # the wording of the fixed rules (the configurable ones: rule_texts)
+
+
+def rule_texts(rules: HotspotRules) -> list[str]:
+    """Every rule applied, in words, the configurable ones with their values and tag [M]."""
+    texts = [f"threshold: cumulatively ≥ {rules.threshold:.0%}", *BASE_RULES]
+    if rules.use_stage_rerun:
+        texts.append(
+            f"use stage [M]: above {rules.use_stage_share:.0%} of a category (|use| / Σ|stages|) "
+            "the process ranking is run again without the use stage; both runs reported"
+        )
+    else:
+        texts.append("use stage [M]: no re-run without the use stage (switched off)")
+    texts.append(
+        "toxicity [M]: " + (", ".join(rules.toxicity) + " left out of the category ranking"
+                            if rules.exclude_toxicity else "ranked like every category")
+    )  # fmt: skip
+    texts.append(
+        "always include [M]: " + (", ".join(rules.always_include) or "none")
+        + " (added whatever their share; rules may add, never remove)"
+    )  # fmt: skip
+    return texts
+
+
 _TOLERANCE = 1e-12
 
 
@@ -117,13 +148,34 @@ def cut(
     return result
 
 
-def most_relevant_categories(profile: ImpactProfile, threshold: float) -> RelevantList:
+def most_relevant_categories(
+    profile: ImpactProfile, threshold: float, rules: HotspotRules | None = None
+) -> RelevantList:
+    """Rules 1, 7 and 8: the categories ranked and cut; toxicity left out when the rules say
+    so; the always-included ones appended."""
+    excluded = set(rules.toxicity) if rules is not None and rules.exclude_toxicity else set()
+    weighted = [r for r in profile.indicators if r.weighted is not None]
     items = [
         Contribution(key=r.id, name=r.category or r.name, value=r.weighted)
-        for r in profile.indicators
-        if r.weighted is not None
+        for r in weighted
+        if r.weighted is not None and r.id not in excluded
     ]
-    return cut(items, threshold)
+    kept = cut(items, threshold)
+    if rules is None or not rules.always_include or kept.total <= 0:
+        return kept
+    running = kept.items[-1].cumulative if kept.items else 0.0
+    present = {item.key for item in kept.items}
+    for r in weighted:
+        if r.id in rules.always_include and r.id not in present and r.weighted is not None:
+            share = abs(r.weighted) / kept.total
+            running += share
+            kept.items.append(
+                RelevantItem(
+                    key=r.id, name=r.category or r.name, value=r.weighted, share=share,
+                    cumulative=running, note="always included (rules)",
+                )
+            )  # fmt: skip
+    return kept
 
 
 # -- supply-chain contributions ------------------------------------------------------------------
@@ -204,16 +256,18 @@ def add_most_relevant(
     linked: Sequence[LinkedProduct],
     profiles: Sequence[ImpactProfile],
     indicators: Sequence[Indicator],
+    rules: HotspotRules | None = None,
 ) -> None:
     """Set ``most_relevant`` on every profile (rules in the module docstring)."""
-    threshold = relevance_share()
+    rules = rules or default_rules()
+    threshold = rules.threshold
     by_id = {i.id: i for i in indicators}
     chain = supply_chain(engine, linked, indicators)
     names = _Names()
     for p, (item, profile) in enumerate(zip(linked, profiles, strict=True)):
         lines = [line for line in item.lines if line.dataset is not None]
         covered = coverage_matrix(lines, indicators)
-        categories = most_relevant_categories(profile, threshold)
+        categories = most_relevant_categories(profile, threshold, rules)
         score = profile.single_score
         status: Literal["complete", "partial", "not available"]
         if not categories.items:
@@ -228,14 +282,15 @@ def add_most_relevant(
             result = profile.indicator(indicator.id)
             per_category.append(
                 _category_hotspots(chain, names, p, pattern, indicator, result.value,
-                                   result.by_stage, threshold)
+                                   result.by_stage, rules)
             )  # fmt: skip
         profile.most_relevant = MostRelevant(
             threshold=threshold,
-            rules=RULES,
+            rules=rule_texts(rules),
             status=status,
             categories=categories,
             per_category=per_category,
+            excluded_from_ranking=list(rules.toxicity) if rules.exclude_toxicity else [],
         )
 
 
@@ -247,8 +302,9 @@ def _category_hotspots(
     indicator: Indicator,
     value: float | None,
     by_stage: dict[Stage, float | None],
-    threshold: float,
+    rules: HotspotRules,
 ) -> CategoryHotspots:
+    threshold = rules.threshold
     method = computing_method(indicator.method)
     stages = [
         Contribution(key=stage.value, name=stage.value, value=figure, stage=stage)
@@ -266,8 +322,16 @@ def _category_hotspots(
         for row in rows:
             processes.append(names.process(chain.parts, int(row), stage, contributions[row]))
     process_list = cut(processes, threshold)
+    use_share = use_stage_share(stages)
+    without_use = (
+        cut([item for item in processes if item.stage != Stage.USE], threshold)
+        if rules.use_stage_rerun and use_share is not None and use_share > rules.use_stage_share
+        else None
+    )
     flows_by_process: dict[str, RelevantList] = {}
-    for kept in process_list.items:
+    for kept in [*process_list.items, *(without_use.items if without_use else [])]:
+        if kept.key in flows_by_process:
+            continue
         assert kept.stage is not None
         activity_row = names.row(chain.parts, kept.key)
         column = chain.columns[(product, kept.stage, pattern)]
@@ -284,7 +348,17 @@ def _category_hotspots(
         processes_net=cut(processes, threshold, "net"),
         flows=cut(names.flows(chain.parts, flow_totals), threshold),
         flows_by_process=flows_by_process,
+        use_stage_share=use_share,
+        processes_without_use=without_use,
     )
+
+
+def use_stage_share(stages: Sequence[Contribution]) -> float | None:
+    """Rule 6: |use stage| / Σ|stages| (None when every stage is 0 or unknown)."""
+    total = sum(abs(item.value) for item in stages)
+    if total == 0:
+        return None
+    return sum(abs(item.value) for item in stages if item.stage == Stage.USE) / total
 
 
 class _Names:

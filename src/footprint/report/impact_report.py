@@ -239,7 +239,7 @@ def _relevant_table(kept: RelevantList, unit: str, level: str, cls: str) -> str:
     def where(item: RelevantItem) -> str:
         found = [item.stage.value if item.stage else None, item.database,
                  item.location or item.compartment]  # fmt: skip
-        text = " · ".join(str(part) for part in found if part)
+        text = " · ".join(str(part) for part in [*found, item.note] if part)
         return f"<br><small>{e(text)}</small>" if text else ""
 
     rows = [
@@ -272,6 +272,11 @@ def _most_relevant(profile: ImpactProfile) -> str:
         )
         + "</p>",
     ]
+    if relevant.excluded_from_ranking:
+        parts.append(
+            f"<p>Left out of the category ranking by the rules [M]: "
+            f"{e(', '.join(relevant.excluded_from_ranking))}.</p>"
+        )
     if relevant.categories is not None:
         parts += [
             "<h5>Impact categories (share of the single score)</h5>",
@@ -286,6 +291,13 @@ def _most_relevant(profile: ImpactProfile) -> str:
         if hotspots.processes is not None:
             parts.append(_relevant_table(hotspots.processes, hotspots.unit, "process",
                                          "relevant-processes"))  # fmt: skip
+        if hotspots.processes_without_use is not None:
+            parts.append(
+                f"<p>The use stage makes up {_pct(hotspots.use_stage_share)} of this category: "
+                "the processes ranked again without it [M]</p>"
+                + _relevant_table(hotspots.processes_without_use, hotspots.unit, "process",
+                                  "relevant-processes-without-use")
+            )  # fmt: skip
         if hotspots.flows is not None:
             parts.append(_relevant_table(hotspots.flows, hotspots.unit, "elementary flow",
                                          "relevant-flows"))  # fmt: skip

@@ -141,6 +141,7 @@ def _most_relevant(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                 ("life-cycle stage", hotspots.stages_net),
                 ("process", hotspots.processes),
                 ("process", hotspots.processes_net),
+                ("process without the use stage", hotspots.processes_without_use),
                 ("elementary flow", hotspots.flows),
             ):
                 add(product.id, hotspots.indicator, level, hotspots.unit, kept)
