@@ -152,10 +152,9 @@ class MatrixParts:
 
     def characterised(self) -> np.ndarray:
         """h = (C·B)ᵀ·1 per method (columns), indexed like the activities."""
-        columns = [self.biosphere @ self.factors[:, k] for k in range(self.factors.shape[1])]
-        if not columns:
-            return np.zeros((self.biosphere.shape[0], 0))
-        return np.column_stack(columns)
+        # one sparse × dense product for all methods: per column the same sums as a
+        # matrix-vector product each (bit for bit), without 25 passes and a stack
+        return np.ascontiguousarray(self.biosphere @ self.factors)
 
 
 def matrix_parts(databases: Sequence[str], methods: Sequence[tuple[str, ...]]) -> MatrixParts:
