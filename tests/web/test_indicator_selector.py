@@ -111,7 +111,7 @@ def test_the_profile_on_the_page_fits_390_px(live_server, chromium, chromium_arg
             # anything of the section wider than the screen must sit in a scrolling wrapper
             sticking_out = page.evaluate(
                 "Array.from(document.querySelectorAll('.impacts *')).filter(d => "
-                "d.getBoundingClientRect().right > 390 && !d.closest('.scroll')).length"
+                "d.getBoundingClientRect().right > 390 && !d.closest('.table-wrap')).length"
             )
         finally:
             browser.close()

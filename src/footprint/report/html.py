@@ -186,8 +186,10 @@ def _status(status: str) -> str:
     return f'<span class="status {e(status.replace(" ", "-"))}">{e(status)}</span>'
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
-    """An HTML table; cells are already escaped or formatted by the caller."""
+def _table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int], cls: str = ""
+) -> str:
+    """An HTML table (of class ``cls``); cells are already escaped or formatted by the caller."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"
@@ -198,7 +200,8 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[i
         + "</tr>"
         for row in rows
     )
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attrs = f' class="{e(cls)}"' if cls else ""
+    table = f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="table-wrap">{table}</div>'  # scrolls by itself on a narrow screen
 
 

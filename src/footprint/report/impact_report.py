@@ -35,6 +35,7 @@ IMPACTS_STYLE = """
 .impacts .score strong { font-size: 1.2em; }
 .impacts .partial { background: #FFEB9C; color: #9C5700; border-radius: 3px; padding: 0 5px; }
 .impacts .gap { color: #9C5700; font-style: italic; }
+.impacts .table-wrap { overflow-x: auto; max-width: 100%; }
 .impacts table.impact-indicators { min-width: 600px; }
 .impacts table.impact-indicators td { overflow-wrap: normal; }
 """
@@ -136,18 +137,9 @@ def _score_line(profile: ImpactProfile) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str, numeric: set[int]
            ) -> str:  # fmt: skip
-    head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{cell}</td>' if j in numeric else f"<td>{cell}</td>"
-            for j, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    table = f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="table-wrap scroll">{table}</div>'  # scrolls alone on a narrow screen
+    from footprint.report.html import _table as table  # (report.html imports this module)
+
+    return table(headers, rows, numeric, cls)
 
 
 def single_score_text(profile: ImpactProfile) -> str:

@@ -468,18 +468,20 @@ def sourcing_block(p: ProductResult, index: int) -> str:
         return ""
     from footprint.report.sourcing import SOURCING_STYLE, origin_figure, sourcing_section
 
-    figure = origin_figure(p.sourcing)
-    chart = (
-        f"""<figure class="chart"><div class="plot" id="sourcing-figure-{index}"></div>
-<script type="application/json" data-figure="sourcing-figure-{index}">{figure_json(figure)}</script>
-</figure>"""
-        if figure is not None
-        else ""
-    )
+    chart = chart_block(origin_figure(p.sourcing), f"sourcing-figure-{index}")
     return (
         f'<style>{SOURCING_STYLE}</style><h3 id="sourcing-{index}">Sourcing</h3>'
         + sourcing_section(p.sourcing, chart)
     )
+
+
+def chart_block(figure: go.Figure | None, div_id: str) -> str:
+    """A chart of a product section, drawn by app.js from its JSON ("" without a figure)."""
+    if figure is None:
+        return ""
+    return f"""<figure class="chart"><div class="plot" id="{div_id}"></div>
+<script type="application/json" data-figure="{div_id}">{figure_json(figure)}</script>
+</figure>"""
 
 
 def impacts_block(p: ProductResult, index: int) -> str:
@@ -488,14 +490,7 @@ def impacts_block(p: ProductResult, index: int) -> str:
         return ""
     from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_figure
 
-    figure = profile_figure(p)
-    chart = (
-        f"""<figure class="chart"><div class="plot" id="impacts-figure-{index}"></div>
-<script type="application/json" data-figure="impacts-figure-{index}">{figure_json(figure)}</script>
-</figure>"""
-        if figure is not None
-        else ""
-    )
+    chart = chart_block(profile_figure(p), f"impacts-figure-{index}")
     return (
         f'<style>{IMPACTS_STYLE}</style><h3 id="impacts-{index}">EF 3.1 profile</h3>'
         + impacts_section(p, chart)
