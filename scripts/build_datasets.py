@@ -65,8 +65,16 @@ REFERENCE_YEAR = 2026  # the year the library is built for: TiR counts data age 
 TIR_BY_MAX_AGE = ((1, 1), (3, 2), (6, 3), (10, 4))
 # GeR: how the dataset's geography relates to where it is used
 GER = {"country": 1, "global": 2, "UK": 3, "US": 3}
-# TeR: how specific the technology is
-TER = {"specific": 2, "average": 3, "proxy": 4}
+# TeR: how specific the technology is, on the PEF scale (a proxy: 5), from its rule file
+TER_RULES = ROOT / "datasets" / "pef" / "dqr_technology.csv"
+
+
+def _technology_scores() -> dict[str, int]:
+    with TER_RULES.open(encoding="utf-8", newline="") as f:
+        return {r["kind"]: int(r["ter"]) for r in csv.DictReader(f)}
+
+
+TER = _technology_scores()
 # P: the kind of source
 P = {
     "government": 2,  # national reporting factors with a published method (DESNZ)
@@ -1094,7 +1102,7 @@ def act_electronics() -> list[Row]:
                 year=2022,
                 geography="GLO",
                 gwp_basis="AR5",
-                ter="proxy",
+                ter="similar",  # a bare-die model: packaging, test and yield left out
                 ger="global",
                 p="industry",
                 notes=(

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from footprint.data_quality import technology_scores
 from footprint.errors import (
     DatasetError,
     InputTooLargeError,
@@ -336,13 +337,20 @@ class _RowReader:
             value = cell(column)
             if _is_blank(value):
                 continue
+            kinds = technology_scores() if attribute == "ter" else {}
+            if isinstance(value, str) and value.strip().lower() in kinds:
+                scores[attribute] = float(kinds[value.strip().lower()])  # e.g. "proxy" → 5
+                continue
             try:
                 score = _parse_number(value)
                 if not 1 <= score <= 5:
                     raise ValueError
                 scores[attribute] = score
             except ValueError:
-                self.problem(row_number, column, f"{value!r} is not a data-quality score 1–5")
+                named = f" or one of {', '.join(kinds)}" if kinds else ""
+                self.problem(
+                    row_number, column, f"{value!r} is not a data-quality score 1–5{named}"
+                )
 
         extra: dict[str, Scalar] = {}
         for header, i in self.extra_columns.items():

@@ -6,7 +6,10 @@ that, largest first, make up the cumulative share of the climate-change result g
 ``datasets/pef/relevance_threshold.csv``; their weights are their contributions rescaled to
 sum to 1.  Lines whose dataset has no scores are left out, and ``coverage`` says how much of
 the result the rating speaks for.  Levels come from ``datasets/pef/dqr_levels.csv``; the exact
-mean is classified, never a rounded one.
+mean is classified, never a rounded one.  A proxy (a dataset standing for something else, such
+as a whole product per kg used for one product or part) carries TeR 5, the PEF score of a
+technology different from the dataset's (``datasets/pef/dqr_technology.csv``, explained in
+docs/data-quality.md), so the product's DQR weighs it as such.
 """
 
 from __future__ import annotations
@@ -43,6 +46,15 @@ def _relevance_share() -> float:
             if row["parameter"] == "most_relevant_cumulative_share":
                 return float(row["value"])
     raise LookupError(f"{path} has no most_relevant_cumulative_share")
+
+
+@cache
+def technology_scores() -> dict[str, int]:
+    """TeR by kind of dataset (specific, average, similar, proxy) on the PEF scale, from
+    ``datasets/pef/dqr_technology.csv``: a proxy, a dataset standing for something else, 5."""
+    path = pef_parameters_dir() / "dqr_technology.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["kind"]: int(r["ter"]) for r in csv.DictReader(f)}
 
 
 def relevance_share() -> float:
