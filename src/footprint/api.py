@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from footprint import finite
-from footprint.bom import bom_files, read_bom_file
+from footprint.bom import bom_files
 from footprint.bom.files import duplicate_warning
 from footprint.catalog import Catalog, load_catalog
 from footprint.data_quality import ScoredContribution, product_data_quality
@@ -654,9 +654,11 @@ def _constructed(cls: type[M], values: dict[str, Any], given: frozenset[str]) ->
 
 
 def read_products(
-    bom_or_products: BomInput, progress: Progress | None = None
+    bom_or_products: BomInput, progress: Progress | None = None, client: Any | None = None
 ) -> tuple[list[Product], list[Warning_]]:
-    """Products and reader warnings; problems of every file are raised together."""
+    """Products and reader warnings; problems of every file are raised together.
+    ``client``: a ``distributed.Client`` whose workers read the files, one task each (the
+    same result, see ``footprint.bom.distributed``)."""
     items: list[Any]
     if isinstance(bom_or_products, (str, Path, Product)):
         items = [bom_or_products]
@@ -668,18 +670,17 @@ def read_products(
     warnings = [Warning_(message=duplicate_warning(*pair), file=str(pair[0])) for pair in repeated]
     problems: list[Problem] = []
     error_type: type[FootprintError] = BomError
-    for done, path in enumerate(paths, start=1):
-        try:
-            bom = read_bom_file(path)
-        except FootprintError as error:
-            problems.extend(error.problems)
-            if isinstance(error, InputTooLargeError):  # keeps its meaning (HTTP 413 on the web)
-                error_type = InputTooLargeError
-        else:
+    from footprint.bom.distributed import read_each
+
+    for path, (bom, found, too_large) in zip(
+        paths, read_each(paths, progress, client), strict=True
+    ):
+        problems.extend(found)
+        if too_large:  # keeps its meaning (HTTP 413 on the web)
+            error_type = InputTooLargeError
+        if bom is not None:
             products.extend(bom.products)
             warnings.extend(_as_warning(w, path) for w in bom.warnings)
-        if progress is not None:
-            progress(done, len(paths))
     if problems:
         raise error_type(problems)
     return products, warnings

@@ -731,6 +731,20 @@ class CheckUncertainty(_Model):
     limit: float
     probability_fail: float
     probability_pass: float
+    kind: Literal["footprint", "share"] = Field(
+        "footprint",
+        description="footprint: a max_footprint check (fails above its limit); share: a "
+        "recycled-content or end-of-life-rate check (fails below its limit)",
+    )
+    unit: str | None = Field(None, description="the check's unit (as the check states it)")
+    value: UncertaintyStatistics | None = Field(
+        None, description="statistics of the check's value over the iterations, in `unit`"
+    )
+    varied: list[str] = Field(
+        default_factory=list,
+        description="the inputs of the check's value that were sampled ('line: what'); empty: "
+        "none varied, the probability is 0 or 1",
+    )
 
 
 class ProductUncertainty(_Model):
@@ -744,6 +758,13 @@ class ProductUncertainty(_Model):
     )
     fixed_lines: list[str] = Field(
         default_factory=list, description="lines whose dataset has no distribution (not sampled)"
+    )
+    ranges: dict[str, str] = Field(
+        default_factory=dict,
+        description="line id → the ranges of recycled content / end-of-life rates sampled on it",
+    )
+    not_sampled: dict[str, str] = Field(
+        default_factory=dict, description="rule id → why the check has no failing probability"
     )
 
 

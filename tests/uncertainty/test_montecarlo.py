@@ -150,13 +150,7 @@ def test_shipped_metal_uses_the_published_interval() -> None:
     assert math.exp(found.loc) == pytest.approx(math.sqrt(5.7 * 8.9), rel=1e-9)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "footprint", *args], capture_output=True, text=True, check=False
-    )
-
-
-def test_bad_input_one_line_each(files, tmp_path: Path) -> None:
+def test_bad_input_one_line_each(run_cli, files, tmp_path: Path) -> None:
     bad = tmp_path / "bad-datasets.csv"
     bad.write_text(
         "id,name,unit,climate_change,uncertainty_type,uncertainty_loc,uncertainty_scale,"
@@ -173,14 +167,14 @@ def test_bad_input_one_line_each(files, tmp_path: Path) -> None:
         "b,kit,B,1,kg,mc-b,raw materials,\n",
         encoding="utf-8",
     )
-    result = _cli("assess", str(bom), "--datasets", str(bad), "--iterations", "100")
+    result = run_cli("assess", str(bom), "--datasets", str(bad), "--iterations", "100")
     assert result.returncode == 2, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 3, result.stderr
     assert "uncertainty_scale -0.5 must be > 0" in errors[0] and "row 2" in errors[0]
     assert "uncertainty_minimum 3 is not below the maximum 2" in errors[1]
     assert "a tolerance must be below 100 %" in errors[2]
-    zero = _cli(
+    zero = run_cli(
         "assess", str(files["bom"]), "--datasets", str(files["datasets"]), "--iterations", "0"
     )
     assert zero.returncode == 2
@@ -212,7 +206,7 @@ def test_reports_show_the_monte_carlo(kit, files, tmp_path: Path) -> None:
     assert "kit-limit: P(fail)" in page
 
 
-def test_a_scheduler_started_as_a_separate_process(kit, files, tmp_path: Path) -> None:
+def test_a_scheduler_started_as_a_separate_process(run_cli, kit, files, tmp_path: Path) -> None:
     """``--scheduler``: a dask scheduler and one worker in their own processes, as on a real
     cluster; the numbers equal the single-process ones."""
     import json
@@ -260,7 +254,7 @@ def test_a_scheduler_started_as_a_separate_process(kit, files, tmp_path: Path) -
             stderr=subprocess.DEVNULL,
         )
         out = tmp_path / "mc.json"
-        result = _cli(
+        result = run_cli(
             "assess",
             str(files["bom"]),
             "--datasets",

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from footprint.bom.files import duplicate_warning
 from footprint.cli import exchange_options as exchange
@@ -175,15 +174,11 @@ def assess_command(
         ],
     )
     console = make_console(stderr=True, quiet=quiet)
-    with outputs:
-        if len(files) >= PROGRESS_FROM_FILES and not quiet:
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task("reading BOMs", total=len(files))
-                products, warnings = read_products(
-                    files, progress=lambda done, _total: bar.update(task, completed=done)
-                )
-        else:
-            products, warnings = read_products(files)
+    # --workers/--scheduler: the files are read on the cluster, then the Monte Carlo runs there
+    with outputs, uncertainty.cluster(workers, scheduler) as client:
+        shown = client is not None or len(files) >= PROGRESS_FROM_FILES
+        with uncertainty.task_progress(console if shown else None, "reading BOMs") as progress:
+            products, warnings = read_products(files, progress=progress, client=client)
         warnings = [
             Warning_(message=duplicate_warning(*pair), file=str(pair[0])) for pair in repeated
         ] + warnings
@@ -206,8 +201,9 @@ def assess_command(
                 hotspots=hotspots,
             )
         assessment = uncertainty.with_uncertainty(
-            assessment, engine.catalog, iterations, seed, workers, scheduler, rule_sets
-        )
+            assessment, engine.catalog, iterations, seed, client, rule_sets,
+            products=products, scenarios=what_if, console=console,
+        )  # fmt: skip
         writers: dict[str, Callable[[Path], object]] = {
             "--json": assessment.to_json,
             "--xlsx": assessment.to_excel,

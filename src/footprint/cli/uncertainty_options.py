@@ -3,6 +3,8 @@ Carlo of every product's climate change, added to the assessment (JSON ``uncerta
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -19,14 +21,31 @@ SeedOption = Annotated[
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", help="run the Monte Carlo on a local Dask cluster of N processes"),
+    typer.Option(
+        "--workers",
+        help="read the BOM files and run the Monte Carlo on a local Dask cluster of N processes",
+    ),
 ]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
-        "--scheduler", help="run the Monte Carlo on this Dask scheduler (tcp://HOST:PORT)"
+        "--scheduler",
+        help="read the BOM files and run the Monte Carlo on this Dask scheduler "
+        "(tcp://HOST:PORT; the workers must see the files)",
     ),
 ]
+
+
+@contextmanager
+def cluster(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """The Dask client of --workers / --scheduler for the whole command, or None."""
+    if workers is None and scheduler is None:
+        yield None
+        return
+    from footprint.uncertainty.cluster import dask_client
+
+    with dask_client(workers, scheduler) as client:
+        yield client
 
 
 def with_uncertainty(
@@ -34,21 +53,27 @@ def with_uncertainty(
     catalog: Any,
     iterations: int | None,
     seed: int,
-    workers: int | None,
-    scheduler: str | None,
+    client: Any,
     rule_sets: Any = (),
+    products: Any = None,
+    scenarios: Any = (),
+    console: Console | None = None,
 ) -> Any:
-    """The assessment with its Monte Carlo results, when ``--iterations`` asks for them."""
-    from footprint.errors import FootprintError, Problem
+    """The assessment with its Monte Carlo results, when ``--iterations`` asks for them.
 
+    ``client``: the Dask client of --workers/--scheduler, or None (this process);
+    ``products``: the BOM products read (the what-if ``scenarios`` are applied to them, as
+    the assessment did), for the ranges and the recycled-content check probabilities;
+    ``console``: where the progress bar goes (stderr; none when quiet)."""
     if iterations is None:
-        if workers is not None or scheduler is not None:
-            raise FootprintError(Problem("--workers/--scheduler need --iterations N"))
         return assessment
-    from footprint.uncertainty.cluster import dask_client
+    from footprint.scenario import apply_scenario
     from footprint.uncertainty.montecarlo import simulate
 
-    with dask_client(workers, scheduler) as client:
+    if products is not None:
+        for scenario in scenarios:
+            products = apply_scenario(products, scenario, catalog)
+    with task_progress(console) as progress:
         result = simulate(
             assessment,
             dict(catalog.datasets),
@@ -56,8 +81,37 @@ def with_uncertainty(
             seed=seed,
             client=client,
             rule_sets=rule_sets,
+            products=products,
+            progress=progress,
         )
     return assessment.model_copy(update={"uncertainty": result})
+
+
+@contextmanager
+def task_progress(
+    console: Console | None, what: str = "Monte Carlo tasks"
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on ``console`` advanced by ``progress(done, total)`` as tasks
+    complete; None (no bar) without a console or when it is quiet."""
+    if console is None or console.quiet:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def print_uncertainty(assessment: Any, console: Console) -> None:
@@ -71,7 +125,13 @@ def print_uncertainty(assessment: Any, console: Console) -> None:
         table.add_column(column)
     for product in assessment.uncertainty.products:
         stats = product.total
-        fails = ", ".join(f"{c.rule} {c.probability_fail:.1%}" for c in product.checks) or "—"
+        fails = (
+            ", ".join(
+                f"{c.rule} {c.probability_fail:.1%}" + ("" if c.varied else " (fixed)")
+                for c in product.checks
+            )
+            or "—"
+        )
         table.add_row(
             escape(product.product),
             f"{stats.mean:.4g}",

@@ -35,6 +35,17 @@ class DatasetLookup(Protocol):
     def get(self, dataset_id: str) -> Dataset: ...
 
 
+@dataclass(frozen=True)
+class ShareTerm:
+    """One line of a value that is a weighted mean of line parameters:
+    value = Σ weight · share / Σ weight, the share being the sum of ``parameters`` as used."""
+
+    line: str
+    weight: float  # kg of the line (or of its element)
+    parameters: tuple[str, ...]  # e.g. ("eol_recycling_rate", "eol_energy_recovery_rate")
+    share: float  # their sum as used for the line
+
+
 @dataclass
 class Measure:
     subject: str  # what the value is, for the explanation
@@ -47,6 +58,9 @@ class Measure:
     # the lowest and highest the value could be, where part of the data is unknown, and what
     bounds: tuple[float, float] | None = None
     unknown: str | None = None
+    # the value as a weighted mean of line parameters, line by line (recycled content, end-of-
+    # life rates), so that the Monte Carlo can recompute it from sampled parameters
+    shares: list[ShareTerm] = field(default_factory=list)
 
 
 @dataclass
@@ -260,6 +274,7 @@ def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
             value,
             SHARE_UNIT,
             _top(virgin, "kg", "virgin mass"),
+            shares=_recycled_terms([(x, _mass(x)) for x in lines], post_consumer, inputs),
         )
     for line in lines:
         masses[(line.material or "").lower()] += _mass(line)
@@ -270,7 +285,18 @@ def recycled_content(rule: MinRecycledContent, inputs: Inputs) -> Measure:
     virgin = [(line, _mass(line) * (1 - _recycled(line, post_consumer, inputs))) for line in lines]
     measure = Measure(subject, value, SHARE_UNIT)
     measure.drivers = _top(virgin, "kg", "virgin mass")
+    measure.shares = _recycled_terms([(x, _mass(x)) for x in lines], post_consumer, inputs)
     return measure
+
+
+def _recycled_terms(
+    weighted: Iterable[tuple[LineResult, float]], post_consumer: bool, inputs: Inputs
+) -> list[ShareTerm]:
+    name = "recycled_content_post_consumer" if post_consumer else "recycled_content"
+    return [
+        ShareTerm(line.id, weight, (name,), _recycled(line, post_consumer, inputs))
+        for line, weight in weighted
+    ]
 
 
 def _recycled(line: LineResult, post_consumer: bool, inputs: Inputs) -> float:
@@ -345,6 +371,7 @@ def _element_recycled(
         value,
         SHARE_UNIT,
         _top(virgin, "kg", f"virgin {element} mass"),
+        shares=_recycled_terms(counted, post_consumer, inputs),
     )
 
 
@@ -414,7 +441,16 @@ def eol_recycling_rate(rule: MinEolRecyclingRate, inputs: Inputs) -> Measure:
     total = sum(_mass(line) for line, _ in rates)
     value = sum(_mass(line) * rate for line, rate in rates) / total
     lost = [(line, _mass(line) * (1 - rate)) for line, rate in rates]
-    return Measure(subject, value, SHARE_UNIT, _top(lost, "kg", "mass not " + route.split()[0]))
+    names: tuple[str, ...] = ("eol_recycling_rate",)
+    if rule.basis == "recovery":
+        names += ("eol_energy_recovery_rate",)
+    return Measure(
+        subject,
+        value,
+        SHARE_UNIT,
+        _top(lost, "kg", "mass not " + route.split()[0]),
+        shares=[ShareTerm(line.id, _mass(line), names, rate) for line, rate in rates],
+    )
 
 
 def single_country_share(rule: MaxSingleCountryShare, inputs: Inputs) -> Measure:

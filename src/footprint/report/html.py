@@ -40,7 +40,7 @@ from footprint.report.summary import (
     sorted_checks,
     top_lines,
 )
-from footprint.report.uncertainty import uncertainty_figure
+from footprint.report.uncertainty import uncertainty_figure, uncertainty_table
 from footprint.sourcing.results import SourcingResult
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -140,7 +140,7 @@ def render_html(assessment: Assessment) -> str:
     spread = uncertainty_figure(assessment)
     if spread is not None:  # Monte Carlo results (--iterations)
         parts += ['<section id="uncertainty"><h2>Uncertainty</h2>', _figure(spread, next(ids)),
-                  "</section>"]
+                  uncertainty_table(assessment), "</section>"]
     if assessment.sourcing is not None:
         parts += [
             '<section id="portfolio-sourcing"><h2>Portfolio sourcing</h2>',

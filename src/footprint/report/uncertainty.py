@@ -1,8 +1,11 @@
 """The Monte Carlo results in the reports: the Uncertainty sheet of the workbook and the
 distributions chart of the HTML report (one box per product from its percentiles, each
-footprint limit drawn on it).  Reads ``Assessment.uncertainty`` only."""
+footprint limit per functional unit drawn on it), and the table of every sampled check's
+failing probability.  Reads ``Assessment.uncertainty`` only."""
 
 from __future__ import annotations
+
+from html import escape
 
 import plotly.graph_objects as go
 from openpyxl import Workbook
@@ -12,6 +15,7 @@ from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
 
 SHEET = "Uncertainty"
+PER_FU = "kg CO2-eq per functional unit"
 STATISTICS = ("mean", "median", "sd", "p2_5", "p25", "p75", "p97_5")
 COLUMNS = [
     Column("Product"),
@@ -42,20 +46,39 @@ def add_uncertainty_sheet(workbook: Workbook, assessment: Assessment, footer: st
     x.fit_columns(ws, COLUMNS, rows)
     x.print_setup(ws, title_rows="1:1", footer=footer)
     row = last + 3
-    x.put(ws, row, 1, "Probability that a footprint check fails").font = x.SECTION_FONT
+    x.put(ws, row, 1, "Probability that a check fails").font = x.SECTION_FONT
     check_columns = [
         Column("Product"),
         Column("Rule", width=30),
         Column("Limit", x.GENERAL),
+        Column("Unit", width=18),
         Column("P(fail)", x.SHARE),
         Column("P(pass)", x.SHARE),
+        Column("Value 2.5th percentile", x.GENERAL),
+        Column("Value 97.5th percentile", x.GENERAL),
+        Column("Inputs that varied", width=60, wrap=True),
     ]
     check_rows: list[list[Value]] = [
-        [p.product, c.rule, c.limit, c.probability_fail, c.probability_pass]
+        [
+            p.product,
+            c.rule,
+            c.limit,
+            c.unit,
+            c.probability_fail,
+            c.probability_pass,
+            c.value.p2_5 if c.value else None,
+            c.value.p97_5 if c.value else None,
+            "; ".join(c.varied) or "none: the value is fixed",
+        ]
         for p in result.products
         for c in p.checks
     ]
-    last = x.write_table(ws, row + 1, check_columns, check_rows or [["none"] + [None] * 4])
+    check_rows += [
+        [p.product, rule, None, None, None, None, None, None, why]
+        for p in result.products
+        for rule, why in p.not_sampled.items()
+    ]
+    last = x.write_table(ws, row + 1, check_columns, check_rows or [["none"] + [None] * 8])
     row = last + 3
     x.put(ws, row, 1, "Lines that drive the variance").font = x.SECTION_FONT
     driver_columns = [
@@ -108,6 +131,8 @@ def uncertainty_figure(assessment: Assessment) -> go.Figure | None:
             )
         )
         for check in product.checks:
+            if check.kind != "footprint" or check.unit not in (None, PER_FU):
+                continue  # a share, or a limit per kg / per kWh: not on this axis
             figure.add_trace(
                 go.Scatter(
                     x=[check.limit],
@@ -125,3 +150,45 @@ def uncertainty_figure(assessment: Assessment) -> go.Figure | None:
         margin={"l": 120, "r": 20, "t": 60, "b": 50},
     )
     return figure
+
+
+def uncertainty_table(assessment: Assessment) -> str:
+    """HTML table of every sampled check's failing probability, and the checks not sampled."""
+    result = assessment.uncertainty
+    if result is None:
+        return ""
+    rows = []
+    for product in result.products:
+        for check in product.checks:
+            unit = check.unit or ""
+            spread = (
+                f"{_show(check.value.p2_5, unit)} – {_show(check.value.p97_5, unit)}"
+                if check.value
+                else "—"
+            )
+            rows.append(
+                f"<tr><td>{escape(product.product)}</td><td>{escape(check.rule)}</td>"
+                f"<td>{escape(_show(check.limit, unit))}</td><td>{escape(spread)}</td>"
+                f"<td>{check.probability_fail:.1%}</td><td>{check.probability_pass:.1%}</td>"
+                f"<td>{escape('; '.join(check.varied) or 'none: the value is fixed')}</td></tr>"
+            )
+        for rule, why in product.not_sampled.items():
+            rows.append(
+                f"<tr><td>{escape(product.product)}</td><td>{escape(rule)}</td>"
+                f'<td colspan="5">{escape(why)}</td></tr>'
+            )
+    if not rows:
+        return ""
+    return (
+        "<table><caption>Probability that each check fails (Monte Carlo, "
+        f"{result.iterations} iterations, seed {result.seed}; value: its 2.5th – 97.5th "
+        "percentile)</caption><thead><tr><th>Product</th><th>Rule</th><th>Limit</th>"
+        "<th>Value 95 %</th><th>P(fail)</th><th>P(pass)</th><th>Inputs that varied</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def _show(value: float, unit: str) -> str:
+    if unit == "fraction":
+        return f"{value * 100:.4g} %"
+    return f"{value:.4g} {unit}".rstrip()

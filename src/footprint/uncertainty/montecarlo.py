@@ -11,7 +11,10 @@ What is sampled, per iteration:
 - a line on a **Brightway activity** (``<database>::<code>``) whose project stores
   distributions: the whole background is sampled and solved per iteration (``background``),
   and the line's figure is scaled by the activity's unit score in the iteration / its static
-  unit score.
+  unit score;
+- one draw per **range** of a line's recycled content or end-of-life rates (``ranges``): it
+  moves the line's CFF figure (products under the CFF) and the recycled-content and
+  end-of-life-rate checks, whose failing probability is computed too.
 A line's figure as assessed (cut-off, or its CFF figure) is scaled as a whole; stages follow
 the lines' stages.  Lines whose dataset has no distribution and no DQR stay fixed, and the
 result names them.
@@ -27,6 +30,7 @@ project or the BOMs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -40,6 +44,7 @@ from footprint.model import (
     Assessment,
     CheckUncertainty,
     Dataset,
+    Product,
     ProductResult,
     ProductUncertainty,
     Uncertainty,
@@ -51,8 +56,19 @@ from footprint.uncertainty.distributions import (
     dqr_default,
     lognormal_from_interval,
 )
+from footprint.uncertainty.ranges import (
+    SHARE_KINDS,
+    RangeInputs,
+    ShareCheckPlan,
+    Slot,
+    cff_coefficients,
+    product_slots,
+    share_checks,
+    without_figures,
+)
 
 BLOCK = 100  # iterations per random stream
+FIXED_KINDS = ("none", "fixed")  # uncertainty_type of a dataset whose value is kept fixed
 _KIND_CODES = {"lognormal": 0, "normal": 1, "triangular": 2, "uniform": 3}
 
 
@@ -79,6 +95,8 @@ def dataset_distribution(
 ) -> Distribution | None:
     extra = {k.strip().lower(): v for k, v in dataset.extra.items()}
     kind = extra.get("uncertainty_type")
+    if isinstance(kind, str) and kind.strip().lower() in FIXED_KINDS:
+        return None  # the file says the value is exact (stats_arrays' "no uncertainty")
     if kind not in (None, ""):
 
         def number(name: str) -> float | None:
@@ -135,13 +153,15 @@ class _Inputs:
     # (lines,) column of the line's activity in the background's unit scores, −1: none
     background_of_line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     background_values: np.ndarray = field(default_factory=lambda: np.zeros(0))  # static λ
+    ranges: RangeInputs | None = None  # recycled-content / end-of-life-rate ranges and checks
 
 
 def _draw(
     inputs: _Inputs, seed: int, block: int, size: int, background: np.ndarray | None = None
-) -> np.ndarray:
-    """Line figures of ``size`` iterations of one block: (size, lines); ``background``: the
-    block's unit scores of the background activities (``background.block_scores``)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Line figures of ``size`` iterations of one block, (size, lines), and the values of the
+    share checks, (size, checks); ``background``: the block's unit scores of the background
+    activities (``background.block_scores``)."""
     stream = np.random.SeedSequence(seed).spawn(block + 1)[block]
     rng = np.random.default_rng(stream)
     n = len(inputs.kinds)
@@ -169,12 +189,17 @@ def _draw(
             scores, static, out=np.ones_like(scores), where=static != 0
         )
     with_tolerance = inputs.tolerance > 0
+    quantity = np.ones((size, len(inputs.figures)))
     if with_tolerance.any():
-        quantity = rng.normal(
+        quantity[:, with_tolerance] = rng.normal(
             1.0, inputs.tolerance[with_tolerance], (size, int(with_tolerance.sum()))
         )
-        per_line[:, with_tolerance] *= quantity
-    return per_line * inputs.figures
+        per_line[:, with_tolerance] *= quantity[:, with_tolerance]
+    if inputs.ranges is None:
+        return per_line * inputs.figures, np.empty((size, 0))
+    draws = inputs.ranges.draw(seed, block, size)
+    figures = inputs.figures + inputs.ranges.figure_change(draws, len(inputs.figures))
+    return per_line * figures, inputs.ranges.check_values(draws, quantity)
 
 
 def _block_task(
@@ -182,13 +207,12 @@ def _block_task(
     seed: int,
     blocks: Sequence[tuple[int, int]],
     background: Sequence[np.ndarray] | None = None,
-) -> np.ndarray:
-    return np.vstack(
-        [
-            _draw(inputs, seed, block, size, None if background is None else background[k])
-            for k, (block, size) in enumerate(blocks)
-        ]
-    )
+) -> tuple[np.ndarray, np.ndarray]:
+    parts = [
+        _draw(inputs, seed, block, size, None if background is None else background[k])
+        for k, (block, size) in enumerate(blocks)
+    ]
+    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
 
 
 def simulate(
@@ -203,10 +227,16 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     rule_sets: Sequence[Any] = (),
     brightway: bool = True,
+    products: Sequence[Product] | None = None,
 ) -> Uncertainty:
     """Monte Carlo of every product of ``assessment``; raise ``FootprintError`` for bad
-    iterations, distributions or tolerances (one line each).  ``brightway=False`` keeps the
-    lines on Brightway activities fixed (their stored distributions are not sampled)."""
+    iterations, distributions, tolerances or ranges (one line each).  ``brightway=False``
+    keeps the lines on Brightway activities fixed (their stored distributions are not sampled).
+
+    ``products``: the BOM products assessed (``read_products``), needed for the ranges of
+    recycled content and end-of-life rates and for the probabilities of the recycled-content
+    and end-of-life-rate checks; without them these are not sampled, and the result says so.
+    ``progress(done, total)`` is called as tasks complete."""
     rules = {rule.id: rule for rule_set in rule_sets for rule in rule_set.rules}
     problems: list[Problem] = []
     if iterations < 2:
@@ -236,55 +266,42 @@ def simulate(
             background_columns[reference] = (k, float(static[k]))
             distributions[reference] = None
         labels = dict.fromkeys(background.references, origin)
+    boms = _bom_products(assessment, products)
     inputs_by_product = []
-    for product in assessment.products:
+    for product, bom in zip(assessment.products, boms, strict=True):
+        slots = product_slots(bom, problems) if bom is not None else []
         inputs, fixed = _product_inputs(
             product, distributions, datasets, problems, background_columns
         )
-        inputs_by_product.append((product, inputs, fixed))
+        described = _varied_lines(product, inputs, slots)
+        plan = share_checks(
+            product,
+            bom,
+            rules,
+            _Lookup(datasets),
+            slots,
+            {line.id: j for j, line in enumerate(_linked(product))},
+            lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
+        )
+        if slots or plan.checks:
+            inputs = _with_ranges(inputs, product, slots, plan)
+        inputs_by_product.append((product, inputs, fixed, plan, described))
     if problems:
         raise FootprintError(problems)
 
     blocks = [(b, min(BLOCK, iterations - b * BLOCK)) for b in range(math.ceil(iterations / BLOCK))]
     groups = [blocks[i : i + blocks_per_task] for i in range(0, len(blocks), blocks_per_task)]
+    parts = _run_tasks(
+        [item[1] for item in inputs_by_product], seed, groups, client, progress, background
+    )
     results = []
-    total_tasks = len(groups) * (len(inputs_by_product) + (background is not None))
-    done = 0
-    scores: list[Any] = [None] * len(groups)  # per group: the background's unit scores
-    if background is not None:
-        from footprint.uncertainty.background import blocks_task
-
-        if client is not None:
-            problem = client.scatter(background, broadcast=True)
-            scores = [client.submit(blocks_task, problem, seed, g, pure=False) for g in groups]
-        else:
-            for k, group in enumerate(groups):
-                scores[k] = blocks_task(background, seed, group)
-                done += 1
-                if progress:
-                    progress(done, total_tasks)
-    for product, inputs, fixed in inputs_by_product:
-        if client is not None:
-            shipped = client.scatter(inputs, broadcast=True)
-            futures = [
-                client.submit(_block_task, shipped, seed, group, scores[k], pure=False)
-                for k, group in enumerate(groups)
-            ]
-            parts = []
-            for future in futures:
-                parts.append(future.result())
-                done += 1
-                if progress:
-                    progress(done, total_tasks)
-        else:
-            parts = []
-            for k, group in enumerate(groups):
-                parts.append(_block_task(inputs, seed, group, scores[k]))
-                done += 1
-                if progress:
-                    progress(done, total_tasks)
-        lines = np.vstack(parts)  # (iterations, lines)
-        results.append(_summary(product, lines, fixed, rules))
+    for (product, _inputs, fixed, plan, described), tasks in zip(
+        inputs_by_product, parts, strict=True
+    ):
+        lines = np.vstack([task[0] for task in tasks])  # (iterations, lines)
+        shares = np.vstack([task[1] for task in tasks])  # (iterations, share checks)
+        summary = _summary(product, lines, fixed, rules, described)
+        results.append(_with_share_checks(summary, plan, shares, described))
     return Uncertainty(
         iterations=iterations,
         seed=seed,
@@ -313,6 +330,61 @@ def _background(assessment: Assessment, datasets: dict[str, Dataset]) -> Any | N
 
     problem = background_problem(references, project=assessment.brightway_project)
     return problem if problem.uncertain_entries else None
+
+
+def _run_tasks(
+    inputs: Sequence[_Inputs],
+    seed: int,
+    groups: Sequence[Sequence[tuple[int, int]]],
+    client: Any | None,
+    progress: Callable[[int, int], None] | None,
+    background: Any | None = None,
+) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Every product's block groups (after the background's unit scores of each group, when
+    a Brightway background is sampled), on the client's workers or here; ``progress`` is told
+    as each task completes (in whatever order the workers finish)."""
+    total = len(groups) * (len(inputs) + (background is not None))
+    parts: list[list[Any]] = [[None] * len(groups) for _ in inputs]
+    scores: list[Any] = [None] * len(groups)  # per group: the background's unit scores
+    if client is None:
+        done = 0
+        if background is not None:
+            from footprint.uncertainty.background import blocks_task
+
+            for g, group in enumerate(groups):
+                scores[g] = blocks_task(background, seed, group)
+                done += 1
+                if progress:
+                    progress(done, total)
+        for p, product_inputs in enumerate(inputs):
+            for g, group in enumerate(groups):
+                parts[p][g] = _block_task(product_inputs, seed, group, scores[g])
+                done += 1
+                if progress:
+                    progress(done, total)
+        return parts
+    from distributed import as_completed
+
+    futures, where = [], {}
+    if background is not None:
+        from footprint.uncertainty.background import blocks_task
+
+        problem = client.scatter(background, broadcast=True)
+        scores = [client.submit(blocks_task, problem, seed, g, pure=False) for g in groups]
+        futures += scores
+    for p, product_inputs in enumerate(inputs):
+        shipped = client.scatter(product_inputs, broadcast=True)
+        for g, group in enumerate(groups):
+            future = client.submit(_block_task, shipped, seed, group, scores[g], pure=False)
+            futures.append(future)
+            where[future.key] = (p, g)
+    for done, future in enumerate(as_completed(futures), start=1):
+        if future.key in where:
+            p, g = where[future.key]
+            parts[p][g] = future.result()
+        if progress:
+            progress(done, total)
+    return parts
 
 
 def _product_inputs(
@@ -379,38 +451,185 @@ def _product_inputs(
     return inputs, fixed
 
 
-def _summary(
-    product: ProductResult, lines: np.ndarray, fixed: list[str], rules: dict[str, Any]
+def _linked(product: ProductResult) -> list[Any]:
+    """The lines sampled: those with a dataset, in the product's order."""
+    return [line for line in product.lines if line.dataset is not None]
+
+
+class _Lookup:
+    """The datasets as ``compliance.measures.DatasetLookup`` (LookupError when unknown)."""
+
+    def __init__(self, datasets: dict[str, Dataset]) -> None:
+        self.datasets = datasets
+
+    def get(self, dataset_id: str) -> Dataset:
+        return self.datasets[dataset_id]
+
+
+def _bom_products(
+    assessment: Assessment, products: Sequence[Product] | None
+) -> list[Product | None]:
+    """The BOM product behind each assessed product (same order as assessed), or None."""
+    if products is None:
+        return [None] * len(assessment.products)
+    if [p.id for p in products] == [r.id for r in assessment.products]:
+        return list(products)
+    by_id = {p.id: p for p in products}
+    return [by_id.get(r.id) for r in assessment.products]
+
+
+def _varied_lines(
+    product: ProductResult, inputs: _Inputs, slots: Sequence[Slot]
+) -> dict[str, list[str]]:
+    """What is sampled of each line, in words: its dataset, its quantity, its ranges."""
+    found: dict[str, list[str]] = {}
+    cff = product.eol_model == "cff"
+    for j, line in enumerate(_linked(product)):
+        if inputs.dataset_of_line[j] >= 0:
+            found.setdefault(line.id, []).append(f"dataset {line.dataset}")
+        if inputs.tolerance[j] > 0:
+            found.setdefault(line.id, []).append(
+                f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %"
+            )
+    for slot in slots:
+        how = "" if cff else " (checks only: cut-off model)"
+        found.setdefault(slot.line, []).append(slot.describe() + how)
+    return found
+
+
+def _with_ranges(
+    inputs: _Inputs, product: ProductResult, slots: Sequence[Slot], plan: ShareCheckPlan
+) -> _Inputs:
+    """The inputs with the ranges' arrays: bounds, CFF figure changes, share checks."""
+    linked = _linked(product)
+    slot_line = np.full(len(slots), -1, dtype=int)
+    slot_coefficient = np.zeros(len(slots))
+    index = {slot_key: s for s, slot_key in enumerate((x.line, x.parameter) for x in slots)}
+    cff_lines = {}
+    if product.eol_model == "cff" and product.circularity and product.circularity.cff:
+        cff_lines = {c.line: c for c in product.circularity.cff.lines}
+    flow = product.reference_flow or 1.0
+    ranged = {slot.line for slot in slots}
+    for j, line in enumerate(linked):
+        cff_line = cff_lines.get(line.id)
+        if cff_line is None or line.id not in ranged:
+            continue
+        coefficients, _filled = cff_coefficients(cff_line, cff_line.mass_kg * flow)
+        for parameter, coefficient in coefficients.items():
+            s = index.get((line.id, parameter), -1)
+            if s >= 0:
+                slot_line[s], slot_coefficient[s] = j, coefficient
+    return dataclasses.replace(
+        inputs,
+        ranges=RangeInputs(
+            low=np.array([s.low for s in slots], dtype=float),
+            high=np.array([s.high for s in slots], dtype=float),
+            declared=np.array([s.declared for s in slots], dtype=float),
+            slot_line=slot_line,
+            slot_coefficient=slot_coefficient,
+            checks=tuple(plan.checks),
+        ),
+    )
+
+
+def _with_share_checks(
+    summary: ProductUncertainty,
+    plan: ShareCheckPlan,
+    values: np.ndarray,
+    described: dict[str, list[str]],
 ) -> ProductUncertainty:
-    linked = [line for line in product.lines if line.dataset is not None]
+    """The summary with the failing probability of each recycled-content / end-of-life-rate
+    check (a minimum: the value must reach the limit, both ends included)."""
+    checks = list(summary.checks)
+    for i, (rule, check) in enumerate(zip(plan.rules, plan.checks, strict=True)):
+        slack = 1e-9 * max(abs(check.limit), 1e-12)
+        fails = float(np.mean(values[:, i] < check.limit - slack))
+        checks.append(
+            CheckUncertainty(
+                rule=rule,
+                limit=check.limit,
+                probability_fail=fails,
+                probability_pass=1.0 - fails,
+                kind="share",
+                unit="fraction",
+                value=_statistics(values[:, i]),
+                varied=plan.varied[i],
+            )
+        )
+    ranges = {
+        line: [w for w in what if w.startswith(("R1", "R2", "R3"))]
+        for line, what in described.items()
+    }
+    return summary.model_copy(
+        update={
+            "checks": checks,
+            "not_sampled": {**summary.not_sampled, **plan.not_sampled},
+            "ranges": {line: "; ".join(what) for line, what in ranges.items() if what},
+        }
+    )
+
+
+def _summary(
+    product: ProductResult,
+    lines: np.ndarray,
+    fixed: list[str],
+    rules: dict[str, Any],
+    described: dict[str, list[str]] | None = None,
+) -> ProductUncertainty:
+    linked = _linked(product)
     totals = lines.sum(axis=1)
     stages: dict[str, np.ndarray] = {}
     for j, line in enumerate(linked):
         stages.setdefault(str(line.stage), np.zeros(len(totals)))
         stages[str(line.stage)] += lines[:, j]
     checks = []
+    not_sampled: dict[str, str] = {}
     for check in product.checks:
         rule = rules.get(check.rule)
-        if rule is None or check.limit is None or check.value is None:
+        if check.kind in SHARE_KINDS:
+            continue  # sampled from their line terms (_with_share_checks)
+        if check.kind != "max_footprint":
+            not_sampled[check.rule] = (
+                "not sampled: only footprint, recycled-content and end-of-life-rate checks are"
+            )
             continue
-        if getattr(rule, "kind", None) != "max_footprint" or rule.indicator != "total":
-            continue  # only a total footprint is sampled, not its sub-indicator split
+        why = without_figures(check)
+        if rule is None or why is not None or check.value is None or check.limit is None:
+            not_sampled[check.rule] = why or "not sampled: its rule set was not given"
+            continue
+        if rule.indicator != "total":
+            not_sampled[check.rule] = (
+                f"not sampled: only the total climate change is sampled, not its "
+                f"{rule.indicator} part"
+            )
+            continue
         counted = {str(stage) for stage in rule.stages} or None
         mask = np.array([counted is None or str(line.stage) in counted for line in linked])
         deterministic = float(
             sum(line.climate_change.total for line, m in zip(linked, mask, strict=True) if m)
         )
         if not mask.any() or deterministic == 0:
+            not_sampled[check.rule] = "not sampled: no line of the counted stages has a figure"
             continue
         # the check's value (per FU, per kWh, per kg) is this sum times a fixed divisor
         scaled = lines[:, mask].sum(axis=1) * (check.value / deterministic)
         fails = float(np.mean(scaled > check.limit))
+        varied = [
+            f"{line.id}: {what}"
+            for line, m in zip(linked, mask, strict=True)
+            if m
+            for what in (described or {}).get(line.id, [])
+            if "checks only" not in what
+        ]
         checks.append(
             CheckUncertainty(
                 rule=check.rule,
                 limit=check.limit,
                 probability_fail=fails,
                 probability_pass=1.0 - fails,
+                unit=check.unit,
+                value=_statistics(scaled),
+                varied=varied,
             )
         )
     ranks_total = _ranks(totals)
@@ -429,6 +648,7 @@ def _summary(
         checks=checks,
         drivers=dict(drivers),
         fixed_lines=fixed,
+        not_sampled=not_sampled,
     )
 
 
