@@ -14,7 +14,7 @@ import pytest
 
 from footprint.model import Assessment
 from footprint.report import excel
-from footprint.report.excel import SHEETS, write_workbook
+from footprint.report.excel import CIRCULARITY_SHEETS, SHEETS, write_workbook
 
 HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1", "-cmd", "@SUM(A1)"]
 
@@ -176,11 +176,13 @@ def test_stage_rows_add_up_to_the_product_and_match_the_json(workbook_path, asse
 
 def test_circularity_compliance_sources_and_warnings_are_all_there(workbook_path, assessment):
     wb = openpyxl.load_workbook(workbook_path)
-    assert wb.sheetnames == list(SHEETS)
+    # each circularity table a sheet of its own, after Circularity (recycled content)
+    assert wb.sheetnames == [*SHEETS[:3], *CIRCULARITY_SHEETS, *SHEETS[4:]]
     text = {
         name: [c.value for row in wb[name].iter_rows() for c in row if c.value is not None]
-        for name in SHEETS
+        for name in wb.sheetnames
     }
+    text["Circularity"] = [v for name in CIRCULARITY_SHEETS for v in text[name]]
     battery = assessment.products[0]
     cff = battery.circularity.cff
     for figure in (
@@ -253,7 +255,8 @@ def test_tables_filter_freeze_and_print_sensibly(workbook_path):
     assert lines.print_title_rows == "$1:$1"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        if ws.title != "Lines":  # Lines prints in column groups (test_layout_workbook)
+            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         widths = [d.width for d in ws.column_dimensions.values() if d.width]
         assert widths and all(6 <= w <= 72 for w in widths)
 
@@ -274,7 +277,7 @@ def test_a_failed_write_leaves_the_previous_file_untouched(assessment, tmp_path,
         Path(filename).write_bytes(b"half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(excel.Workbook, "save", broken_save)
+    monkeypatch.setattr(excel.x.ReportWorkbook, "save", broken_save)
     with pytest.raises(OSError):
         write_workbook(assessment, target)
     assert target.read_bytes() == b"previous report"

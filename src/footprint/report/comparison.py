@@ -97,7 +97,7 @@ def write_comparison_workbook(comparison: Comparison, path: Path) -> Path:
 
 
 def build_comparison_workbook(comparison: Comparison) -> Workbook:
-    workbook = Workbook()
+    workbook = x.ReportWorkbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEETS[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -52,7 +53,6 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 }
 
 TOP_LINES = 10
-PER_KWH = "0.0000"  # kg CO2-eq per kWh: declared to four decimals, not 0.0300274997998
 CUT_OFF_HEADER = "Cut-off figure (kg CO2-eq)"
 CHART_ROWS = 17  # rows a chart covers, with a gap; two charts fit a landscape page
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 7.5
@@ -68,7 +68,7 @@ def write_workbook(assessment: Assessment, path: Path) -> Path:
 
 
 def build_workbook(assessment: Assessment) -> Workbook:
-    workbook = Workbook()
+    workbook = x.ReportWorkbook()
     summary = workbook.active
     assert summary is not None
     summary.title = SHEETS[0]
@@ -233,24 +233,19 @@ def _product_table(ws: Worksheet, header_row: int, products: Sequence[ProductRes
     """One row per figure, one column per product: reads like a data sheet, prints on a page."""
     headers = ["Figure", "Unit", *(p.id for p in products)]
     for j, header in enumerate(headers, 1):
-        cell = x.put(ws, header_row, j, header)
-        cell.font = x.HEADER_FONT
-        cell.fill = x.HEADER_FILL
-        cell.border = x.GRID
+        x.style(x.put(ws, header_row, j, header), font=x.HEADER_FONT, fill=x.HEADER_FILL,
+                border=x.GRID)  # fmt: skip
     longest: dict[int, int] = {}
     for j, product in enumerate(products, _FIRST_PRODUCT_COLUMN):
         for i, (label, unit, value, number_format) in enumerate(_product_facts(product), 1):
             row = header_row + i
             if j == _FIRST_PRODUCT_COLUMN:
                 for column, text in ((1, label), (2, unit)):
-                    label_cell = x.put(ws, row, column, text)
-                    label_cell.border = x.GRID
-                    label_cell.alignment = Alignment(vertical="top")
+                    x.style(x.put(ws, row, column, text), border=x.GRID, alignment=x.TOP)
                 if not label.startswith(" "):
-                    ws.cell(row=row, column=1).font = x.LABEL_FONT
+                    x.style(ws.cell(row=row, column=1), font=x.LABEL_FONT)
             cell = x.put(ws, row, j, value, number_format)
-            cell.border = x.GRID
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            x.style(cell, border=x.GRID, alignment=x.TOP_WRAPPED)
             if label == "Compliance":
                 _paint_status(cell, compliance_status(product))
             if label in _WRAPPED_FACTS and isinstance(value, str):
@@ -265,11 +260,17 @@ def _product_table(ws: Worksheet, header_row: int, products: Sequence[ProductRes
             ws.row_dimensions[row].height = 15 * lines
 
 
+# the fill and font of each status, built once (``x.style`` caches by object)
+_STATUS_LOOK: dict[str, tuple[PatternFill, Font]] = {
+    status: (PatternFill("solid", fgColor=fill), Font(name=x.FONT_NAME, bold=True, color=font))
+    for status, (fill, font) in STATUS_STYLE.items()
+}
+
+
 def _paint_status(cell: Cell, status: str) -> None:
-    if status in STATUS_STYLE:
-        fill, font = STATUS_STYLE[status]
-        cell.fill = PatternFill("solid", fgColor=fill)
-        cell.font = Font(name=x.FONT_NAME, bold=True, color=font)
+    if status in _STATUS_LOOK:
+        fill, font = _STATUS_LOOK[status]
+        x.style(cell, fill=fill, font=font)
 
 
 def _stage_chart(ws: Worksheet, header_row: int, first_stage_row: int, n: int) -> BarChart:
@@ -304,6 +305,13 @@ def _top_lines_chart(ws: Worksheet, product: ProductResult, first: int, last: in
     chart.legend = None
     chart.add_data(Reference(ws, min_col=4, min_row=first, max_row=last))
     chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    chart.x_axis.tickLblSkip = 1  # every bar named, never every other one
+    chart.x_axis.tickMarkSkip = 1
+    labels = DataLabelList()  # every bar's figure written at its end
+    labels.showVal = True
+    for hidden in ("showSerName", "showCatName", "showLegendKey", "showPercent", "showLeaderLines"):
+        setattr(labels, hidden, False)
+    chart.dataLabels = labels
     return chart
 
 
@@ -318,13 +326,17 @@ def _tidy(
     rows: Sequence[Sequence[Value]],
     footer: str,
     row_formats: Sequence[dict[int, str]] | None = None,
+    title: str = "",
 ) -> int:
-    """A filterable table from row 1 with a frozen header, printed with the header repeated."""
+    """A filterable table from row 1 with a frozen header, printed with the header repeated
+    (and ``title`` in the page header)."""
     last = x.write_table(ws, 1, columns, rows, row_formats=row_formats)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
-    x.fit_columns(ws, columns, rows)
+    x.fit_columns(ws, columns, rows, top=1)
     x.print_setup(ws, title_rows="1:1", footer=footer)
+    if title:
+        ws.oddHeader.center.text = title.replace("&", "&&")
     return last
 
 
@@ -338,7 +350,7 @@ def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Biogenic", x.KG_CO2, width=12),
         Column("Land use change", x.KG_CO2, width=12),
         Column("Not split", x.KG_CO2, width=12),
-        Column("Unit", width=11),
+        Column("Unit", width=11, unit=True),
     ]
     rows = [
         [
@@ -381,9 +393,9 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Dataset"),
         Column("Dataset name", width=30, wrap=True),
         Column("Quantity", x.GENERAL, width=12),
-        Column("Unit", width=8),
+        Column("Unit", width=8, unit=True),
         Column("BOM quantity", x.GENERAL, width=12),
-        Column("BOM unit", width=8),
+        Column("BOM unit", width=8, unit=True),
         Column("Mass (kg)", x.MASS, width=11),
         Column("Stage"),
         *trail.FACTOR_COLUMNS,
@@ -447,9 +459,16 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         [line.dataset for p in assessment.products for line in p.lines],
         assessment.datasets,
     )
+    # printed in three column groups (what the line is | its figures | circularity and
+    # sourcing), each page with the product and line: legible, not 30 columns on one page
+    headers = [c.header for c in columns]
+    x.print_in_groups(ws, [headers.index(h) + 1 for h in LINES_PRINT_GROUPS], repeat=2)
     if with_cut_off:
         header = ws.cell(row=1, column=[c.header for c in columns].index(CUT_OFF_HEADER) + 1)
         header.comment = Comment(CUT_OFF_NOTE, "footprint", width=360, height=140)
+
+
+LINES_PRINT_GROUPS = ("Stage", "Material")  # the first column of each printed group after the first
 
 
 def _cut_off_figure(product: ProductResult, line: LineResult) -> float | None:
@@ -459,14 +478,21 @@ def _cut_off_figure(product: ProductResult, line: LineResult) -> float | None:
     return (line.climate_change_cut_off or line.climate_change).total
 
 
+# The circularity tables, each a tidy sheet of its own (frozen header, filter) in this order
+CIRCULARITY_SHEETS = ("Circularity", "MCI", "CFF", "CFF lines", "CFF parameters")
+
+
 def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
+    """Recycled content on the Circularity sheet; MCI and the CFF (per product, per material
+    line, parameters) on sheets of their own after it, each one filterable table."""
     circular = [(p, p.circularity) for p in assessment.products if p.circularity is not None]
-    x.put(ws, 1, 1, "Circularity").font = x.TITLE_FONT
     if not circular:
+        x.put(ws, 1, 1, "Circularity").font = x.TITLE_FONT
         x.put(ws, 3, 1, "No circularity results in this assessment.")
         x.print_setup(ws, footer=footer)
         return
-    sections: list[tuple[str, list[Column], list[list[Value]]]] = []
+    # (sheet, title, columns, rows)
+    sections: list[tuple[str, str, list[Column], list[list[Value]]]] = []
 
     recycled: list[list[Value]] = []
     for p, circ in circular:
@@ -500,6 +526,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             )
     sections.append(
         (
+            "Circularity",
             "Recycled content (share of mass)",
             [
                 Column("Product"),
@@ -531,6 +558,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     if mci_rows:
         sections.append(
             (
+                "MCI",
                 "Material Circularity Indicator (Ellen MacArthur Foundation 2015)",
                 [
                     Column("Product"),
@@ -550,6 +578,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     if cff_products:
         sections.append(
             (
+                "CFF",
                 "Circular Footprint Formula per product (kg CO2-eq per FU)",
                 [
                     Column("Product"),
@@ -578,6 +607,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         )
         sections.append(
             (
+                "CFF lines",
                 "Circular Footprint Formula per material line (kg CO2-eq per FU)",
                 [
                     Column("Product"),
@@ -615,6 +645,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         )
         sections.append(
             (
+                "CFF parameters",
                 "CFF parameters used and their origin",
                 [
                     Column("Product"),
@@ -634,14 +665,11 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             )
         )
 
-    row = 3
-    for title, columns, rows in sections:
-        x.put(ws, row, 1, title).font = x.SECTION_FONT
-        last = x.write_table(ws, row + 1, columns, rows)
-        row = last + 3
-    for _title, columns, rows in sections:
-        x.fit_columns(ws, columns, rows)
-    x.print_setup(ws, footer=footer)
+    workbook = ws.parent
+    position = workbook.index(ws)
+    for k, (name, title, columns, rows) in enumerate(sections):
+        sheet = ws if k == 0 else workbook.create_sheet(name, position + k)
+        _tidy(sheet, columns, rows, footer, title=title)
 
 
 def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
@@ -654,7 +682,7 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Status", width=12),
         Column("Value", x.GENERAL, width=12),
         Column("Limit", x.GENERAL, width=12),
-        Column("Unit", width=12),
+        Column("Unit", width=12, unit=True),
         Column("Margin", x.GENERAL, width=12),
         Column("Margin (%)", x.PERCENT_POINTS, width=10),
         Column("Regulation", width=26, wrap=True),
@@ -687,13 +715,12 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                 len(c.drivers) or None,
             ]
         )
-        # a share reads as a percentage; a footprint per kWh keeps four significant places
+        # a share reads as a percentage; any other figure with four significant digits
+        # (0.03035 kg CO2-eq/kWh, a DQR of 1.896), never 0.0000 nor 0.0300274997998
         if is_share(c.unit):
             formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE})
-        elif c.unit and "CO2" in c.unit:
-            formats.append({6: PER_KWH, 7: PER_KWH, 9: PER_KWH})
         else:
-            formats.append({})
+            formats.append({6: x.SIGNIFICANT, 7: x.SIGNIFICANT, 9: x.SIGNIFICANT})
     last = _tidy(ws, columns, rows, footer, formats)
     for i, (_p, c) in enumerate(checks):
         _paint_status(ws.cell(row=2 + i, column=6), c.status)
@@ -706,8 +733,8 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             Column("Product"),
             Column("Rule"),
             Column("Stage (the regulation's name)", width=40),
-            Column("Value", PER_KWH, width=12),
-            Column("Unit", width=14),
+            Column("Value", x.SIGNIFICANT, width=12),
+            Column("Unit", width=14, unit=True),
         ]
         stage_rows: list[list[Value]] = [
             [p.id, c.rule, label, part, c.unit] for p, c, label, part in declared
@@ -724,7 +751,7 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             Column("Line"),
             Column("Line path"),
             Column("Value", x.GENERAL),
-            Column("Unit"),
+            Column("Unit", unit=True),
             Column("Note"),
         ]
         driver_rows: list[list[Value]] = [
@@ -739,7 +766,7 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     columns = [
         Column("Dataset"),
         Column("Name", width=36, wrap=True),
-        Column("Unit", width=8),
+        Column("Unit", width=8, unit=True),
         Column(trail.DATASET_FACTOR_HEADER, x.GENERAL, width=14),
         Column("Source", width=30, wrap=True),
         Column(trail.SOURCE_ROW_HEADER, width=24, wrap=True),

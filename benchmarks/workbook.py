@@ -1,0 +1,170 @@
+"""Benchmark: writing the compliance workbook (and all outputs) for big assessments.
+
+    python benchmarks/workbook.py [--products 3000 --lines-per-product 3] [--big-lines 10000]
+                                  [--baseline 807fb55] [--no-baseline]
+
+Two shapes, each from a generated BOM file (products × parts on shipped datasets: steel,
+aluminium, copper, PP, grid electricity, lorry freight; recycled content on every third
+part; the EU Battery Regulation and example company rule sets, so that the Compliance sheet
+has checks):
+
+- many products: 3,000 products × 3 lines = 9,000 lines (the shape of issue 14's "3,000
+  products take 2 min 31 s, about 2 min of it writing the workbook"); target: JSON +
+  workbook + HTML ≤ 10 s;
+- one product of 10,000 lines (the Lines sheet: 10,000 rows × ~30 columns); target: the
+  workbook in a few seconds.
+
+The baseline is the workbook writer of commit ``--baseline`` (default 807fb55, main before
+this work): that commit's ``src/`` is extracted with ``git archive`` into a temporary folder
+and run in a child process of the same run, on the same BOM file, assessing it with its own
+code and timing only its ``build_workbook`` + save (the same step as timed here).  Each
+contender's workbook is then read back and its cell values compared sheet by sheet, so the
+faster writer is shown to write the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["product", "id", "parent", "name", "quantity", "unit", "dataset", "stage",
+          "recycled_content"]  # fmt: skip
+PARTS = [
+    ("Bracket", 0.25, "kg", "material-steel-primary", "raw materials"),
+    ("Cover", 0.12, "kg", "material-aluminium-primary", "raw materials"),
+    ("Cable", 35, "g", "metal-copper", "raw materials"),
+    ("Housing", 0.4, "kg", "material-pp-primary", "raw materials"),
+    ("Assembly power", 1.5, "kWh", "electricity-grid-DE", "manufacturing"),
+    ("Delivery", 0.05, "t*km", "freight-lorry-average", "distribution"),
+]
+RULES = ["templates/rules/eu-battery-regulation.yaml", "templates/rules/example-company.yaml"]
+
+# Run in the child process: time one workbook build + save with whatever ``footprint`` the
+# child's PYTHONPATH holds (the baseline commit's, or this tree's).
+CHILD = """
+import json, sys, time
+from footprint.api import Engine
+from footprint.report.excel import build_workbook
+bom, out, rules = sys.argv[1], sys.argv[2], sys.argv[3:]
+assessment = Engine().assess(bom, rules=rules)
+start = time.perf_counter()
+build_workbook(assessment).save(out)
+print(json.dumps({"workbook": time.perf_counter() - start}))
+"""
+
+
+def generate(path: Path, products: int, lines: int) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("BOM")
+    sheet.append(HEADER)
+    for p in range(products):
+        for i in range(lines):
+            name, quantity, unit, dataset, stage = PARTS[(p + i) % len(PARTS)]
+            recycled = 0.2 if i % 3 == 0 and unit in ("kg", "g") else None
+            sheet.append([f"P{p:05d}", f"L{i:05d}", None, f"{name} {i}", quantity * (1 + p % 7),
+                          unit, dataset, stage, recycled])  # fmt: skip
+    workbook.save(path)
+    return products * lines
+
+
+def extract(commit: str, folder: Path) -> Path:
+    command = ["git", "-C", str(ROOT), "archive", commit, "src", "datasets", "templates"]
+    archive = subprocess.run(command, check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def child(src: Path, bom: Path, out: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    rules = [str(ROOT / r) for r in RULES]
+    done = subprocess.run([sys.executable, "-c", CHILD, str(bom), str(out), *rules], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"baseline failed:\n{done.stderr}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["workbook"])
+
+
+def values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    workbook = load_workbook(path, read_only=True)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+
+
+def compare(new: Path, old: Path) -> str:
+    a, b = values(new), values(old)
+    same = [name for name in b if name in a and a[name] == b[name]]
+    differ = [name for name in b if name in a and a[name] != b[name]]
+    return f"same values: {', '.join(same) or '-'}; differ: {', '.join(differ) or '-'}"
+
+
+def timed(label: str, function):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = function()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<44} {seconds:8.2f} s", flush=True)
+    return result, seconds
+
+
+def run(
+    folder: Path, label: str, products: int, lines: int, baseline: Path | None, html: bool
+) -> None:
+    from footprint.api import Engine
+    from footprint.report.excel import build_workbook
+
+    bom = folder / f"{label}.xlsx"
+    n = generate(bom, products, lines)
+    print(f"{label}: {products:,} products × {lines:,} lines = {n:,} lines; "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    rules = [ROOT / r for r in RULES]
+    assessment, _ = timed("read + link + compute (Engine.assess)",
+                          lambda: Engine().assess(bom, rules=rules))  # fmt: skip
+    out = folder / f"{label}.out"
+    out.mkdir()
+    _, j = timed("JSON", lambda: assessment.to_json(out / "r.json"))
+    _, w = timed("workbook (this tree)", lambda: build_workbook(assessment).save(out / "r.xlsx"))
+    if html:
+        _, h = timed("HTML", lambda: assessment.to_html(out / "r.html"))
+        print(f"  {'all outputs (JSON + workbook + HTML)':<44} {j + w + h:8.2f} s")
+    if baseline is not None:
+        old = folder / f"{label}.baseline.xlsx"
+        seconds = child(baseline, bom, old)
+        print(f"  {'workbook (baseline, child process)':<44} {seconds:8.2f} s   "
+              f"({seconds / w:.1f}× this tree)")  # fmt: skip
+        print(f"  {compare(out / 'r.xlsx', old)}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=3000)
+    parser.add_argument("--lines-per-product", type=int, default=3)
+    parser.add_argument("--big-lines", type=int, default=10000)
+    parser.add_argument("--baseline", default="807fb55")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML report")
+    args = parser.parse_args()
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"Python {platform.python_version()}, {os.cpu_count()} cores; {uptime}")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        baseline = None if args.no_baseline else extract(args.baseline, folder / "baseline")
+        if args.products:
+            run(folder, "many", args.products, args.lines_per_product, baseline,
+                not args.no_html)
+        if args.big_lines:
+            run(folder, "big", 1, args.big_lines, baseline, not args.no_html)
+
+
+if __name__ == "__main__":
+    main()
