@@ -522,3 +522,13 @@ def assessment() -> Assessment:
 def one_product() -> Assessment:
     full = make_assessment()
     return full.model_copy(update={"products": full.products[:1]})
+
+
+@pytest.fixture(scope="session")
+def examples_assessment(examples_dir) -> Assessment:  # type: ignore[no-untyped-def]
+    """Every shipped example BOM, assessed by the engine against two rule sets."""
+    from footprint.api import assess
+
+    boms = sorted(p for p in examples_dir.iterdir() if p.suffix in (".xlsx", ".csv"))
+    boms = [p for p in boms if not p.name.endswith(".products.csv")]
+    return assess(boms, rules=["eu-battery-regulation", "example-company"])

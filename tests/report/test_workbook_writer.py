@@ -12,7 +12,6 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -48,15 +47,6 @@ def _same_file(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_report_workbook_is_the_file_openpyxl_writes(assessment, tmp_path):
     _same_file(lambda: build_workbook(assessment), tmp_path)
-
-
-@pytest.fixture(scope="module")
-def examples_assessment(examples_dir):  # type: ignore[no-untyped-def]
-    from footprint.api import assess
-
-    boms = sorted(p for p in examples_dir.iterdir() if p.suffix in (".xlsx", ".csv"))
-    boms = [p for p in boms if not p.name.endswith(".products.csv")]
-    return assess(boms, rules=["eu-battery-regulation", "example-company"])
 
 
 def test_every_examples_workbook_is_the_file_openpyxl_writes(examples_assessment, tmp_path):

@@ -382,8 +382,9 @@ def fit_columns(
         else:
             width = max(min(longest[j], 60), min(len(col.header), 24), 8) + 2
         width = max(width, min(word, 40))
-        current = ws.column_dimensions[letter].width or 0
-        ws.column_dimensions[letter].width = max(current, width)
+        # a width set before (another table's) counts; openpyxl's default of a new one not
+        current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
+        ws.column_dimensions[letter].width = max(current or 0, width)
         widths.append(ws.column_dimensions[letter].width)
     if top is not None:
         header = [c.header for c in columns]
@@ -588,31 +589,45 @@ def _openpyxl_cell(ws: Worksheet, cell: Any, styled: bool | None = None) -> str:
 # Printing a wide table
 # --------------------------------------------------------------------------------------------
 
-# A4 landscape less print_setup's side margins, in inches; a column of width w (characters)
-# is about 7·w + 5 pixels at 96 per inch in the workbook's Calibri 11 (Excel's own rule).
+# A4 landscape less print_setup's side margins, in inches.
 PRINTABLE_WIDTH_IN = 11.69 - 2 * 0.4
+
+
+def column_inches(width: float) -> float:
+    """The printed width of a column of ``width`` characters at 100 %: Excel's rule is
+    7·w + 5 pixels at 96 per inch in Calibri 11; LibreOffice's metric-compatible Carlito
+    prints wider, so 8 pixels a character are counted (a page holds what either prints)."""
+    return (8 * width + 5) / 96
 MIN_PRINT_SCALE = 60  # below this, 11 pt text prints under 7 pt: rather another page
+PRINT_SCALE = 75  # the scale a group is cut to fit, when its columns need a break
 
 
 def print_in_groups(ws: Worksheet, starts: Sequence[int], *, repeat: int = 0) -> int:
     """Print a wide table in column groups rather than shrunk to one page wide: a page break
-    before each group (``starts``: the 1-based first column of each group after the first),
-    the first ``repeat`` columns repeated on every page, and one scale (at least
-    ``MIN_PRINT_SCALE`` %) at which the widest group fits the page width.  Return the scale."""
+    before each group (``starts``: the 1-based first column of each group after the first;
+    a group too wide for the page at ``PRINT_SCALE`` % is cut where it overflows), the first
+    ``repeat`` columns repeated on every page, and one scale (``MIN_PRINT_SCALE`` to 100 %)
+    at which the widest group fits the page width.  Return the scale."""
     last = ws.max_column
-    inches = [
-        (7 * (ws.column_dimensions[get_column_letter(c)].width or 8.43) + 5) / 96
-        for c in range(1, last + 1)
-    ]
-    bounds = [repeat + 1, *sorted(s for s in starts if repeat < s <= last), last + 1]
+    inches = [column_inches(ws.column_dimensions[get_column_letter(c)].width or 8.43)
+              for c in range(1, last + 1)]  # fmt: skip
     repeated = sum(inches[:repeat])
+    page = PRINTABLE_WIDTH_IN * 100 / PRINT_SCALE  # inches of columns one page holds
+    breaks: list[int] = []  # the first column of each page after the first
+    width = repeated
+    for c in range(repeat + 1, last + 1):
+        if c in starts or (width + inches[c - 1] > page and width > repeated):
+            breaks.append(c)
+            width = repeated
+        width += inches[c - 1]
+    bounds = [repeat + 1, *breaks, last + 1]
     widest = max(repeated + sum(inches[a - 1 : b - 1]) for a, b in itertools.pairwise(bounds))
     scale = max(MIN_PRINT_SCALE, min(100, int(100 * PRINTABLE_WIDTH_IN / widest)))
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.fitToWidth = None
     ws.page_setup.fitToHeight = None
     ws.page_setup.scale = scale
-    for start in bounds[1:-1]:
+    for start in breaks:
         ws.col_breaks.append(Break(id=start - 1))  # the break follows column start - 1
     if repeat:
         ws.print_title_cols = f"A:{get_column_letter(repeat)}"

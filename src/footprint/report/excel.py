@@ -462,13 +462,15 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     # printed in three column groups (what the line is | its figures | circularity and
     # sourcing), each page with the product and line: legible, not 30 columns on one page
     headers = [c.header for c in columns]
-    x.print_in_groups(ws, [headers.index(h) + 1 for h in LINES_PRINT_GROUPS], repeat=2)
+    starts = [headers.index(h) + 1 for h in LINES_PRINT_GROUPS if h in headers]
+    x.print_in_groups(ws, starts, repeat=2)
     if with_cut_off:
         header = ws.cell(row=1, column=[c.header for c in columns].index(CUT_OFF_HEADER) + 1)
         header.comment = Comment(CUT_OFF_NOTE, "footprint", width=360, height=140)
 
 
-LINES_PRINT_GROUPS = ("Stage", "Material")  # the first column of each printed group after the first
+# the first column of each printed group after the first (Note: only when a line has one)
+LINES_PRINT_GROUPS = ("Stage", "Note", "Material")
 
 
 def _cut_off_figure(product: ProductResult, line: LineResult) -> float | None:
