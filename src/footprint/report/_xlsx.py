@@ -27,6 +27,7 @@ import math
 import os
 import re
 import shutil
+from array import array
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -192,40 +193,49 @@ def write_table(
             if (r, column) in cells or kind not in _FAST:
                 _slow_table_cell(ws, r, column, value, fmt, col.wrap, styles)
                 continue
-            cell = Cell(ws, row=r, column=column)
-            cells[(r, column)] = cell
             quote = False
+            data_type = "n"
+            stored: object = value
             if value is None:
                 fmt = None
             elif kind is str:
-                text = _ILLEGAL_XML.sub("\ufffd", value)[:EXCEL_MAX_TEXT]  # type: ignore[arg-type]
-                cell._value = text
-                cell.data_type = "s"
-                quote = text.startswith(FORMULA_PREFIXES)
+                stored = _ILLEGAL_XML.sub("\ufffd", value)[:EXCEL_MAX_TEXT]  # type: ignore[arg-type]
+                data_type = "s"
+                quote = stored.startswith(FORMULA_PREFIXES)
                 fmt = None
             elif kind is bool:
-                cell._value = value
-                cell.data_type = "b"
+                data_type = "b"
                 fmt = None
             elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-                pass  # an empty cell, as ``put`` leaves it; the format still applies
+                stored = None  # an empty cell, as ``put`` leaves it; the format still applies
             elif kind is float and float(f"{value:.16g}") != value:
-                cell._value = repr(value)  # see ``_put_number``
-            else:
-                cell._value = value
+                stored = repr(value)  # see ``_put_number``
             if fmt == SIGNIFICANT and (kind is float or kind is int):
                 fmt = display_format(fmt, value)
             key = (fmt, col.wrap, quote)
             known = styles.get(key)
             if known is None:
                 known = styles[key] = _table_style(ws, fmt, col.wrap, quote)
-            cell._style = StyleArray(known)  # a copy: openpyxl edits a cell's array in place
+            # the cell as Cell(ws, r, column, value) makes it, its attributes set directly;
+            # its own copy of the style ids (openpyxl edits a cell's array in place)
+            cell = _new_cell(Cell)
+            cell.parent = ws
+            cell.row = r
+            cell.column = column
+            cell._value = stored
+            cell.data_type = data_type
+            cell._hyperlink = None
+            cell._comment = None
+            cell._style = _new_array(StyleArray, "i", known)
+            cells[(r, column)] = cell
         if wrapped:
             _fit_height(ws, r, wrapped, values)
     return r
 
 
 _FAST = {str, int, float, bool, type(None)}
+_new_cell = Cell.__new__
+_new_array = array.__new__
 _header_alignment = Alignment(wrap_text=True, vertical="center")
 
 
