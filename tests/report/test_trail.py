@@ -82,7 +82,8 @@ def test_every_line_recomputes_from_the_workbook_alone(workbooks: list[Path]) ->
         sources = wb["Data sources"]
         source_header = [c.value for c in sources[1]]
         summary = _summary_totals(wb["Summary"])
-        cut_off = _cut_off_totals(wb["Circularity"]) if "Circularity" in wb.sheetnames else {}
+        # the CFF per product (its cut-off totals) is a sheet of its own after Circularity
+        cut_off = _cut_off_totals(wb["CFF"]) if "CFF" in wb.sheetnames else {}
         sums: dict[str, float] = {}
         for line in lines:
             product = line["Product"].value
