@@ -662,17 +662,39 @@ def load_catalog(extra_files: Sequence[Path] = (), *, include_shipped: bool = Tr
     A user id that collides with a shipped id (or with another user file's id) is an error
     naming both files: silently replacing a shipped factor would hide where a number came from.
     """
-    files = [*(shipped_dataset_files() if include_shipped else []), *map(Path, extra_files)]
-    datasets: list[Dataset] = []
+    shipped = shipped_dataset_files() if include_shipped else []
+    files = [*shipped, *map(Path, extra_files)]
     problems = ProblemCollector()
-    for path in files:
+    datasets: list[Dataset] = []
+    if include_shipped:  # kept between runs (catalog_cache) when neither files nor code changed
+        from footprint.catalog_cache import shipped_datasets
+
         try:
-            datasets.extend(read_dataset_file(path))
+            read = lambda: _read_files(shipped, energy_demand=True)  # noqa: E731
+            datasets = [*shipped_datasets(shipped, read)]
         except DatasetError as error:
             problems.extend(error.problems)
+    datasets += _read_files(extra_files, energy_demand=include_shipped, problems=problems)
     problems.raise_if_any(DatasetError)
-    if include_shipped:
+    return Catalog(datasets, files)
+
+
+def _read_files(
+    files: Sequence[Path], *, energy_demand: bool, problems: ProblemCollector | None = None
+) -> list[Dataset]:
+    """The files' datasets (with their known CED when ``energy_demand``).  Problems go to
+    ``problems``; without it, every problem of every file is raised in one ``DatasetError``."""
+    found = ProblemCollector() if problems is None else problems
+    datasets: list[Dataset] = []
+    for path in files:
+        try:
+            datasets.extend(read_dataset_file(Path(path)))
+        except DatasetError as error:
+            found.extend(error.problems)
+    if problems is None:
+        found.raise_if_any(DatasetError)
+    if energy_demand:
         from footprint.impacts.energy import with_energy_demand
 
         datasets = with_energy_demand(datasets)
-    return Catalog(datasets, files)
+    return datasets

@@ -11,36 +11,136 @@ otherwise they may catch the error and re-locate its problems with ``dataclasses
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import difflib
+import hashlib
+import importlib.util
+import json
 import math
+import os
 import re
-from collections.abc import Mapping
-from functools import lru_cache
+import tempfile
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from footprint.cache import cache_dir
 from footprint.errors import Problem, UnitError
 
+if TYPE_CHECKING:
+    import pint
 
-def _registry() -> pint.UnitRegistry:
-    """pint's registry with our definitions, parsed once and then read from pint's own cache
-    in footprint's cache folder (pint re-parses a definitions file whose content changed);
-    building it from the text costs more than the rest of a warm assessment."""
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """pint's registry with our definitions, built on first use: parsed once and then read
+    from pint's own cache in footprint's cache folder (pint re-parses a definitions file whose
+    content changed).  Importing pint costs more than the rest of a warm assessment, so a run
+    whose units are all in the answers remembered on disk (below) never imports it."""
+    import pint
+
     try:
-        registry: pint.UnitRegistry = pint.UnitRegistry(
+        made: pint.UnitRegistry = pint.UnitRegistry(
             on_redefinition="ignore", cache_folder=cache_dir() / "pint"
         )
     except OSError:  # cache folder not writable: parse every time
-        registry = pint.UnitRegistry(on_redefinition="ignore")
-    registry.load_definitions(Path(__file__).with_name("units.txt"))
-    return registry
+        made = pint.UnitRegistry(on_redefinition="ignore")
+    made.load_definitions(Path(__file__).with_name("units.txt"))
+    return made
 
 
-ureg: pint.UnitRegistry = _registry()
+def __getattr__(name: str) -> Any:  # ``units.ureg``: the registry, built when first asked for
+    if name == "ureg":
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    ureg: pint.UnitRegistry
+
+
+# Answers remembered on disk.  Every answer pint gives this module (a unit string's canonical
+# spelling, a conversion factor, a dimension) is a pure function of the unit strings, pint's
+# code and definitions, units.txt and this file; it is kept in footprint's cache folder under a
+# key made of all of these (pint's files by path, size and mtime), written when the process
+# ends.  A later run asking the same questions reads them back instead of importing pint.
+_MEMO_FORMAT = "1"
+
+
+@cache
+def _memo_path() -> Path | None:
+    spec = importlib.util.find_spec("pint")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    pint_dir = Path(next(iter(spec.submodule_search_locations)))
+    digest = hashlib.sha256(_MEMO_FORMAT.encode())
+    for path in (pint_dir / "__init__.py", pint_dir / "default_en.txt"):
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for path in (Path(__file__), Path(__file__).with_name("units.txt")):
+        digest.update(path.read_bytes())
+    return cache_dir() / f"units-{digest.hexdigest()[:32]}.json"
+
+
+_memo: dict[str, dict[str, Any]] | None = None
+_memo_new: dict[str, dict[str, Any]] = {}
+
+
+def _remembered(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s answer for (kind, key): from the disk memo when it is there."""
+    global _memo
+    if _memo is None:
+        _memo = {}
+        try:
+            path = _memo_path()
+            if path is not None:
+                loaded = json.loads(path.read_text("utf-8"))
+                if isinstance(loaded, dict):
+                    _memo = {k: v for k, v in loaded.items() if isinstance(v, dict)}
+        except (OSError, ValueError):
+            pass
+        atexit.register(_write_memo)
+    answers = _memo.setdefault(kind, {})
+    if key in answers:
+        return answers[key]
+    answer = compute()
+    answers[key] = answer
+    _memo_new.setdefault(kind, {})[key] = answer
+    return answer
+
+
+def _write_memo() -> None:
+    """Add this run's new answers to the file (merged with what another process wrote)."""
+    if not _memo_new:
+        return
+    try:
+        path = _memo_path()
+        if path is None:
+            return
+        try:
+            document = json.loads(path.read_text("utf-8"))
+            if not isinstance(document, dict):
+                document = {}
+        except (OSError, ValueError):
+            document = {}
+        for kind, answers in _memo_new.items():
+            known = document.get(kind)
+            document[kind] = {**(known if isinstance(known, dict) else {}), **answers}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".units.", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle)
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    except OSError:  # cache folder not writable: the answers are simply not kept
+        pass
+    _memo_new.clear()
+
 
 Where = Mapping[str, Any] | None
 
@@ -100,12 +200,12 @@ _DIMENSION_EXAMPLES: dict[str, str] = {
     "time": "h",
     "mass per piece": "kg/piece",
 }
-_DIMENSION_NAMES = {
-    ureg.parse_units(unit).dimensionality: name for name, unit in _DIMENSION_EXAMPLES.items()
-}
 
-_MASS = ureg.kilogram.dimensionality
-_COUNT = ureg.piece.dimensionality
+
+@cache
+def _dimension_names() -> dict[Any, str]:
+    ureg = registry()
+    return {ureg.parse_units(u).dimensionality: name for name, u in _DIMENSION_EXAMPLES.items()}
 
 
 def _problem(message: str, where: Where) -> UnitError:
@@ -113,13 +213,18 @@ def _problem(message: str, where: Where) -> UnitError:
 
 
 def _key(unit: pint.Unit) -> tuple[str, float]:
-    base = ureg.Quantity(1.0, unit).to_base_units()
+    base = registry().Quantity(1.0, unit).to_base_units()
     return str(base.units), float(f"{base.magnitude:.12g}")
 
 
-_CANONICAL: dict[tuple[str, float], str] = {}
-for _spelling in PREFERRED_SPELLINGS:
-    _CANONICAL.setdefault(_key(ureg.parse_units(_spelling)), _spelling)
+@cache
+def _canonical() -> dict[tuple[str, float], str]:
+    canonical: dict[tuple[str, float], str] = {}
+    for spelling in PREFERRED_SPELLINGS:
+        canonical.setdefault(_key(registry().parse_units(spelling)), spelling)
+    return canonical
+
+
 _VOCABULARY: tuple[str, ...] = PREFERRED_SPELLINGS + ("pcs", "tkm", "m2", "m3", "cm2", "kgkm")
 _BY_LOWER: dict[str, list[str]] = {}
 for _spelling in _VOCABULARY:
@@ -138,18 +243,23 @@ def _normalise(text: str) -> str:
 @lru_cache(maxsize=1024)
 def _parse(text: str) -> str | None:
     """Canonical spelling of ``text``, or None when pint cannot read it."""
+    answer: str | None = _remembered("parse", text, lambda: _parse_with_pint(text))
+    return answer
+
+
+def _parse_with_pint(text: str) -> str | None:
     try:
-        unit = ureg.parse_units(_normalise(text))
+        unit = registry().parse_units(_normalise(text))
     except Exception:  # pint raises many types (tokenizer, definition, attribute) on free text
         return None
     if unit.dimensionless and not _is_information(unit):
         return None
-    return _CANONICAL.get(_key(unit), f"{unit:~C}")
+    return _canonical().get(_key(unit), f"{unit:~C}")
 
 
 def _is_information(unit: pint.Unit) -> bool:
     # pint counts bits as dimensionless; tell data sizes (GB) apart from plain ratios (%)
-    return str(ureg.Quantity(1.0, unit).to_base_units().units) == "bit"
+    return str(registry().Quantity(1.0, unit).to_base_units().units) == "bit"
 
 
 @lru_cache(maxsize=4096)  # a typo is usually repeated on many rows: match it once
@@ -271,32 +381,73 @@ def _format(number: float) -> str:
 
 @lru_cache(maxsize=1024)
 def _units(unit: str) -> pint.Unit:
-    return ureg.parse_units(_normalise(unit))
+    return registry().parse_units(_normalise(unit))
 
 
+@lru_cache(maxsize=1024)
 def dimension_name(unit: str) -> str:
     """The dimension in plain words: "mass", "energy", "count", "mass × distance" …"""
+    answer: str = _remembered("dimension", unit, lambda: _dimension_name(unit))
+    return answer
+
+
+def _dimension_name(unit: str) -> str:
     parsed = _units(unit)
     if parsed.dimensionless:
         return "data size" if _is_information(parsed) else "a plain number"
     dims = parsed.dimensionality
-    return _DIMENSION_NAMES.get(dims) or str(dims).replace("[", "").replace("]", "")
+    return _dimension_names().get(dims) or str(dims).replace("[", "").replace("]", "")
 
 
+@lru_cache(maxsize=1024)
 def is_mass(unit: str) -> bool:
-    return bool(_units(unit).dimensionality == _MASS)
+    answer: bool = _remembered(
+        "mass", unit, lambda: bool(_units(unit).dimensionality == _units("kg").dimensionality)
+    )
+    return answer
 
 
+@lru_cache(maxsize=1024)
 def is_count(unit: str) -> bool:
-    return bool(_units(unit).dimensionality == _COUNT)
+    answer: bool = _remembered(
+        "count", unit, lambda: bool(_units(unit).dimensionality == _units("piece").dimensionality)
+    )
+    return answer
 
 
 @lru_cache(maxsize=4096)
 def _factor(from_unit: str, to_unit: str) -> float | None:
+    answer: float | None = _remembered(
+        "factor", f"{from_unit}\t{to_unit}", lambda: _factor_with_pint(from_unit, to_unit)
+    )
+    return answer
+
+
+def _factor_with_pint(from_unit: str, to_unit: str) -> float | None:
     source, target = _units(from_unit), _units(to_unit)
     if source.dimensionality != target.dimensionality:
         return None
-    return float(ureg.Quantity(1.0, source).to(target).magnitude)
+    return float(registry().Quantity(1.0, source).to(target).magnitude)
+
+
+def amount_in(reference_unit: str, unit: str) -> float:
+    """How many ``unit`` one ``reference_unit`` is, both as pint reads them (1 t = 1000 kg);
+    ``ValueError`` with pint's message when it cannot say."""
+    answer: float | str = _remembered(
+        "amount", f"{reference_unit}\t{unit}", lambda: _amount_with_pint(reference_unit, unit)
+    )
+    if isinstance(answer, str):
+        raise ValueError(answer)
+    return answer
+
+
+def _amount_with_pint(reference_unit: str, unit: str) -> float | str:
+    import pint
+
+    try:
+        return float(registry().Quantity(1, reference_unit).to(unit).magnitude)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as error:
+        return str(error)
 
 
 def to_kg(value: float, unit: str) -> float:

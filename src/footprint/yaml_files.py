@@ -13,6 +13,8 @@ import yaml
 
 from footprint.errors import FootprintError, Problem
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def read_yaml(
     path: Path, *, what: str, max_bytes: int, error: type[FootprintError]
@@ -34,8 +36,12 @@ def read_yaml(
     except OSError as failure:
         raise error(Problem(f"cannot read the file: {failure.strerror}", file=where)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:  # libyaml's parser when PyYAML has it (same documents, ~10× faster) ...
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+            data = yaml.load(text, Loader=_FAST_LOADER)  # CSafeLoader: a safe loader
+        except yaml.YAMLError:  # ... and the Python one for the message of an invalid file
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
     except yaml.YAMLError as failure:
         mark = getattr(failure, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""

@@ -526,14 +526,9 @@ class _Energy:
 @lru_cache(maxsize=64)
 def _amount_in(reference_unit: str, unit: str) -> float:
     """How many ``unit`` one ``reference_unit`` is (e.g. 1 t = 1000 kg, 1 kWh = 3.6 MJ)."""
-    import pint
+    from footprint.units import amount_in  # the project's one registry (piece, t*km …)
 
-    from footprint.units import ureg  # the project's one registry (piece, t*km …)
-
-    try:
-        return float(ureg.Quantity(1, reference_unit).to(unit).magnitude)
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as error:
-        raise ValueError(str(error)) from None
+    return amount_in(reference_unit, unit)
 
 
 def _product_mci(
