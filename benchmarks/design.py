@@ -39,7 +39,10 @@ PARTS = [
     ("freight-lorry-average", "t*km", Stage.DISTRIBUTION),
     ("metal-cobalt", "kg", Stage.RAW_MATERIALS),
 ]
-SWAPS = {"material-steel-primary": "material-steel-recycled", "electricity-grid-DE": "electricity-grid-FR"}
+SWAPS = {
+    "material-steel-primary": "material-steel-recycled",
+    "electricity-grid-DE": "electricity-grid-FR",
+}
 
 
 def _line(i: int, *, dataset: str | None = None, scale: float = 1.0) -> BomLine:
@@ -101,7 +104,8 @@ def main() -> None:
     assess_time = best(1, lambda: engine.assess_products([a, b], rule_sets=rules))
     compare_time = best(args.repeat, lambda: compare_assessments(base, [alt]))
     pair = compare_assessments(base, [alt]).pairs[0]
-    counts = {s: sum(1 for d in pair.lines if d.status == s) for s in ("changed", "added", "removed")}
+    statuses = ("changed", "added", "removed")
+    counts = {s: sum(1 for d in pair.lines if d.status == s) for s in statuses}
     print(f"compare {args.compare_lines:,} lines: compare_assessments {compare_time:.3f} s "
           f"(baseline: assessing both revisions {assess_time:.2f} s); {counts}, "
           f"Δ total {pair.climate_change.delta.total:.4g}")  # fmt: skip
@@ -109,11 +113,14 @@ def main() -> None:
     product, _ = revisions(args.suggest_lines)
     result = engine.assess_products([product], rule_sets=rules).products[0]
     alternatives = Alternatives(engine.catalog)
-    report = product_suggestions(engine, product, result, rule_sets=rules, alternatives=alternatives)
-    suggest_time = best(
-        args.repeat,
-        lambda: product_suggestions(engine, product, result, rule_sets=rules, alternatives=alternatives),
-    )
+
+    def suggest():  # type: ignore[no-untyped-def]
+        return product_suggestions(
+            engine, product, result, rule_sets=rules, alternatives=alternatives
+        )
+
+    report = suggest()
+    suggest_time = best(args.repeat, suggest)
     calls = {"n": 0}
     original = LineChanges.changed
 
@@ -122,11 +129,12 @@ def main() -> None:
         return original(self, line_id, update)
 
     LineChanges.changed = counting  # type: ignore[method-assign]
-    product_suggestions(engine, product, result, rule_sets=rules, alternatives=alternatives)
+    suggest()
     LineChanges.changed = original  # type: ignore[method-assign]
     swapped = [
         product.model_copy(update={"lines": [
-            ln.model_copy(update={"dataset": "material-steel-recycled"}) if ln.id == f"L{k * 7}" else ln
+            ln.model_copy(update={"dataset": "material-steel-recycled"})
+            if ln.id == f"L{k * 7}" else ln
             for ln in product.lines
         ]})
         for k in range(3)

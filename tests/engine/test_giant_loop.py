@@ -1,5 +1,5 @@
 """The solve on real-shaped backgrounds: one giant loop in random insertion order, and nearly
-triangular; every path (block-triangular, Jacobi, ordered LU, COLAMD) against ``bw2calc.LCA``
+triangular; every path (block-triangular, Jacobi, BiCGSTAB, ordered LU, COLAMD) against ``bw2calc.LCA``
 or NumPy's dense solve.
 
 The backgrounds are the benchmark's own generators (``benchmarks/engine.py``) at a size where
@@ -17,6 +17,7 @@ from scipy.sparse.linalg import splu
 from footprint.lca import solve as solve_module
 from footprint.lca.project import INDICATORS, footprint_method
 from footprint.lca.solve import (
+    BICGSTAB,
     BLOCK_TRIANGULAR,
     COLAMD_LU,
     FEEDBACK_LAST_LU,
@@ -119,6 +120,7 @@ def test_the_loop_background_has_one_giant_loop_in_random_order(backgrounds) -> 
     ("large_blocks", "fill_budget", "expected"),
     [
         ("auto", solve_module.FILL_BUDGET, {JACOBI}),
+        ("krylov", solve_module.FILL_BUDGET, {BICGSTAB}),
         ("direct", solve_module.FILL_BUDGET, {FEEDBACK_LAST_LU, FEEDBACK_LAST_LU_PIVOTED}),
         ("direct", 0, {COLAMD_LU}),
     ],
@@ -155,24 +157,52 @@ def test_project_unit_scores_report_the_path_that_ran(backgrounds) -> None:
     assert f": {JACOBI}, " in scores.solver and " sweeps" in scores.solver
 
 
-def test_loop_whose_iteration_must_fail_falls_back_exactly(engine_benchmark) -> None:
-    """Inputs summing above 1 in the loop: spectral radius of D⁻¹N above 1, Jacobi diverges,
-    the ordered LU answers, equal to NumPy's dense solve."""
-    bench = engine_benchmark
+def _scaled_loop(bench, factor: float) -> tuple[sp.csr_matrix, np.ndarray, float]:
+    """A 900-activity giant loop with every input × ``factor``; Aᵀ, its dense form, and the
+    spectral radius of the loop's Jacobi iteration matrix D⁻¹N (NumPy's eigenvalues)."""
     inputs = bench.giant_loop_inputs(900, LOOP_SHARE, seed=8)
-    transposed = _transposed([{j: 3.0 * v for j, v in row.items()} for row in inputs])
+    transposed = _transposed([{j: factor * v for j, v in row.items()} for row in inputs])
     dense = transposed.toarray()
     _, labels = connected_components(transposed, directed=True, connection="strong")
     loop = np.flatnonzero(labels == np.argmax(np.bincount(labels)))
     block = dense[np.ix_(loop, loop)]
     iteration = np.eye(len(loop)) - block / np.diag(block)[:, None]  # D⁻¹N
-    assert np.max(np.abs(np.linalg.eigvals(iteration))) >= 1.0
-    rng = np.random.default_rng(4)
-    h = rng.uniform(0, 2, (900, 3))
+    return transposed, dense, float(np.max(np.abs(np.linalg.eigvals(iteration))))
+
+
+def test_loop_whose_iteration_must_fail_falls_back_exactly(engine_benchmark, monkeypatch) -> None:
+    """Inputs summing above 1 in the loop: spectral radius of D⁻¹N above 1, Jacobi diverges;
+    BiCGSTAB (which does not need the radius below 1) answers, and with BiCGSTAB cut short
+    the ordered LU does; both equal to NumPy's dense solve."""
+    transposed, dense, radius = _scaled_loop(engine_benchmark, 3.0)
+    assert radius >= 1.0
+    h = np.random.default_rng(4).uniform(0, 2, (900, 3))
+    exact = np.linalg.solve(dense, h)
+    solved = solve(transposed, h, small_block=100)
+    (report,) = solved.large_blocks
+    assert report.method == BICGSTAB and report.krylov_iterations > 0
+    assert report.sweeps > 0 and report.contraction is not None and report.contraction >= 1.0
+    np.testing.assert_allclose(solved.solution, exact, rtol=1e-9)
+    monkeypatch.setattr(solve_module, "MAX_KRYLOV_ITERATIONS", 1)  # BiCGSTAB cannot finish
     solved = solve(transposed, h, small_block=100)
     (report,) = solved.large_blocks
     assert report.method in {FEEDBACK_LAST_LU, FEEDBACK_LAST_LU_PIVOTED}
-    assert report.sweeps > 0 and report.contraction is not None and report.contraction >= 1.0
+    assert report.contraction >= 1.0 and report.krylov_iterations >= 1
+    assert "BiCGSTAB iterations" in solved.solver
+    np.testing.assert_allclose(solved.solution, exact, rtol=1e-9)
+
+
+def test_loop_where_jacobi_is_too_slow_goes_to_bicgstab(engine_benchmark) -> None:
+    """Spectral radius of D⁻¹N just below 1: Jacobi would need more than MAX_SWEEPS sweeps and
+    gives up early; BiCGSTAB answers, equal to NumPy's dense solve."""
+    transposed, dense, radius = _scaled_loop(engine_benchmark, 1.55)
+    assert 0.9 < radius < 1.0
+    h = np.random.default_rng(5).uniform(0, 2, (900, 4))
+    solved = solve(transposed, h, small_block=100)
+    (report,) = solved.large_blocks
+    assert report.method == BICGSTAB
+    assert report.sweeps < solve_module.MAX_SWEEPS  # given up early, from the contraction
+    assert f"{BICGSTAB}, {report.krylov_iterations} iterations after" in solved.solver
     np.testing.assert_allclose(solved.solution, np.linalg.solve(dense, h), rtol=1e-9)
 
 

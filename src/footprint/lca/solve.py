@@ -55,7 +55,10 @@ FEEDBACK_LAST_LU = "superlu-feedback-last"
 FEEDBACK_LAST_LU_PIVOTED = "superlu-feedback-last-pivoted"
 COLAMD_LU = "superlu-colamd-pivoted"
 
-LargeBlockMethod = Literal["auto", "direct"]
+MAX_KRYLOV_ITERATIONS = 300  # BiCGSTAB iterations (two products each) before the direct LU
+BICGSTAB = "bicgstab"
+
+LargeBlockMethod = Literal["auto", "krylov", "direct"]
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,10 @@ class LargeBlock:
     """How one large loop was solved."""
 
     size: int
-    method: str  # JACOBI, FEEDBACK_LAST_LU(_PIVOTED) or COLAMD_LU
+    method: str  # JACOBI, BICGSTAB, FEEDBACK_LAST_LU(_PIVOTED) or COLAMD_LU
     sweeps: int = 0  # Jacobi sweeps run (also when they were abandoned for the fallback)
     contraction: float | None = None  # Jacobi's observed contraction per sweep
+    krylov_iterations: int = 0  # BiCGSTAB iterations run (also when abandoned)
     feedback: int | None = None  # activities ordered last by the ordered LU
     fill_bound: int | None = None  # L + U entries bound computed before the ordered LU
     fill: int | None = None  # L + U entries of the LU that ran
@@ -74,8 +78,12 @@ class LargeBlock:
         text = f"loop of {self.size} activities: {self.method}"
         if self.method == JACOBI:
             return f"{text}, {self.sweeps} sweeps"
+        if self.method == BICGSTAB:
+            text += f", {self.krylov_iterations} iterations"
         if self.sweeps:
             text += f" after {self.sweeps} Jacobi sweeps (contraction {self.contraction:.3g})"
+        if self.krylov_iterations and self.method != BICGSTAB:
+            text += f" and {self.krylov_iterations} BiCGSTAB iterations"
         if self.fill is not None:
             text += f", fill {self.fill:,}"
         if self.fill_bound is not None:
@@ -118,13 +126,13 @@ def solve(
 ) -> Solved:
     """Solve M·λ = rhs (M = Aᵀ in any sparse format); see the module docstring for the path.
 
-    ``large_blocks="direct"`` skips the iteration (the ordered LU runs); ``small_block`` and
+    ``large_blocks="krylov"`` skips the Jacobi sweeps (BiCGSTAB, then the ordered LU),
+    ``large_blocks="direct"`` both iterations (the ordered LU runs); ``small_block`` and
     ``fill_budget`` move the thresholds (tests force each path with them).
     """
     matrix = sp.csr_matrix(transposed, dtype=np.float64)
     rhs = np.asarray(rhs, dtype=float).reshape(matrix.shape[0], -1)
-    order, labels = _block_order(matrix)
-    permuted, inverse = _permuted_csc(matrix, order)
+    order, labels, (permuted, inverse) = _block_order(matrix)
     permuted_rhs = rhs[order]
     starts = _block_starts(labels[order])
     sizes = np.diff(np.append(starts, matrix.shape[0]))
@@ -157,15 +165,20 @@ def solve(
 # -- order -------------------------------------------------------------------------------------
 
 
-def _block_order(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """An order in which the components come dependencies first, and each node's component."""
+def _block_order(
+    matrix: sp.csr_matrix,
+) -> tuple[np.ndarray, np.ndarray, tuple[sp.csc_matrix, np.ndarray]]:
+    """An order in which the components come dependencies first, each node's component, and
+    the matrix permuted to that order with the inverse permutation (``_permuted_csc``)."""
     count, labels = connected_components(matrix, directed=True, connection="strong")
     # SciPy's (Pearce's) algorithm numbers the components as it completes them, dependencies
     # first: that order is tried, and checked, as it is not a documented promise
     order = np.argsort(labels, kind="stable")
-    if not _block_lower_triangular(_permuted_csc(matrix, order)[0], labels[order]):
+    permuted = _permuted_csc(matrix, order)
+    if not _block_lower_triangular(permuted[0], labels[order]):
         order = _kahn_order(matrix, count, labels)
-    return order, labels
+        permuted = _permuted_csc(matrix, order)
+    return order, labels, permuted
 
 
 def topological_order(matrix: sp.spmatrix) -> np.ndarray:
@@ -295,10 +308,16 @@ def _residual_ok(matrix: sp.spmatrix, x: np.ndarray, rhs: np.ndarray) -> bool:
     """Componentwise backward error |A·x − b| ≤ tol·(|A|·|x| + |b|)."""
     if not np.all(np.isfinite(x)):
         return False
-    residual = np.abs(matrix @ x - rhs)
-    magnitude = abs(matrix)
-    scale = magnitude @ np.abs(x) + np.abs(rhs)
-    return bool(np.all(residual <= _RESIDUAL_TOLERANCE * scale + 1e-300))
+    residual = matrix @ x
+    residual -= rhs
+    np.abs(residual, out=residual)
+    magnitude = matrix.copy() if matrix.format in ("csr", "csc") else sp.csc_matrix(matrix)
+    np.abs(magnitude.data, out=magnitude.data)
+    scale = magnitude @ np.abs(x)
+    scale += np.abs(rhs)
+    scale *= _RESIDUAL_TOLERANCE
+    scale += 1e-300
+    return bool(np.all(residual <= scale))
 
 
 # -- a large loop: Jacobi sweeps, else an ordered LU --------------------------------------------
@@ -312,24 +331,113 @@ def _large_block_solve(
     fill_budget: int,
 ) -> tuple[np.ndarray, LargeBlock]:
     size = block.shape[0]
-    sweeps, contraction = 0, None
+    sweeps, contraction, iterations = 0, None, 0
     if method == "auto":
         solution, sweeps, contraction = _jacobi(block, rhs)
         if solution is not None and _residual_ok(block, solution, rhs):
             return solution, LargeBlock(size, JACOBI, sweeps, contraction)
+    if method in ("auto", "krylov"):
+        solution, iterations = _bicgstab(block, rhs)
+        if solution is not None and _residual_ok(block, solution, rhs):
+            return solution, LargeBlock(size, BICGSTAB, sweeps, contraction, iterations)
     order, feedback, bound = _feedback_last_order(block, small_block, fill_budget)
     if order is not None and bound <= fill_budget:
         permuted, inverse = _permuted_csc(block, order)
         for threshold, name in ((0.0, FEEDBACK_LAST_LU), (0.1, FEEDBACK_LAST_LU_PIVOTED)):
             solution, fill = _lu_solve(permuted, rhs[order], threshold)
             if solution is not None and _residual_ok(permuted, solution, rhs[order]):
-                report = LargeBlock(size, name, sweeps, contraction, feedback, bound, fill)
+                report = LargeBlock(
+                    size, name, sweeps, contraction, iterations, feedback, bound, fill
+                )
                 return solution[inverse], report
     solution, fill = _lu_solve(block.tocsc(), rhs, 1.0, permc_spec="COLAMD")
     if solution is None:
         raise np.linalg.LinAlgError("the technosphere matrix is singular")
     known_bound = bound if order is not None else None
-    return solution, LargeBlock(size, COLAMD_LU, sweeps, contraction, feedback, known_bound, fill)
+    return solution, LargeBlock(
+        size, COLAMD_LU, sweeps, contraction, iterations, feedback, known_bound, fill
+    )
+
+
+def _bicgstab(block: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """BiCGSTAB on every column together (each its own scalars, one sparse × dense-block
+    product per half step), right-preconditioned by the production amounts D (as bw2calc's
+    ``JacobiGMRESLCA`` preconditions GMRES).  For loops where Jacobi contracts too slowly
+    (spectral radius of D⁻¹N near or above 1): Krylov methods do not need it below 1.
+
+    Runs until each column's residual is at rounding level (max-norm ≤ 1e-16 of
+    ‖A‖·‖x‖ + ‖b‖) or stops shrinking, then once more from the true residual (one step of
+    iterative refinement).  Returns (x or None, iterations); the caller accepts x only on
+    the componentwise backward error.
+    """
+    diagonal = block.diagonal()
+    if not np.all(diagonal != 0) or not np.all(np.isfinite(diagonal)):
+        return None, 0
+    inverse_diagonal = (1.0 / diagonal)[:, None]
+    norm = float(abs(block).sum(axis=1).max()) if block.nnz else 0.0
+    x = rhs * inverse_diagonal
+    total = 0
+    for _ in range(2):  # the second pass refines from the true residual
+        correction, iterations = _bicgstab_pass(block, rhs - block @ x, inverse_diagonal, norm, x)
+        total += iterations
+        if correction is None:
+            return None, total
+        x = x + correction
+    return (x if np.all(np.isfinite(x)) else None), total
+
+
+def _bicgstab_pass(
+    block: sp.csr_matrix,
+    residual: np.ndarray,
+    inverse_diagonal: np.ndarray,
+    norm: float,
+    x_scale: np.ndarray,
+) -> tuple[np.ndarray | None, int]:
+    """One BiCGSTAB run for A·d = residual from d = 0; (d or None, iterations)."""
+    r = residual.copy()
+    shadow = residual.copy()
+    d = np.zeros_like(r)
+    p = np.zeros_like(r)
+    v = np.zeros_like(r)
+    k = r.shape[1]
+    rho_old = np.ones(k)
+    alpha = np.ones(k)
+    omega = np.ones(k)
+    target = 1e-16 * (norm * np.abs(x_scale).max(axis=0) + np.abs(residual).max(axis=0))
+    best = np.abs(r).max(axis=0)
+    since_best = np.zeros(k, dtype=np.int64)
+    active = best > target
+    iterations = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        while active.any() and iterations < MAX_KRYLOV_ITERATIONS:
+            iterations += 1
+            cols = np.flatnonzero(active)
+            rc, sc = r[:, cols], shadow[:, cols]
+            rho = np.einsum("ij,ij->j", sc, rc)
+            beta = (rho / rho_old[cols]) * (alpha[cols] / omega[cols])
+            pc = rc + beta * (p[:, cols] - omega[cols] * v[:, cols])
+            y = pc * inverse_diagonal
+            vc = block @ y
+            alpha_c = rho / np.einsum("ij,ij->j", sc, vc)
+            s = rc - alpha_c * vc
+            z = s * inverse_diagonal
+            t = block @ z
+            omega_c = np.einsum("ij,ij->j", t, s) / np.einsum("ij,ij->j", t, t)
+            omega_c = np.where(np.isfinite(omega_c), omega_c, 0.0)  # s = 0: the half step did it
+            d[:, cols] += alpha_c * y + omega_c * z
+            rc = s - omega_c * t
+            r[:, cols], p[:, cols], v[:, cols] = rc, pc, vc
+            rho_old[cols], alpha[cols], omega[cols] = rho, alpha_c, omega_c
+            size = np.abs(rc).max(axis=0)
+            if not np.all(np.isfinite(size)):
+                return None, iterations  # breakdown
+            improved = size < 0.5 * best[cols]
+            best[cols] = np.where(improved, size, best[cols])
+            since_best[cols] = np.where(improved, 0, since_best[cols] + 1)
+            # done: at rounding level, stalled (20 iterations without halving), or broken down
+            stalled = (since_best[cols] >= 20) | (omega_c == 0.0) | (rho == 0.0)
+            active[cols] = ~((size <= target[cols]) | stalled)
+    return d, iterations
 
 
 def _jacobi(block: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray | None, int, float | None]:
