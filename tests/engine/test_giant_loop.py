@@ -1,6 +1,6 @@
 """The solve on real-shaped backgrounds: one giant loop in random insertion order, and nearly
-triangular; every path (block-triangular, Jacobi, BiCGSTAB, ordered LU, COLAMD) against ``bw2calc.LCA``
-or NumPy's dense solve.
+triangular; every path (block-triangular, Jacobi, BiCGSTAB, ordered LU, COLAMD) against
+``bw2calc.LCA`` or NumPy's dense solve.
 
 The backgrounds are the benchmark's own generators (``benchmarks/engine.py``) at a size where
 bw2calc answers in a fraction of a second.
