@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 # key made of all of these (pint's files by path, size and mtime), written when the process
 # ends.  A later run asking the same questions reads them back instead of importing pint.
 _MEMO_FORMAT = "1"
+_MEMO_LIMIT = 2000  # answers kept per kind
 
 
 @cache
@@ -106,8 +107,9 @@ def _remembered(kind: str, key: str, compute: Callable[[], Any]) -> Any:
     if key in answers:
         return answers[key]
     answer = compute()
-    answers[key] = answer
-    _memo_new.setdefault(kind, {})[key] = answer
+    if len(answers) < _MEMO_LIMIT:  # bounded: a hostile file may hold 100,000 junk units
+        answers[key] = answer
+        _memo_new.setdefault(kind, {})[key] = answer
     return answer
 
 

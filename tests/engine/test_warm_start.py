@@ -104,3 +104,25 @@ def test_unchanged_project_answers_without_bw2data_changed_project_recomputes(
         assert changed["total"] == pytest.approx(3 * (1.0 + 2 * 2.0), rel=1e-6)
     else:
         assert changed["total"] == warm["total"]
+
+
+def test_cold_engines_in_fresh_processes_while_another_holds_the_project_open(
+    bw_project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This test process keeps bw2data's project metadata in memory (databases.json,
+    geomapping.pickle) and writes it back whole on its next database write, without the
+    datasets database the first fresh process registered, whose activities stay in SQLite.
+    The next engine re-registers it over those rows (bw2data processed them with a geomapping
+    lacking their locations: KeyError 'AE' before) and computes the new figure (by hand)."""
+    import bw2data as bd
+
+    monkeypatch.setenv("FOOTPRINT_CACHE_DIR", str(tmp_path))
+    bd.Database("chain").write(_chain(0.5))
+    first = _engine_in_a_fresh_process(bw_project, "chain::b", tmp_path)  # cold: registers
+    assert first["total"] == pytest.approx(3 * (1.0 + 2 * 0.5), rel=1e-6)
+    bd.Database("chain").write(_chain(2.0))  # flushes this process's stale metadata
+    assert "footprint-datasets" not in json.loads(
+        (Path(bd.projects.dir) / "databases.json").read_text()
+    )
+    second = _engine_in_a_fresh_process(bw_project, "chain::b", tmp_path)
+    assert second["total"] == pytest.approx(3 * (1.0 + 2 * 2.0), rel=1e-6)

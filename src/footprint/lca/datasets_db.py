@@ -86,6 +86,18 @@ def import_datasets(datasets: Iterable[Dataset], database: str = DATASETS_DATABA
     data = {(database, ds.id): _activity(ds, database, known, problems) for ds in records}
     if problems:
         raise DatasetError(problems)
+    # bw2data keeps databases.json and geomapping.pickle in memory per process and writes
+    # them whole: another process that had the project open (a test's parent, a running
+    # ``footprint serve``) can write back copies without this database while its activities
+    # stay in SQLite.  ``register`` then processes those left-over rows before ``write``
+    # replaces them, and their locations must be in the geomapping (KeyError otherwise).
+    from bw2data.backends import ActivityDataset
+
+    left_over = ActivityDataset.select(ActivityDataset.location).where(
+        ActivityDataset.database == database
+    )
+    locations = {row.location for row in left_over.distinct() if row.location}
+    bd.geomapping.add(sorted(locations | {activity["location"] for activity in data.values()}))
     db = bd.Database(database)
     db.register(description="footprint: datasets of the catalog and user dataset files")
     db.write(data)
