@@ -116,13 +116,18 @@ def test_cold_engines_in_fresh_processes_while_another_holds_the_project_open(
     lacking their locations: KeyError 'AE' before) and computes the new figure (by hand)."""
     import bw2data as bd
 
+    from footprint.lca.datasets_db import DATASETS_DATABASE
+
     monkeypatch.setenv("FOOTPRINT_CACHE_DIR", str(tmp_path))
+    if DATASETS_DATABASE in bd.databases:  # the template may hold it (test order): not here
+        del bd.databases[DATASETS_DATABASE]
+    bd.geomapping.delete([location for location in list(bd.geomapping) if location != "GLO"])
     bd.Database("chain").write(_chain(0.5))
     first = _engine_in_a_fresh_process(bw_project, "chain::b", tmp_path)  # cold: registers
     assert first["total"] == pytest.approx(3 * (1.0 + 2 * 0.5), rel=1e-6)
     bd.Database("chain").write(_chain(2.0))  # flushes this process's stale metadata
-    assert "footprint-datasets" not in json.loads(
-        (Path(bd.projects.dir) / "databases.json").read_text()
-    )
+    project = Path(bd.projects.dir)
+    assert DATASETS_DATABASE not in json.loads((project / "databases.json").read_text())
+    assert "AE" not in bd.geomapping  # what this process writes back
     second = _engine_in_a_fresh_process(bw_project, "chain::b", tmp_path)
     assert second["total"] == pytest.approx(3 * (1.0 + 2 * 2.0), rel=1e-6)
