@@ -11,17 +11,16 @@ reading the files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pydantic
 
-from footprint.cache import cache_dir
+from footprint.cache import cache_dir, replace_file
 from footprint.model import Dataset
 from footprint.resources import datasets_dir
 
@@ -53,16 +52,8 @@ def shipped_datasets(files: Sequence[Path], read: Callable[[], list[Dataset]]) -
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
     datasets = read()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".catalog.", suffix=".pickle", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(datasets, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-    except OSError:  # cache folder not writable: read the files every time
-        pass
+    with contextlib.suppress(OSError):  # cache folder not writable: read the files each time
+        replace_file(
+            path, lambda h: pickle.dump(datasets, h, protocol=pickle.HIGHEST_PROTOCOL), binary=True
+        )
     return datasets

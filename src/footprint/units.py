@@ -18,15 +18,13 @@ import hashlib
 import importlib.util
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from footprint.cache import cache_dir
+from footprint.cache import cache_dir, replace_file
 from footprint.errors import Problem, UnitError
 
 if TYPE_CHECKING:
@@ -130,15 +128,7 @@ def _write_memo() -> None:
         for kind, answers in _memo_new.items():
             known = document.get(kind)
             document[kind] = {**(known if isinstance(known, dict) else {}), **answers}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".units.", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        replace_file(path, lambda handle: json.dump(document, handle))
     except OSError:  # cache folder not writable: the answers are simply not kept
         pass
     _memo_new.clear()

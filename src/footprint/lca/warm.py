@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from footprint.cache import replace_file
 from footprint.lca.unit_scores import UnitScores, cache_dir, file_stamp
 
 _FORMAT = "2"  # 2: gas factors of the exact catalog scores
@@ -104,13 +104,4 @@ def store(
         "gas_factors": snapshot.gas_factors,
         "stamps": {str(path): file_stamp(path).decode() for path in files},
     }
-    path = _path(brightway_project, catalog_hash, methods)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".warm.", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    replace_file(_path(brightway_project, catalog_hash, methods), lambda h: json.dump(document, h))
