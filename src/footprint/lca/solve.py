@@ -561,8 +561,7 @@ class Plan:
         numbered = sp.csr_matrix(
             (np.arange(1, len(indices) + 1, dtype=np.float64), indices, indptr), shape=(size, size)
         )
-        order, labels = _block_order(numbered)
-        permuted, inverse = _permuted_csc(numbered, order)
+        order, labels, (permuted, inverse) = _block_order(numbered)
         sizes = np.bincount(labels) if size else np.zeros(0, dtype=np.int64)
         slots = np.empty(len(indices), dtype=np.int64)
         slots[permuted.data.astype(np.int64) - 1] = np.arange(len(indices))
