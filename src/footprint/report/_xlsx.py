@@ -486,22 +486,25 @@ class _SheetWriter(WorksheetWriter):
         with xf.element("sheetData"):
             xf.write(_MARK)  # replaced by the rows once the file is closed
         self.xf.send(None)
-        self._rows_file = f"{self.out}.rows"
         with open(self._rows_file, "w", encoding="utf-8") as out:
             _write_rows(self.ws, out)
 
     def write(self) -> None:
-        super().write()
-        with open(self.out, "rb") as src:
-            xml = src.read()
-        head, found, tail = xml.partition(_PLACEHOLDER)
-        if not found:
-            raise AssertionError("the sheet's placeholder is missing")
-        with open(self.out, "wb") as out, open(self._rows_file, "rb") as rows:
-            out.write(head + b"<sheetData>")
-            shutil.copyfileobj(rows, out, 1 << 20)
-            out.write(b"</sheetData>" + tail)
-        os.remove(self._rows_file)
+        self._rows_file = f"{self.out}.rows"
+        try:
+            super().write()
+            with open(self.out, "rb") as src:
+                xml = src.read()
+            head, found, tail = xml.partition(_PLACEHOLDER)
+            if not found:
+                raise AssertionError("the sheet's placeholder is missing")
+            with open(self.out, "wb") as out, open(self._rows_file, "rb") as rows:
+                out.write(head + b"<sheetData>")
+                shutil.copyfileobj(rows, out, 1 << 20)
+                out.write(b"</sheetData>" + tail)
+        finally:  # never a temporary file left behind, whatever failed
+            if os.path.exists(self._rows_file):
+                os.remove(self._rows_file)
 
 
 class _Collect:
