@@ -277,3 +277,24 @@ def test_cli_progress_bar_follows_the_tasks() -> None:
     assert "Monte Carlo tasks" in out.getvalue() and "3/3" in out.getvalue()
     with task_progress(Console(file=io.StringIO(), quiet=True)) as advance:
         assert advance is None
+
+
+def test_monte_carlo_columns_are_not_called_unused(tmp_path: Path) -> None:
+    """quantity_tolerance and the range columns are read by the Monte Carlo: the reader does
+    not warn that they are "not a footprint column"; an unknown column still is."""
+    from footprint.bom import read_bom_file
+
+    bom = tmp_path / "mc-columns.csv"
+    bom.write_text(
+        "id,parent,name,quantity,unit,dataset,Quantity tolerance,recycled_content,"
+        "R1 range,recycled content range,note\n"
+        "box,,Box,1,piece,,,,,,\n"
+        "a,box,A,1,kg,rg-pet,±5 %,0.2,,15–25 %,hello\n",
+        encoding="utf-8",
+    )
+    warnings = [w.message for w in read_bom_file(bom).warnings]
+    unused = [w for w in warnings if "is not a footprint column" in w]
+    assert unused == [
+        'column "R1 range" is not a footprint column; it is passed through to the outputs',
+        'column "note" is not a footprint column; it is passed through to the outputs',
+    ], warnings

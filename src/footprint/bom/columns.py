@@ -36,6 +36,16 @@ BOM_COLUMNS["eol_recycling_rate"] = ("r2", "recycling rate")
 BOM_COLUMNS["eol_energy_recovery_rate"] = ("r3", "energy recovery rate")
 BOM_COLUMNS["cff_a"] = ("a",)
 
+# Columns the Monte Carlo (--iterations) reads from the BOM lines' passed-through cells:
+# a quantity tolerance, and ranges of recycled content and end-of-life rates (column → the
+# parameter it is a range of); see docs/uncertainty.md
+RANGE_COLUMNS: dict[str, str] = {
+    "recycled_content_range": "recycled_content",
+    "eol_recycling_rate_range": "eol_recycling_rate",
+    "eol_energy_recovery_rate_range": "eol_energy_recovery_rate",
+}
+MONTE_CARLO_COLUMNS = ("quantity_tolerance", *RANGE_COLUMNS)
+
 PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "product": ("product id", "product_id", "id"),
     "name": ("description", "product name"),

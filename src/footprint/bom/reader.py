@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from footprint.bom.columns import (
     BOM_ALIASES,
     EOL_MODELS,
+    MONTE_CARLO_COLUMNS,
     PRODUCT_ALIASES,
     STAGE_ALIASES,
     Column,
@@ -68,6 +69,7 @@ PRODUCTS_REQUIRED = ("product",)
 MASS_TOLERANCE = 0.05
 _NOT_SHARES = {"cff_lhv"}  # LHV is MJ/kg, every other circularity parameter is a share
 _TEXT_FIELDS = ("name", "country", "supplier", "smelter_id", "certification")
+_MONTE_CARLO = frozenset(normalise_key(name) for name in MONTE_CARLO_COLUMNS)
 
 
 @dataclass
@@ -212,6 +214,8 @@ class _Reader:
                 )
         for column in unknown:
             meaning = shadowed.get(column.header)
+            if meaning is None and normalise_key(column.header) in _MONTE_CARLO:
+                continue  # read by the Monte Carlo (--iterations), not passed through unused
             reason = (
                 f"could mean {meaning}, but column {meaning} is there"
                 if meaning

@@ -35,18 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from footprint.bom.columns import normalise_key
+from footprint.bom.columns import RANGE_COLUMNS, normalise_key
 from footprint.circularity.cff import cff_terms
 from footprint.circularity.parameters import SYMBOLS
 from footprint.errors import Problem
 from footprint.model import CffLine, Product
 
 RANGE_STREAM = 2  # child of the block's stream the ranges draw from (1: the background)
-RANGE_COLUMNS: dict[str, str] = {
-    "recycled_content_range": "recycled_content",
-    "eol_recycling_rate_range": "eol_recycling_rate",
-    "eol_energy_recovery_rate_range": "eol_energy_recovery_rate",
-}
 _KEYS = {normalise_key(name): name for name in RANGE_COLUMNS}
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _RANGE = re.compile(rf"^\s*{_NUMBER}\s*(%?)\s*(?:–|—|-|\.\.|to)\s*{_NUMBER}\s*(%?)\s*$", re.I)
