@@ -13,15 +13,14 @@ no shared state, so several threads may call it at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from footprint import finite
 from footprint.bom import bom_files
@@ -33,6 +32,8 @@ from footprint.exchange.pact_import import expiry_warnings
 from footprint.lca.engine import LcaEngine
 from footprint.lca.indicators import Indicator, parse_selection
 from footprint.lca.project import SCORE_COLUMNS
+from footprint.lines import LineColumns, climate_parts
+from footprint.lines import constructed as _constructed  # noqa: F401  # comparison uses it
 from footprint.link import (
     BRIGHTWAY_SEPARATOR,
     ExternalActivity,
@@ -47,7 +48,6 @@ from footprint.model import (
     ClimateChange,
     Dataset,
     DatasetInfo,
-    LineResult,
     MethodInfo,
     Product,
     ProductResult,
@@ -113,6 +113,7 @@ class Engine:
         )
         self.brightway_project = self.lca.project
         self._unit_scores: dict[str, ClimateChange] = {}  # unit_score's answers, by reference
+        self._basis_fractions: dict[str, dict[str, float]] = {}  # GWP basis → share, by reference
         self.method = MethodInfo(
             indicators={name: list(method) for name, method in self.lca.methods.items()},
             solver=self.lca.solver,
@@ -284,11 +285,25 @@ class Engine:
 
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
         """Cut-off footprints: Σ amount × unit score over all lines of all products at once."""
-        # plain floats, one list per line: building millions of results reads them many times
-        scores, figures = self._scored_lines(linked)
-        per_line = iter(figures.tolist())
-        per_score = iter(scores.tolist())
-        return [self._product_result(item, per_line, per_score) for item in linked]
+        unit_scores, scored = self._scored_lines(linked)
+        with_dataset = np.fromiter(
+            (line.dataset is not None for item in linked for line in item.lines), dtype=bool
+        )
+        figures = np.zeros((len(with_dataset), len(SCORE_COLUMNS)))
+        figures[with_dataset] = scored  # lines without a dataset (assemblies) count 0
+        scores = np.zeros_like(figures)
+        scores[with_dataset] = unit_scores
+        results = []
+        start = 0
+        for item in linked:
+            stop = start + len(item.lines)
+            results.append(
+                self._product_result(
+                    item, figures[start:stop], scores[start:stop], with_dataset[start:stop]
+                )
+            )
+            start = stop
+        return results
 
     def _line_figures(self, linked: list[LinkedProduct]) -> np.ndarray:
         """Per functional unit, the four indicators of every line that has a dataset, in order."""
@@ -353,30 +368,27 @@ class Engine:
         return self.lca.catalog_reference(line.dataset)
 
     def _product_result(
-        self,
-        item: LinkedProduct,
-        per_line: Iterator[list[float]],
-        per_score: Iterator[list[float]],
+        self, item: LinkedProduct, figures: np.ndarray, scores: np.ndarray, scored: np.ndarray
     ) -> ProductResult:
+        """``figures``: the product's lines × ``SCORE_COLUMNS``, per functional unit;
+        ``scores``: the unit scores of the lines (``scored``: those with a dataset)."""
         product = item.product
-        zero = [0.0] * len(SCORE_COLUMNS)
-        figures = [next(per_line) if line.dataset is not None else zero for line in item.lines]
-        scores = [next(per_score) if line.dataset is not None else None for line in item.lines]
-        total, stage_sums = _sums(figures, [line.line.stage for line in item.lines])
+        stages = [line.line.stage for line in item.lines]
+        totals = figures[:, _TOTAL]
+        # sums beyond the largest float are named below (finite.product_problems), not warned
+        with np.errstate(over="ignore", invalid="ignore"):
+            total, stage_sums = _sums(figures, stages)
+            share = totals / total[_TOTAL] if total[_TOTAL] else np.zeros(len(totals))
         by_stage = {stage: ClimateChange() for stage in STAGES}
         for stage, sums in stage_sums.items():
             by_stage[stage] = _climate(sums)
-        lines = [
-            _line_result(
-                line, figure, score, figure[_TOTAL] / total[_TOTAL] if total[_TOTAL] else 0.0
-            )
-            for line, figure, score in zip(item.lines, figures, scores, strict=True)
-        ]
-        bases = self._basis_shares(item, figures)
+        lines = _line_columns(item.lines, figures, stages, share, (scores, scored))
+        line_totals = totals.tolist()
+        bases = self._basis_shares(item, line_totals)
         quality = product_data_quality(
             [
-                ScoredContribution(figure[_TOTAL], link.record.dqr if link.record else None)
-                for figure, link in zip(figures, item.lines, strict=True)
+                ScoredContribution(figure, link.record.dqr if link.record else None)
+                for figure, link in zip(line_totals, item.lines, strict=True)
                 if link.dataset is not None
             ]
         )
@@ -400,14 +412,13 @@ class Engine:
             extra=dict(product.extra),
         )
 
-    def _basis_shares(
-        self, item: LinkedProduct, figures: Sequence[Sequence[float]]
-    ) -> dict[str, float]:
-        """Share of Σ |line figure| resting on each GWP basis (see ``ProductResult``)."""
+    def _basis_shares(self, item: LinkedProduct, totals: Sequence[float]) -> dict[str, float]:
+        """Share of Σ |line figure| resting on each GWP basis (see ``ProductResult``);
+        ``totals``: each line's climate-change total."""
         weights: dict[str, float] = {}
-        fractions: dict[str, dict[str, float]] = {}
-        for line, figure in zip(item.lines, figures, strict=True):
-            if line.dataset is None or not figure[_TOTAL]:
+        fractions = self._basis_fractions  # kept per engine: one look-up per reference
+        for line, line_total in zip(item.lines, totals, strict=True):
+            if line.dataset is None or not line_total:
                 continue
             reference = self._scored_reference(line)
             split = fractions.get(reference)
@@ -416,7 +427,7 @@ class Engine:
                 scale = sum(parts.values()) or 1.0
                 split = fractions[reference] = {b: v / scale for b, v in parts.items()}
             for basis, fraction in split.items():
-                weights[basis] = weights.get(basis, 0.0) + abs(figure[_TOTAL]) * fraction
+                weights[basis] = weights.get(basis, 0.0) + abs(line_total) * fraction
         total = sum(weights.values())
         return {b: w / total for b, w in sorted(weights.items())} if total else {}
 
@@ -554,20 +565,23 @@ _TOTAL = SCORE_COLUMNS.index("total")
 
 
 def _sums(
-    figures: Sequence[Sequence[float]], stages: Sequence[Stage]
+    figures: np.ndarray, stages: Sequence[Stage]
 ) -> tuple[list[float], dict[Stage, list[float]]]:
-    """Σ per indicator over all lines and over each stage's lines, in one pass: added left to
-    right from 0.0, one addition at a time, as ``ClimateChange.__add__`` would."""
-    width = len(SCORE_COLUMNS)
-    total = [0.0] * width
+    """Σ per indicator over all lines and over each stage's lines: added left to right from
+    0.0, one addition at a time, as ``ClimateChange.__add__`` would (``np.add.accumulate`` adds
+    sequentially; a reduction would add pairwise and round differently)."""
+    zero = np.zeros((1, figures.shape[1]))
+    total = np.add.accumulate(np.vstack((zero, figures)), axis=0)[-1].tolist()
     per_stage: dict[Stage, list[float]] = {}
-    for figure, stage in zip(figures, stages, strict=True):
-        sums = per_stage.get(stage)
-        if sums is None:
-            sums = per_stage[stage] = [0.0] * width
-        for column in range(width):
-            total[column] += figure[column]
-            sums[column] += figure[column]
+    present = dict.fromkeys(stages)
+    if len(present) == 1:
+        per_stage[stages[0]] = total
+    else:
+        of_line = {stage: k for k, stage in enumerate(present)}
+        codes = np.fromiter((of_line[stage] for stage in stages), dtype=np.int64, count=len(stages))
+        for stage, k in of_line.items():
+            rows = np.vstack((zero, figures[codes == k]))
+            per_stage[stage] = np.add.accumulate(rows, axis=0)[-1].tolist()
     return total, per_stage
 
 
@@ -582,75 +596,53 @@ def _climate(row: Sequence[float]) -> ClimateChange:
     return ClimateChange(**{name: float(row[column]) for name, column in _NAMED_COLUMNS})
 
 
-def _line_result(
-    line: LinkedLine, figure: Sequence[float], score: Sequence[float] | None, share: float
-) -> LineResult:
-    bom = line.line
-    climate = _constructed(
-        ClimateChange,
-        {name: float(figure[column]) for name, column in _NAMED_COLUMNS} | _UNIT,
-        _CLIMATE_GIVEN,
-    )
-    unit_score = None
-    if score is not None:  # the factor per reference unit, e.g. kg CO2-eq/kg
-        per_unit = {"unit": f"{_UNIT['unit']} per {line.unit}"}
-        unit_score = _constructed(
-            ClimateChange,
-            {name: float(score[column]) for name, column in _NAMED_COLUMNS} | per_unit,
-            _CLIMATE_GIVEN | {"unit"},
-        )
-    # every field of LineResult, in its order; each value comes from models already validated
-    # (the BOM line, the catalog record) or is computed here with the field's type
-    values = {
-        "id": bom.id,
-        "path": line.path,
-        "depth": line.depth,
-        "name": bom.name,
-        "dataset": line.dataset,
-        "dataset_name": line.dataset_name,
-        "quantity": line.amount,
-        "unit": line.unit,
-        "unit_score": unit_score,
-        "bom_quantity": bom.quantity,
-        "bom_unit": bom.unit,
-        "mass_kg": line.mass_kg,
-        "stage": bom.stage,
-        "climate_change": climate,
-        "climate_change_cut_off": None,
-        "note": None,
+def _line_columns(
+    lines: Sequence[LinkedLine],
+    figures: np.ndarray,
+    stages: list[Stage],
+    share: np.ndarray,
+    unit_scores: tuple[np.ndarray, np.ndarray],
+) -> LineColumns:
+    """The result lines of one product, column by column: every field of ``LineResult``, each
+    value from models already validated (the BOM line, the catalog record) or computed here
+    with the field's type.  ``unit_scores``: (scores, which lines have one)."""
+    bom = [line.line for line in lines]
+    scores, scored = unit_scores
+    unit_score = climate_parts(scores, dict(_NAMED_COLUMNS))
+    unit_score["unit"] = [_per_unit(line.unit) for line in lines]  # e.g. kg CO2-eq per kg
+    columns = {
+        "id": [b.id for b in bom],
+        "path": [line.path for line in lines],
+        "depth": [line.depth for line in lines],
+        "name": [b.name for b in bom],
+        "dataset": [line.dataset for line in lines],
+        "dataset_name": [line.dataset_name for line in lines],
+        "quantity": [line.amount for line in lines],
+        "unit": [line.unit for line in lines],
+        "unit_score": (unit_score, ~scored),  # None for lines without a dataset
+        "bom_quantity": [b.quantity for b in bom],
+        "bom_unit": [b.unit for b in bom],
+        "mass_kg": [line.mass_kg for line in lines],
+        "stage": stages,
+        "climate_change": climate_parts(figures, dict(_NAMED_COLUMNS)),
+        "climate_change_cut_off": [None] * len(bom),
+        "note": [None] * len(bom),
         "share": share,
-        "material": line.record.material if line.record else None,
-        "recycled_content": bom.circularity.recycled_content,  # R1, recycled content
-        "country": bom.country,
-        "supplier": bom.supplier,
-        "smelter_id": bom.smelter_id,
-        "certification": bom.certification,
-        "extra": dict(bom.extra),
-        "row": bom.source.row,
+        "material": [line.record.material if line.record else None for line in lines],
+        "recycled_content": [b.circularity.recycled_content for b in bom],  # R1
+        "country": [b.country for b in bom],
+        "supplier": [b.supplier for b in bom],
+        "smelter_id": [b.smelter_id for b in bom],
+        "certification": [b.certification for b in bom],
+        "extra": [b.extra for b in bom],  # copied for each line built
+        "row": [b.source.row for b in bom],
     }
-    return _constructed(LineResult, values, _LINE_GIVEN)
+    return LineColumns(columns, len(bom))
 
 
-M = TypeVar("M", bound=BaseModel)
-_UNIT = {"unit": ClimateChange.model_fields["unit"].default}
-_CLIMATE_GIVEN = frozenset(_PARTS)
-_LINE_GIVEN = frozenset(LineResult.model_fields) - {"climate_change_cut_off", "note"}
-
-
-def _constructed(cls: type[M], values: dict[str, Any], given: frozenset[str]) -> M:
-    """A model instance from values that already have their fields' types, not re-validated.
-
-    What ``model_construct`` does, without its Python loop over the fields: at a million
-    lines, validating each line's values again in pydantic-core was half of the assessment.
-    ``values`` must hold every field, in the model's order; ``given`` is what a validated
-    construction would record as set (a copy per instance: ``model_copy`` updates it).
-    """
-    instance = cls.__new__(cls)
-    object.__setattr__(instance, "__dict__", values)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(given))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
-    return instance
+@lru_cache(maxsize=1024)
+def _per_unit(unit: str) -> str:
+    return f"{ClimateChange.model_fields['unit'].default} per {unit}"
 
 
 def read_products(

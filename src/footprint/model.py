@@ -26,12 +26,21 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from footprint.errors import Problem
 from footprint.sourcing.results import SourcingResult
@@ -349,6 +358,38 @@ class LineResult(_Model):
         return is_waste_treatment(self.stage, self.dataset)
 
 
+class LineView(Sequence[LineResult]):
+    """Lines held otherwise than as a list of objects (``footprint.lines.LineColumns``):
+    ``ProductResult.lines`` keeps such a sequence as it is, as it keeps a list."""
+
+    __slots__ = ()
+
+
+LINES_CONTEXT = "footprint.lines"  # serialisation context key: see ``footprint.json_writer``
+
+
+def _kept_lines(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    return value if isinstance(value, LineView) else handler(value)
+
+
+def _lines_out(lines: Sequence[LineResult], info: SerializationInfo) -> list[LineResult] | str:
+    """The lines as a list (a ``LineView`` built line by line); the streamed writer's context
+    asks for a placeholder instead, where it writes the lines itself."""
+    context = info.context
+    if isinstance(context, dict) and LINES_CONTEXT in context:
+        placeholder: str = context[LINES_CONTEXT](lines)
+        return placeholder
+    return lines if isinstance(lines, list) else list(lines)
+
+
+# a list of ``LineResult`` or a ``LineView``; the JSON (and its schema) is a list either way
+Lines = Annotated[
+    Sequence[LineResult],
+    WrapValidator(_kept_lines),
+    PlainSerializer(_lines_out, return_type=list[LineResult] | str),
+]
+
+
 class CffParameter(_Model):
     """A CFF/MCI parameter value as used, and where it came from."""
 
@@ -624,7 +665,7 @@ class ProductResult(_Model):
     energy_kwh: float | None = None
     climate_change: ClimateChange = Field(description="per functional unit")
     by_stage: dict[Stage, ClimateChange] = Field(description="all five PEF stages, per FU")
-    lines: list[LineResult] = Field(default_factory=list)
+    lines: Lines = Field(default_factory=list)
     circularity: Circularity | None = None
     checks: list[Check] = Field(default_factory=list)
     data_quality: DataQualityResult | None = None
@@ -801,12 +842,25 @@ class Assessment(_Model):
     )
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        text = strict_json(self.model_dump_json(indent=indent))
-        if path is not None:
-            from footprint.io import write_text_atomic
+        """The JSON document (``model_dump_json``'s bytes), also written to ``path`` when
+        given.  Built piece by piece (``footprint.json_writer``): the lines are serialised a
+        chunk at a time, never all as objects; ``write_json`` does not hold the text."""
+        from footprint.json_writer import json_pieces
 
-            write_text_atomic(Path(path), text)
-        return text
+        if path is None:
+            return "".join(json_pieces(self, indent))
+        from footprint.json_writer import write_json
+
+        pieces: list[str] = []
+        write_json(self, path, indent, kept=pieces)
+        return "".join(pieces)
+
+    def write_json(self, path: str | Path, *, indent: int | None = 2) -> Path:
+        """Stream the JSON document into ``path`` (whole or not at all), holding neither every
+        line as an object nor the text: for large assessments."""
+        from footprint.json_writer import write_json
+
+        return write_json(self, path, indent)
 
     def to_dataframe(self) -> pd.DataFrame:
         from footprint.report.tables import assessment_dataframe

@@ -279,7 +279,7 @@ class LineChanges:
         product = self.product.model_copy(
             update={"lines": [new_bom if b.id == line_id else b for b in self.product.lines]}
         )
-        result = _corrected(self.result, line, old, new, self._families)
+        result = _corrected(self.result, self.index[line_id], old, new, self._families)
         if self.rule_sets:
             from footprint.compliance import evaluate_checks
 
@@ -317,15 +317,17 @@ def _plus(a: ClimateChange, old: ClimateChange, new: ClimateChange) -> ClimateCh
 
 def _corrected(
     base: ProductResult,
-    line: LineResult,
+    position: int,
     old: ProductResult,
     new: ProductResult,
     families: Mapping[str, float],
 ) -> ProductResult:
+    line = base.lines[position]  # built afresh by a LineColumns: replaced by position
     new_line = new.lines[0].model_copy(
         update={"path": line.path, "depth": line.depth, "row": line.row}
     )
-    lines = [new_line if x is line else x for x in base.lines]
+    lines = list(base.lines)
+    lines[position] = new_line
     total = _plus(base.climate_change, old.climate_change, new.climate_change)
     by_stage = {
         stage: _plus(figure, old.by_stage[stage], new.by_stage[stage])

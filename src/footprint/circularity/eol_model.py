@@ -15,8 +15,13 @@ stays visible in ``circularity.cff.cut_off_total``; the CFF terms per line are i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from footprint.circularity.product import CircularityOutcome
-from footprint.model import STAGES, ClimateChange, ProductResult
+from footprint.lines import LineColumns
+from footprint.model import STAGES, ClimateChange, LineResult, ProductResult
 
 
 def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResult:
@@ -34,19 +39,23 @@ def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResu
         for stage in STAGES
     }
     total = sum(by_stage.values(), ClimateChange())
-    lines = []
-    for line in result.lines:
-        update: dict[str, object] = {}
-        change = outcome.line_changes.get(line.id)
-        if change is not None:
-            update = {
-                "climate_change": change.climate_change,
-                "climate_change_cut_off": line.climate_change,
-                "note": change.note,
-            }
-        figure = change.climate_change if change is not None else line.climate_change
-        update["share"] = figure.total / total.total if total.total else 0.0
-        lines.append(line.model_copy(update=update))
+    lines: Sequence[LineResult]
+    if isinstance(result.lines, LineColumns):
+        lines = _changed_columns(result.lines, outcome, total.total)
+    else:
+        lines = changed = []
+        for line in result.lines:
+            update: dict[str, object] = {}
+            change = outcome.line_changes.get(line.id)
+            if change is not None:
+                update = {
+                    "climate_change": change.climate_change,
+                    "climate_change_cut_off": line.climate_change,
+                    "note": change.note,
+                }
+            figure = change.climate_change if change is not None else line.climate_change
+            update["share"] = figure.total / total.total if total.total else 0.0
+            changed.append(line.model_copy(update=update))
     return result.model_copy(
         update={
             "by_stage": by_stage,
@@ -55,3 +64,34 @@ def apply_cff(result: ProductResult, outcome: CircularityOutcome) -> ProductResu
             "circularity": outcome.circularity,
         },
     )
+
+
+def _changed_columns(lines: LineColumns, outcome: CircularityOutcome, total: float) -> LineColumns:
+    """The same change as for a list of lines, column by column: the lines the CFF changes
+    take their CFF figure (their cut-off figure kept with a note), every share is refigured."""
+    ids = lines.values("id")
+    changed = [k for k, line_id in enumerate(ids) if line_id in outcome.line_changes]
+    figures = lines.values("climate_change") if changed else []
+    cut_off = list(lines.values("climate_change_cut_off"))
+    notes = list(lines.values("note"))
+    parts = {name: np.array(lines.array(f"climate_change.{name}")) for name in _FLOAT_PARTS}
+    units = lines.values("climate_change.unit")
+    for k in changed:
+        change = outcome.line_changes[ids[k]]
+        cut_off[k] = figures[k]
+        notes[k] = change.note
+        for name in _FLOAT_PARTS:
+            parts[name][k] = getattr(change.climate_change, name)
+        units[k] = change.climate_change.unit
+    share = parts["total"] / total if total else np.zeros(len(lines))
+    return lines.replaced(
+        {
+            "climate_change": {**parts, "unit": units},
+            "climate_change_cut_off": cut_off,
+            "note": notes,
+            "share": share,
+        }
+    )
+
+
+_FLOAT_PARTS = ("total", "fossil", "biogenic", "luluc", "not_split")

@@ -116,6 +116,7 @@ def compute_circularity(
     defaults: MaterialDefaults | None = None,
 ) -> CircularityOutcome:
     """CFF, recycled content and MCI of one product; raises ``BomError`` on invalid parameters."""
+    lines = list(lines)  # read several times: built once (``LineColumns`` builds when read)
     defaults = defaults or load_material_defaults()
     findings = Findings()
     check_inputs(product.circularity, product.source, product.id, findings)

@@ -1,0 +1,214 @@
+"""Benchmark: a million result lines — ``Engine.footprint_table``, ``Engine.assess_products``
+and ``Assessment.to_json`` — this checkout against a baseline revision, in the same run.
+
+    BRIGHTWAY_DIR=/tmp/footprint-bench/bw python benchmarks/lines.py   # --products 10000
+
+Background and products are ``benchmarks/engine.py``'s (nearly triangular background of
+20,000 activities, written once into the project ``footprint-bench`` — run engine.py once, or
+this script prepares it; products of 100 lines on random activities).  Each contender runs in
+a fresh process with ``PYTHONPATH`` on its own code: this checkout's ``src`` or the baseline's
+(extracted with ``git archive``), each with its own copy of the Brightway folder and its own
+cache folder.  Untimed in the child: the warm ``Engine`` (unit scores from the cache, computed
+on the first run; the background's activity table read by a one-product table) and the
+products (validated ``Product`` models).  Timed: the call alone.
+Memory: the process's peak resident set (VmHWM) and its resident set just before the call
+(the products and the engine), so the call's own part is the difference.
+
+Checked in the same run: the footprint tables give the same figures, the assessments the same
+product totals, and the JSON documents (``created`` set to a fixed time) the same bytes
+(SHA-256) under both revisions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "807fb55"  # main before column-oriented lines
+
+
+def _engine_benchmark():  # benchmarks/engine.py: its products and its background
+    spec = importlib.util.spec_from_file_location(
+        "engine_benchmark", ROOT / "benchmarks" / "engine.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _memory() -> dict[str, float]:
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmHWM:", "VmRSS:")):
+            fields[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return fields
+
+
+def _products(n_products: int) -> list:
+    from pydantic import TypeAdapter
+
+    from footprint.model import Product
+
+    bench = _engine_benchmark()
+    activities, amounts = bench.product_lines(n_products)
+    source = {"file": "bench.xlsx", "sheet": "BOM"}
+    rows = [
+        {
+            "id": f"p{p}",
+            "lines": [
+                {
+                    "id": f"l{k}",
+                    "quantity": float(amounts[p, k]),
+                    "unit": "kg",
+                    "dataset": f"{bench.DATABASE}::a{activities[p, k]}",
+                    "source": {**source, "row": k + 2},
+                }
+                for k in range(bench.LINES_PER_PRODUCT)
+            ],
+        }
+        for p in range(n_products)
+    ]
+    return TypeAdapter(list[Product]).validate_python(rows)
+
+
+def _child(what: str, n_products: int, out: Path, json_path: Path | None) -> None:
+    import numpy as np
+
+    from footprint.api import Engine
+
+    engine = Engine(brightway_project=_engine_benchmark().PROJECT)
+    products = _products(n_products)
+    engine.footprint_table(products[:1])  # untimed: the background's activity table is read
+    before = _memory()["VmRSS"]
+    result: dict = {"rss_before_mib": before}
+    if what == "table":
+        start = time.perf_counter()
+        table = engine.footprint_table(products)
+        result["seconds"] = time.perf_counter() - start
+        result["peak_mib"] = _memory()["VmHWM"]
+        columns = ["total", "fossil", "biogenic", "luluc", "not_split"]
+        result["rows"] = len(table)
+        result["sha256"] = hashlib.sha256(
+            np.ascontiguousarray(table[columns].to_numpy()).tobytes()
+            + "\n".join(table["line"] + "|" + table["path"] + "|" + table["dataset"]).encode()
+        ).hexdigest()
+    else:
+        start = time.perf_counter()
+        assessment = engine.assess_products(products)
+        result["seconds"] = time.perf_counter() - start
+        result["peak_mib"] = _memory()["VmHWM"]
+        result["totals"] = [p.climate_change.total for p in assessment.products]
+        if json_path is not None:
+            fixed = assessment.model_copy(update={"created": datetime(2026, 12, 2, tzinfo=UTC)})
+            start = time.perf_counter()
+            fixed.to_json(json_path)
+            result["to_json_seconds"] = time.perf_counter() - start
+            result["to_json_peak_mib"] = _memory()["VmHWM"]
+            digest = hashlib.sha256()
+            with json_path.open("rb") as handle:
+                while block := handle.read(1 << 24):
+                    digest.update(block)
+            result["sha256"] = digest.hexdigest()
+            result["json_mib"] = json_path.stat().st_size / 2**20
+            json_path.unlink()
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def _extract(revision: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src", "datasets", "templates", "benchmarks"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tempfile.TemporaryFile() as handle:
+        handle.write(archive)
+        handle.seek(0)
+        with tarfile.open(fileobj=handle) as tar:
+            tar.extractall(into, filter="data")
+    return into / "src"
+
+
+def _run(src: Path, env: dict[str, str], what: str, products: int, work: Path) -> dict:
+    out = work / "result.json"
+    command = [sys.executable, __file__, "--child", what, "--products", str(products)]
+    command += ["--out", str(out), "--json-file", str(work / "document.json")]
+    subprocess.run(command, check=True, env={**env, "PYTHONPATH": str(src)})
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=10_000, help="products of 100 lines")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the baseline")
+    parser.add_argument("--what", default="table,pipeline")
+    parser.add_argument("--child")
+    parser.add_argument("--out")
+    parser.add_argument("--json-file")
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.products, Path(args.out), Path(args.json_file))
+        return
+    if "BRIGHTWAY_DIR" not in os.environ:
+        sys.exit("set BRIGHTWAY_DIR to a folder under /tmp (never your own Brightway folder)")
+    bench = _engine_benchmark()
+    bench.prepare("triangular")  # the background, once
+    work = Path(tempfile.mkdtemp(prefix="footprint-lines-bench-"))
+    contenders = {
+        "this checkout": ROOT / "src",
+        f"baseline {args.baseline}": _extract(args.baseline, work / "baseline"),
+    }
+    envs = {}
+    for i, name in enumerate(contenders):
+        folder = work / f"bw-{i}"
+        shutil.copytree(os.environ["BRIGHTWAY_DIR"], folder)
+        envs[name] = {
+            **os.environ,
+            "BRIGHTWAY_DIR": str(folder),
+            "BRIGHTWAY2_DIR": str(folder),
+            "FOOTPRINT_CACHE_DIR": str(work / f"cache-{i}"),
+        }
+    print(f"{args.products:,} products × 100 lines; {os.uname().nodename}, load {os.getloadavg()}")
+    for what in args.what.split(","):
+        results = {}
+        for name, src in contenders.items():
+            _run(src, envs[name], what, 10, work)  # untimed: unit scores into the cache
+            results[name] = result = _run(src, envs[name], what, args.products, work)
+            extra = ""
+            if "to_json_seconds" in result:
+                extra = (
+                    f"; to_json {result['to_json_seconds']:.2f} s, {result['json_mib']:.0f} MiB, "
+                    f"peak then {result['to_json_peak_mib']:,.0f} MiB"
+                )
+            print(
+                f"{what:<9} {name:<22} {result['seconds']:8.2f} s   peak {result['peak_mib']:7,.0f}"
+                f" MiB (before the call {result['rss_before_mib']:,.0f} MiB){extra}",
+                flush=True,
+            )
+        ours, baseline = results.values()
+        ratio = baseline["seconds"] / ours["seconds"]
+        print(f"{what:<9} ratio baseline / this checkout: {ratio:.1f}×")
+        if "to_json_seconds" in ours:
+            ratio = baseline["to_json_seconds"] / ours["to_json_seconds"]
+            print(f"{'to_json':<9} ratio baseline / this checkout: {ratio:.1f}×")
+        assert ours.get("totals") == baseline.get("totals"), "product totals differ"
+        assert ours["sha256"] == baseline["sha256"], f"{what}: outputs differ"
+        print(f"{what:<9} same figures and same bytes under both revisions: yes")
+    print(f"load average at the end: {os.getloadavg()}")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
