@@ -39,6 +39,7 @@ from footprint.link import (
     ExternalActivity,
     LinkedLine,
     LinkedProduct,
+    link_columns,
     link_products,
 )
 from footprint.memory import cyclic_gc_paused
@@ -345,6 +346,9 @@ class Engine:
 
         products, _ = read_products(bom_or_products)
         with cyclic_gc_paused():  # millions of small objects, no cycles (as assess_products)
+            fast = self._table_columns(products)
+            if fast is not None:
+                return fast
             linked = self.link(products)
             figures = self._line_figures(linked)
             rows = [
@@ -356,6 +360,42 @@ class Engine:
             ]  # fmt: skip
         table = pd.DataFrame.from_records(
             rows, columns=["product", "line", "path", "stage", "dataset", "quantity", "unit"]
+        )
+        for column, indicator in enumerate(SCORE_COLUMNS):
+            table[indicator] = figures[:, column]
+        return table
+
+    def _table_columns(self, products: Sequence[Product]) -> pd.DataFrame | None:
+        """``footprint_table`` of one-level products linked column by column (``link_columns``):
+        the same figures (amount × reference flow × unit score, each reference scored once);
+        None when the products need ``link`` (another shape, a problem to name)."""
+        import pandas as pd
+
+        linked = link_columns(products, self.catalog, external=self.lca)
+        if linked is None:
+            return None
+        references = [
+            target.reference
+            if isinstance(target, ExternalActivity)
+            else self.lca.catalog_reference(target.id)
+            for target in linked.targets
+        ]
+        width = len(SCORE_COLUMNS)
+        unit_scores = self.lca.scores(references) if references else np.zeros((0, width))
+        with np.errstate(over="ignore", invalid="ignore"):
+            figures = (linked.amount * linked.reference_flow)[:, None] * unit_scores[linked.codes]
+        if not np.isfinite(figures).all():
+            return None  # ``link`` and ``_line_figures`` name the lines
+        table = pd.DataFrame(
+            {
+                "product": linked.product,
+                "line": linked.line,
+                "path": linked.line,  # one level: the path is the line's id
+                "stage": linked.stage,
+                "dataset": linked.dataset,
+                "quantity": linked.amount,
+                "unit": linked.unit,
+            }
         )
         for column, indicator in enumerate(SCORE_COLUMNS):
             table[indicator] = figures[:, column]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+import numpy as np
+
 from footprint import units
 from footprint.errors import BomError, FootprintError, Problem, cap_problems
 from footprint.model import BomLine, Dataset, Product, is_waste_treatment
@@ -244,3 +246,123 @@ def _unknown(reference: str, hints: Iterable[str]) -> str:
     if BRIGHTWAY_SEPARATOR in reference:
         return f"{reference!r} is not an activity of the Brightway project{tip}"
     return f"{reference!r} is not a known dataset id{tip}"
+
+
+@dataclass(frozen=True)
+class LinkedColumns:
+    """The lines with a dataset of many one-level products, linked column by column (what
+    ``Engine.footprint_table`` needs): per line its product, id, stage, dataset (as
+    ``LinkedLine.dataset``), amount in the dataset's unit and that unit; ``codes`` numbers
+    each line's (dataset, unit) and ``targets`` holds, per code, the catalog record or the
+    Brightway activity."""
+
+    product: list[str]
+    line: list[str]
+    stage: list[str]
+    dataset: list[str]
+    amount: np.ndarray
+    unit: list[str]
+    reference_flow: np.ndarray
+    codes: np.ndarray
+    targets: list[Dataset | ExternalActivity]
+
+
+def link_columns(
+    products: Sequence[Product],
+    catalog: DatasetLookup,
+    *,
+    external: ExternalResolver | None = None,
+) -> LinkedColumns | None:
+    """``link_products`` for the common shape — one-level products whose lines all name a
+    dataset, in units convertible by a factor, no mass per piece — without a ``LinkedLine``
+    per line: each distinct (dataset, unit) is resolved once and the amounts converted as
+    arrays (``quantity × factor``, the multiplication ``units.convert`` makes).  None when
+    any product or line is of another shape or any line has a problem: then
+    ``link_products`` links them (and names the problems)."""
+    lines: list[BomLine] = []
+    for product in products:
+        if any(line.parent is not None for line in product.lines):
+            return None
+        if len({line.id for line in product.lines}) != len(product.lines):
+            return None
+        lines.extend(product.lines)
+    code_of: dict[tuple[str | None, str, float | None], int] = {}
+    codes = [
+        code_of.setdefault((line.dataset, line.unit, line.mass_per_piece_kg), len(code_of))
+        for line in lines
+    ]
+    recipes = [_recipe(key, catalog, external) for key in code_of]
+    if any(recipe is None for recipe in recipes):
+        return None
+    resolved = [r for r in recipes if r is not None]
+    code = np.asarray(codes, dtype=np.int64)
+    quantity = np.fromiter((line.quantity for line in lines), dtype=np.float64, count=len(lines))
+    with np.errstate(over="ignore", invalid="ignore"):
+        amount = quantity * np.array([r.factor for r in resolved])[code]
+        bom_mass = quantity * np.array([r.bom_mass_factor for r in resolved])[code]
+        dataset_mass = amount * np.array([r.dataset_mass_factor for r in resolved])[code]
+    finite = (
+        np.isfinite(quantity).all()
+        and (quantity >= 0).all()
+        and np.isfinite(amount).all()
+        and np.isfinite(bom_mass).all()
+        and np.isfinite(dataset_mass).all()
+    )
+    if not finite:
+        return None
+    stage_value = {stage: stage.value for stage in {line.stage for line in lines}}
+    return LinkedColumns(
+        product=[p.id for p in products for _ in p.lines],
+        line=[line.id for line in lines],
+        stage=[stage_value[line.stage] for line in lines],
+        dataset=[resolved[c].dataset for c in codes],
+        amount=amount,
+        unit=[resolved[c].unit for c in codes],
+        reference_flow=np.fromiter(
+            (p.reference_flow for p in products for _ in p.lines), np.float64, len(lines)
+        ),
+        codes=code,
+        targets=[r.target for r in resolved],
+    )
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    dataset: str
+    unit: str
+    factor: float
+    bom_mass_factor: float  # 0 when the BOM unit is not a mass (only checked: finite)
+    dataset_mass_factor: float
+    target: Dataset | ExternalActivity
+
+
+def _recipe(
+    key: tuple[str | None, str, float | None],
+    catalog: DatasetLookup,
+    external: ExternalResolver | None,
+) -> _Recipe | None:
+    """How the lines of one (dataset, BOM unit, mass per piece) link, as ``_link_line`` would
+    link them; None when they need ``_link_line`` (or it would report a problem)."""
+    written, bom_unit, per_piece = key
+    reference = (written or "").strip()
+    if not reference or per_piece is not None:
+        return None
+    target: Dataset | ExternalActivity | None = None
+    if BRIGHTWAY_SEPARATOR in reference:
+        target = external.resolve(reference) if external is not None else None
+        if target is None:
+            return None
+        dataset, unit = written, target.unit
+    elif reference in catalog:
+        target = catalog.get(reference)
+        dataset, unit = target.id, target.unit
+    else:
+        return None
+    try:
+        factor = units.convert(1.0, bom_unit, unit)  # 1 × the factor: no other path without
+    except FootprintError:  # a mass per piece
+        return None
+    bom_mass = units.to_kg(1.0, bom_unit) if _is_mass(bom_unit) else 0.0
+    dataset_mass = units.to_kg(1.0, unit) if not bom_mass and _is_mass(unit) else 0.0
+    assert dataset is not None
+    return _Recipe(dataset, unit, factor, bom_mass, dataset_mass, target)
