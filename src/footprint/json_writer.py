@@ -12,12 +12,14 @@ order, float repr, escapes, indentation): ``tests/test_line_columns.py`` compare
 from __future__ import annotations
 
 import re
+import types
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+from typing_extensions import TypedDict
 
 from footprint.lines import CHUNK, LineColumns
 from footprint.model import LINES_CONTEXT, LineResult, strict_json
@@ -26,6 +28,30 @@ if TYPE_CHECKING:
     from footprint.model import Assessment
 
 _LINES = TypeAdapter(list[LineResult])
+
+
+def _typed_dict(model: type[BaseModel]) -> Any:
+    """A TypedDict with the fields of ``model`` (nested models as TypedDicts), annotated as the
+    model annotates them: pydantic serialises a dict of it with the same serialisers (and,
+    given the models' JSON settings, the same bytes) without a model object per line."""
+    fields = {name: _as_typed(field.annotation) for name, field in model.model_fields.items()}
+    make: Any = TypedDict  # a TypedDict made at run time, from the model's fields
+    return make(f"{model.__name__}Row", fields)
+
+
+def _as_typed(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _typed_dict(annotation)
+    if get_origin(annotation) in (Union, types.UnionType):
+        choices = tuple(_as_typed(a) for a in get_args(annotation))
+        return Union[choices]  # noqa: UP007  # built from a tuple
+    return annotation
+
+
+_ROW_LIST: Any = types.GenericAlias(list, (_typed_dict(LineResult),))
+_ROWS: TypeAdapter[Any] = TypeAdapter(
+    _ROW_LIST, config=ConfigDict(ser_json_inf_nan=LineResult.model_config["ser_json_inf_nan"])
+)
 
 
 def json_pieces(assessment: Assessment, indent: int | None = 2) -> Iterator[str]:
@@ -71,13 +97,14 @@ def write_json(
     return Path(path)
 
 
-def _chunks(lines: Sequence[LineResult]) -> Iterator[list[LineResult]]:
+def _chunks(lines: Sequence[LineResult], indent: int | None) -> Iterator[bytes]:
+    """The lines as JSON arrays of at most ``CHUNK`` lines (the indentation pydantic gives)."""
     for start in range(0, len(lines), CHUNK):
         stop = min(len(lines), start + CHUNK)
         if isinstance(lines, LineColumns):
-            yield lines.built(start, stop)
+            yield _ROWS.dump_json(lines.rows(start, stop), indent=indent)
         else:
-            yield list(lines[start:stop])
+            yield _LINES.dump_json(list(lines[start:stop]), indent=indent)
 
 
 def _lines_json(lines: Sequence[LineResult], indent: int | None, pad: int) -> Iterator[str]:
@@ -88,8 +115,8 @@ def _lines_json(lines: Sequence[LineResult], indent: int | None, pad: int) -> It
     yield "["
     separator = "" if indent is None else "\n"
     newline = "\n" + " " * pad
-    for chunk in _chunks(lines):
-        text = strict_json(_LINES.dump_json(chunk, indent=indent).decode())
+    for chunk in _chunks(lines, indent):
+        text = strict_json(chunk.decode())
         if indent is None:
             yield separator + text[1:-1]
             separator = ","

@@ -130,15 +130,16 @@ def _stored(field: _Field, values: Any, n: int) -> Any:
     return values
 
 
-def _chunk(field: _Field, column: Any, start: int, stop: int) -> list[Any]:
-    """The field's values of lines start … stop − 1, as the model's field holds them."""
+def _chunk(field: _Field, column: Any, start: int, stop: int, as_dicts: bool = False) -> list[Any]:
+    """The field's values of lines start … stop − 1, as the model's field holds them
+    (``as_dicts``: a nested model as a plain dict, containers not copied: for writing)."""
     if field.kind == "float":
         return column[start:stop].tolist()
     if field.kind.startswith("optional "):
         stored, missing = column
         if stored is None:
             return [None] * (stop - start)
-        values = _chunk(field.plain(), stored, start, stop)
+        values = _chunk(field.plain(), stored, start, stop, as_dicts)
         if missing is not None:
             for k in np.flatnonzero(missing[start:stop]).tolist():
                 values[k] = None
@@ -146,8 +147,11 @@ def _chunk(field: _Field, column: Any, start: int, stop: int) -> list[Any]:
     if field.kind == "model":
         assert field.model is not None
         parts = [_chunk(p, column[p.name], start, stop) for p in field.parts]
+        if as_dicts:
+            names = [p.name for p in field.parts]
+            return [dict(zip(names, row, strict=True)) for row in zip(*parts, strict=True)]
         return _built(field.model, parts, given=field.given)
-    if field.kind == "container":  # each built line gets its own dict, as from the engine
+    if field.kind == "container" and not as_dicts:  # each built line gets its own
         return [value.copy() for value in column[start:stop]]
     return column[start:stop]
 
@@ -222,6 +226,12 @@ class LineColumns(LineView):
         values = [_chunk(f, self._columns[f.name], start, stop) for f in FIELDS]
         cut_off = values[_POSITION["climate_change_cut_off"]]
         return _built(LineResult, values, cut_off, values[_POSITION["note"]])
+
+    def rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """Lines start … stop − 1 as plain dicts, nested models as dicts (for writing them:
+        ``footprint.json_writer``); not copies, not to be changed."""
+        values = [_chunk(f, self._columns[f.name], start, stop, as_dicts=True) for f in FIELDS]
+        return [dict(zip(NAMES, row, strict=True)) for row in zip(*values, strict=True)]
 
     def values(self, name: str) -> list[Any]:
         """Every line's value of one field (``"climate_change.total"``: of a nested model's
