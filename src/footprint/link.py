@@ -109,6 +109,7 @@ def link_products(
 
     problems: list[Problem] = []
     linked: list[LinkedProduct] = []
+    recipes: dict[tuple[str | None, str, float | None], _Recipe | None] = {}
     for product in products:
         lines = []
         try:
@@ -117,13 +118,49 @@ def link_products(
             problems.extend(error.problems)
             continue
         for flat in flat_lines:
-            result = _link_line(flat, catalog, external, problems)
+            result = None
+            if flat.depth == 0 and not flat.is_assembly:  # the common line: linked by recipe
+                result = _linked_by_recipe(flat.line, recipes, catalog, external)
+            if result is None:
+                result = _link_line(flat, catalog, external, problems)
             if result is not None:
                 lines.append(result)
         linked.append(LinkedProduct(product, lines))
     if problems:
         raise BomError(cap_problems(problems))
     return linked
+
+
+def _linked_by_recipe(
+    line: BomLine,
+    recipes: dict[tuple[str | None, str, float | None], _Recipe | None],
+    catalog: DatasetLookup,
+    external: ExternalResolver | None,
+) -> LinkedLine | None:
+    """A top-level leaf line linked with the recipe of its (dataset, unit, mass per piece),
+    worked out once: what ``_link_line`` gives it.  None when it needs ``_link_line`` (no
+    recipe, or a quantity or result ``_link_line`` reports as a problem)."""
+    key = (line.dataset, line.unit, line.mass_per_piece_kg)
+    if key in recipes:
+        recipe = recipes[key]
+    else:
+        recipe = recipes[key] = _recipe(key, catalog, external)
+    quantity = line.quantity * 1.0  # × the multiplier of a top-level line, as _link_line
+    if recipe is None or not math.isfinite(quantity) or quantity < 0:
+        return None
+    amount = quantity * recipe.factor
+    if recipe.bom_mass_factor:
+        mass: float | None = quantity * recipe.bom_mass_factor
+    else:
+        mass = amount * recipe.dataset_mass_factor if recipe.dataset_mass_factor else None
+    if not math.isfinite(amount) or (mass is not None and not math.isfinite(mass)):
+        return None
+    target = recipe.target
+    record = target if isinstance(target, Dataset) else None
+    activity = target if isinstance(target, ExternalActivity) else None
+    return LinkedLine(
+        line, line.id, 0, 1.0, False, recipe.dataset, amount, recipe.unit, mass, record, activity
+    )
 
 
 def _path_text(path: Any) -> str:
