@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "807fb55"  # main before column-oriented lines
+BASELINE = "caf1b8b"  # main before column-oriented lines (with LineResult.unit_score)
 
 
 def _engine_benchmark():  # benchmarks/engine.py: its products and its background
