@@ -515,7 +515,7 @@ class Engine:
             for info, score in zip(ordered, self.lca.scores(references).tolist(), strict=True):
                 info.input_of.sort()
                 info.unit_score = _climate(score).model_copy(
-                    update={"unit": f"{_UNIT['unit']} per {info.unit}"}
+                    update={"unit": _per_unit(info.unit)}
                 )
         return ordered
 
