@@ -29,13 +29,15 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from warm_start import _extract  # noqa: E402  # a revision's src, datasets, templates
+
 BASELINE = "caf1b8b"  # main before column-oriented lines (with LineResult.unit_score)
 
 
@@ -125,20 +127,6 @@ def _child(what: str, n_products: int, out: Path, json_path: Path | None) -> Non
             result["json_mib"] = json_path.stat().st_size / 2**20
             json_path.unlink()
     out.write_text(json.dumps(result), encoding="utf-8")
-
-
-def _extract(revision: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "src", "datasets", "templates", "benchmarks"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tempfile.TemporaryFile() as handle:
-        handle.write(archive)
-        handle.seek(0)
-        with tarfile.open(fileobj=handle) as tar:
-            tar.extractall(into, filter="data")
-    return into / "src"
 
 
 def _run(src: Path, env: dict[str, str], what: str, products: int, work: Path) -> dict:
