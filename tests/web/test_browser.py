@@ -69,6 +69,8 @@ def test_an_engineer_uploads_a_bom_reads_the_results_and_downloads_the_workbook(
 
     page.goto(live_server.url + "/")
     page.set_input_files("#file", str(bom))
+    # the page reads the BOM and ticks the rule sets of its categories: wait for it first
+    page.wait_for_selector("#rules-hint:not([hidden]):not(:has-text('Reading'))")
     page.locator("input[name=rules]").first.check()
     page.click("#assess-button")
     page.wait_for_url("**/results/**")

@@ -376,6 +376,22 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         status = job.status()
         return JSONResponse(status, status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
 
+    @app.post(
+        "/api/read",
+        summary="Read a BOM: its products, categories and the rule sets that fit",
+        description="Only reads the BOM (nothing is computed): the upload form calls it when "
+        "a file is chosen, to tick the rule sets for the products' categories. Invalid BOMs "
+        "answer 422 with every problem, as /api/assess does.",
+        openapi_extra=MULTIPART_BODY,
+        responses=PROBLEM_RESPONSES,
+    )
+    async def api_read(request: Request) -> Response:
+        try:
+            summary = await read_request(state, request)
+        except Rejected as rejected:
+            return problems_json(rejected)
+        return JSONResponse(summary)
+
     @app.get("/api/jobs/{job_id}", summary="A job's stage, progress and time estimate")
     async def api_job(job_id: str) -> Response:
         job = state.jobs.get(job_id)
@@ -410,6 +426,24 @@ async def start_job(state: AppState, request: Request) -> Job:
     job = state.jobs.add(assess.bom_name)
     state.group.start_soon(run_job, state, job, assess, folder, fields)
     return job
+
+
+async def read_request(state: AppState, request: Request) -> dict[str, Any]:
+    """Receive a BOM and read it only (the form's rule-set preselection)."""
+    if not state.service.ready:
+        detail = state.start_error or "The calculation engine is still starting; retry shortly"
+        raise Rejected(503, detail, [])
+    assess, folder, _fields = await receive_request(state, request)
+    try:
+        return await anyio.to_thread.run_sync(
+            state.service.read_summary, assess.bom, assess.bom_name, limiter=state.limiter
+        )
+    except InputTooLargeError as error:
+        raise Rejected(413, f"{assess.bom_name} is too large", error.problems) from None
+    except FootprintError as error:
+        raise Rejected(422, _problems_headline(assess.bom_name, error), error.problems) from None
+    finally:
+        await anyio.to_thread.run_sync(shutil.rmtree, folder, True)
 
 
 async def run_job(

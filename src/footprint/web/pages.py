@@ -158,6 +158,7 @@ Start from the <a href="/template/bom-template.xlsx">BOM template</a>.</p>
   </div>
   <fieldset class="field">
     <legend>Rule sets to check</legend>
+    <p id="rules-hint" class="muted" aria-live="polite" hidden></p>
     <div class="rules">{boxes}</div>
   </fieldset>
   <div class="field">

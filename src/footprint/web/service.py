@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,26 @@ def parse_as_of(values: list[str]) -> dt.date | None:
         raise FootprintError(
             Problem(f"{text!r} is not a date: write it as YYYY-MM-DD", column="as_of")
         ) from None
+
+
+def preselected_rule_sets(rule_sets: Sequence[RuleSet], categories: Sequence[str]) -> list[str]:
+    """The shipped rule sets with a rule or a listed category for one of ``categories``.
+
+    The example rule sets (``example-…``: a fictional company's targets, to copy) are never
+    preselected: ticked by hand they still run.  Rule sets that name no category (they apply
+    to any product, e.g. the CRMA supply-concentration indicator) are not preselected either:
+    nothing in the BOM says they are wanted."""
+    from footprint.compliance.categories import rule_set_categories
+
+    wanted = set(categories)
+    return [
+        r.name
+        for r in rule_sets
+        if not r.name.startswith(EXAMPLE_PREFIX) and rule_set_categories(r) & wanted
+    ]
+
+
+EXAMPLE_PREFIX = "example-"
 
 
 class AssessmentService:
@@ -160,6 +181,26 @@ class AssessmentService:
         except FootprintError as error:
             raise type(error)([self._rename(p, request) for p in error.problems]) from None
         return self._renamed_assessment(assessment, request)
+
+    def read_summary(self, bom: Path, bom_name: str) -> dict[str, Any]:
+        """The products of a BOM with their categories and the rule sets to preselect (the
+        form asks as soon as a file is chosen); nothing is computed."""
+        from footprint.api import read_products
+
+        try:
+            products, _warnings = read_products(bom)
+        except FootprintError as error:
+            request = AssessRequest(bom, bom_name, None, None, (), None)
+            raise type(error)([self._rename(p, request) for p in error.problems]) from None
+        categories = sorted({p.category for p in products if p.category})
+        return {
+            "products": [
+                {"id": p.id, "name": p.name, "category": p.category, "lines": len(p.lines)}
+                for p in products
+            ],
+            "categories": categories,
+            "rule_sets": preselected_rule_sets(self.rule_sets, categories),
+        }
 
     def datasets_listing(self) -> list[dict[str, Any]]:
         if self.catalog is None:

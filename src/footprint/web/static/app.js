@@ -125,6 +125,96 @@ function watchUpload() {
   });
 }
 
+// When a BOM is chosen, read it (POST /api/read) and tick the rule sets for its products'
+// categories; say which, or warn when none applies.  Only boxes ticked here are unticked
+// when another file is chosen.
+var readCount = 0;
+
+function sayRules(text, warning) {
+  var hint = document.getElementById("rules-hint");
+  if (!hint) {
+    return;
+  }
+  hint.hidden = !text;
+  hint.textContent = text || "";
+  hint.className = warning ? "notice" : "muted";
+}
+
+function ruleTitle(box) {
+  var title = box.parentNode.querySelector("strong");
+  return title ? title.textContent : box.value;
+}
+
+function showPreselection(summary) {
+  var ticked = [];
+  document.querySelectorAll("input[name=rules]").forEach(function (box) {
+    if (summary.rule_sets.indexOf(box.value) >= 0) {
+      if (!box.checked) {
+        box.checked = true;
+        box.dataset.auto = "1";
+      }
+      ticked.push(ruleTitle(box));
+    }
+  });
+  var categories = summary.categories.join(", ");
+  if (ticked.length) {
+    sayRules("Ticked for the products' categories (" + categories + "): " + ticked.join("; ") +
+      ". Untick any you do not want.", false);
+  } else if (!summary.categories.length) {
+    sayRules("No product of this BOM has a category, so no rule set could be chosen for it: " +
+      "give one on the Products sheet, or tick rule sets yourself. Without a rule set " +
+      "nothing is checked.", true);
+  } else {
+    sayRules("No shipped rule set covers these products' categories (" + categories +
+      "): nothing is checked unless you tick a rule set yourself.", true);
+  }
+}
+
+function preselectRules() {
+  var input = document.getElementById("file");
+  if (!input || !document.getElementById("rules-hint") || typeof FormData === "undefined") {
+    return; // not the upload form
+  }
+  input.addEventListener("change", function () {
+    var mine = ++readCount;
+    document.querySelectorAll("input[name=rules]").forEach(function (box) {
+      if (box.dataset.auto === "1") {
+        box.checked = false;
+        delete box.dataset.auto;
+      }
+    });
+    if (!input.files || !input.files.length) {
+      sayRules("", false);
+      return;
+    }
+    sayRules("Reading " + input.files[0].name + " for its products' categories…", false);
+    var data = new FormData();
+    data.append("file", input.files[0]);
+    var request = new XMLHttpRequest();
+    request.open("POST", "/api/read");
+    request.responseType = "json";
+    request.onload = function () {
+      if (mine !== readCount) {
+        return; // another file was chosen meanwhile
+      }
+      var answer = request.response || {};
+      if (request.status === 200) {
+        showPreselection(answer);
+      } else if (request.status === 422 && answer.problems) {
+        var first = answer.problems.length ? " First: " + answer.problems[0].message + "." : "";
+        sayRules((answer.detail || "The BOM has problems") + "." + first +
+          " Assess lists them all, located.", true);
+      } else {
+        sayRules("", false);
+      }
+    };
+    request.onerror = function () {
+      sayRules("", false);
+    };
+    request.send(data);
+  });
+}
+
 function watchJobPage() {
   var box = document.querySelector("#progress[data-job]");
   if (box) {
@@ -135,5 +225,6 @@ function watchJobPage() {
 document.addEventListener("DOMContentLoaded", function () {
   drawFigures();
   watchUpload();
+  preselectRules();
   watchJobPage();
 });
