@@ -738,6 +738,16 @@ class Warning_(_Model):
     row: int | None = None
     column: str | None = None
     product: str | None = None
+    code: str | None = Field(
+        None,
+        description="what kind of warning, the same for every product it is met in (e.g. "
+        "mci-no-recycling-efficiency); none for a warning that is said only in words",
+    )
+    subjects: list[str] = Field(
+        default_factory=list,
+        description="what a coded warning is about (e.g. the material families), so that the "
+        "same warning can be counted per subject across products",
+    )
 
     def __str__(self) -> str:
         """One line, located like an error: "bom.xlsx, sheet BOM, row 4: …"."""

@@ -49,6 +49,7 @@ from footprint.circularity.parameters import (
     check_inputs,
 )
 from footprint.circularity.recycled_content import MaterialMass, recycled_content
+from footprint.coded_warnings import MCI_NO_RECYCLING_EFFICIENCY, coded_warning
 from footprint.composition import line_composition
 from footprint.errors import BomError, DatasetError, Problem
 from footprint.model import (
@@ -568,14 +569,10 @@ def _product_mci(
                 column="recycling_efficiency_feedstock",
             )
         )
-    if assumed:  # one warning per product: the same advice for every family
+    if assumed:  # one warning per product: the same advice for every family (coded, so a
+        # batch counts it per family across products)
         findings.warnings.append(
-            Warning_(
-                message=f"MCI: no recycling efficiency EC/EF for {', '.join(sorted(assumed))}; "
-                "assumed 1 (no process losses counted); give recycling_efficiency_eol / "
-                "_feedstock",
-                product=product.id,
-            )
+            coded_warning(MCI_NO_RECYCLING_EFFICIENCY, assumed, product=product.id)
         )
     try:
         x, notes = utility(

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from footprint.cli.terminal import inert
+from footprint.coded_warnings import per_subject
 from footprint.errors import Problem
 from footprint.model import Assessment, ProductResult, Warning_
 from footprint.report.basis import basis_text, not_all_ef31, split_text
@@ -196,9 +197,13 @@ class WarningGroup:
 
 
 def group_warnings(warnings: list[Warning_]) -> list[WarningGroup]:
-    """Warnings with the same message, in the order first met, each with where it was met."""
+    """Warnings with the same message, in the order first met, each with where it was met.
+
+    A coded warning about several subjects counts once for each ("MCI: no recycling
+    efficiency EC/EF for aluminium … — 7 products"), so products that lack the figure for
+    different mixes of materials still add up per material."""
     groups: dict[str, WarningGroup] = {}
-    for warning in warnings:
+    for warning in (single for w in warnings for single in per_subject(w)):
         group = groups.setdefault(warning.message, WarningGroup(warning.message))
         group.places.append(_place(warning))
         group.by_product = group.by_product and warning.file is None and warning.row is None
