@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from footprint.bom.template import bom_workbook, save_workbook
+from footprint.bom.template import INSTRUCTIONS, bom_workbook, save_workbook
 
 HERE = Path(__file__).resolve().parent
 
@@ -278,6 +278,43 @@ CSV_COLUMNS = [c for c in BOM_COLUMNS if c in {k for row in CHAIR_LINES for k in
 PRODUCT_CSV_COLUMNS = ["product", "name", "functional_unit", "lifetime", "mass"]
 
 
+def example_instructions(file_name: str, products: list[Row]) -> list[str]:
+    """The Instructions sheet of an example, written for its reader: what the example is,
+    how to assess it, then the template's own instructions (this file's docstring is for
+    the developers who regenerate the examples)."""
+    names = ", ".join(str(p["name"]) for p in products)
+    steps = [_FOR_EXAMPLES.get(text[:3], text) for text in INSTRUCTIONS[1:]]
+    return [
+        f"footprint example: {names}",
+        "",
+        "An example bill of materials to try footprint on, or to copy. The quantities are "
+        "plausible engineering estimates for demonstration, not measured data.",
+        "Assess it as it is:",
+        f"      footprint assess {file_name} --html report.html --xlsx report.xlsx",
+        "",
+        "How to fill in a BOM like this one",
+        *steps,
+    ]
+
+
+# the template's steps 1, 2, 3 and 6 speak of its desk lamp and of its lists of datasets and
+# categories; an example has its own product and keeps the plain layout (lists of stage,
+# unit and end-of-life model only)
+_FOR_EXAMPLES = {
+    "1. ": "1. Sheet BOM: one row per line of the bill of materials. To start your own, replace "
+    "these lines with yours. Hover over a header to see what the column means.",
+    "2. ": "2. For each line, give a quantity and unit (or write both in the quantity cell, e.g. "
+    '"650 g"), and a dataset id. footprint datasets search steel lists the shipped datasets '
+    "with their unit, climate change per unit and source; the BOM template (footprint "
+    "template my-bom.xlsx) offers them as a list on its Datasets sheet.",
+    "3. ": "3. No dataset fits? Use your own dataset file (footprint assess --datasets "
+    "my-factors.csv) or a Brightway activity (database::code).",
+    "6. ": "6. Sheet Products (optional): name, functional unit, category (it selects the rules "
+    "that apply: footprint rules show NAME lists the categories of a rule set), date placed "
+    "on the market, declared mass.",
+}
+
+
 def build(out_dir: Path) -> list[Path]:
     """Write every example into ``out_dir``; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -285,7 +322,7 @@ def build(out_dir: Path) -> list[Path]:
     for name, (lines, products, extra_columns) in WORKBOOKS.items():
         used = {key for row in lines for key in row}
         headers = [c for c in BOM_COLUMNS if c in used] + extra_columns
-        instructions = [f"footprint example: {products[0]['name']}", "", __doc__.strip()]
+        instructions = example_instructions(name, products)
         workbook = bom_workbook(lines, products, bom_headers=headers, instructions=instructions)
         written.append(save_workbook(workbook, out_dir / name))
     written.extend(_write_csv(out_dir))
