@@ -62,9 +62,7 @@ def follow(client: httpx.Client, job: dict) -> list[dict]:
     return seen
 
 
-def test_the_job_of_a_16000_line_bom_reports_growing_progress_and_finishes(
-    live_server, bom_16000
-):
+def test_the_job_of_a_16000_line_bom_reports_growing_progress_and_finishes(live_server, bom_16000):
     content, hand_total = bom_16000
     with httpx.Client(base_url=live_server.url, timeout=120) as client:
         started = client.post("/api/jobs", files={"file": ("big.csv", content)})
