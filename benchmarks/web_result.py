@@ -1,6 +1,6 @@
 """Benchmark: where a 16,000-line BOM spends its time between upload and result page.
 
-    python benchmarks/web_result.py [--assemblies 160] [--parts 99]
+    python benchmarks/web_result.py [--assemblies 160] [--parts 99] [--skip baseline,xlsx]
 
 One product of 160 assemblies × 99 parts + the assemblies = 16,000 lines (the shape of the
 issue-15 report: "a 16,000-line BOM took 122 s"). Timed, in the same run and on the same
@@ -62,6 +62,24 @@ def scan_parent_path(path: str, paths: set[str]) -> str | None:
     return best
 
 
+class StageClock:
+    """The time from each stage the assessment announces to the next (its ``stages``)."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.started.setdefault(stage, time.perf_counter())
+        self.started["(end)"] = time.perf_counter()
+
+    def print(self) -> None:
+        marks = list(self.started.items())
+        ends = {name: at for name, at in marks}
+        ordered = [name for name, _at in marks if name != "(end)"]
+        for name, following in zip(ordered, [*ordered[1:], "(end)"], strict=True):
+            print(f"  stage {name:<45} {ends[following] - ends[name]:8.2f} s", flush=True)
+
+
 def timed(label: str, function: Callable[[], object]) -> object:
     start = time.perf_counter()
     result = function()
@@ -73,7 +91,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assemblies", type=int, default=160)
     parser.add_argument("--parts", type=int, default=99)
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated steps not to run: baseline (the quadratic scan: minutes at "
+        "16,000 lines), xlsx (the workbook download: engineer xlsx's benchmarks/workbook*.py)",
+    )
     args = parser.parse_args()
+    skip = {step.strip() for step in args.skip.split(",") if step.strip()}
 
     from footprint.api import Engine
     from footprint.report.figures import _parent_path
@@ -87,18 +112,25 @@ def main() -> None:
         engine = Engine()
         timed("engine start (Brightway project, unit scores)", lambda: engine.unit_score(
             "material-steel-primary"))  # fmt: skip
-        assessment = timed("read + link + compute (Engine.assess)", lambda: engine.assess(bom))
+        stages = StageClock()
+        assessment = timed(
+            "read + link + compute (Engine.assess)", lambda: engine.assess(bom, stages=stages)
+        )
+        stages.print()
         product = assessment.products[0]  # type: ignore[attr-defined]
         paths = {line.path for line in product.lines}
         new = timed("parent lookups, per path level (now)", lambda: [
             _parent_path(line.path, paths) for line in product.lines])  # fmt: skip
-        old = timed("parent lookups, scanning every path (baseline)", lambda: [
-            scan_parent_path(line.path, paths) for line in product.lines])  # fmt: skip
-        assert new == old, "the two lookups must find the same assemblies"
+        if "baseline" not in skip:
+            old = timed("parent lookups, scanning every path (baseline)", lambda: [
+                scan_parent_path(line.path, paths) for line in product.lines])  # fmt: skip
+            assert new == old, "the two lookups must find the same assemblies"
         figures = timed("every figure of the result page", assessment.figures)  # type: ignore[attr-defined]
         timed("result page HTML", lambda: result_page(
             assessment, figures, result_id="x", bom_name="big.xlsx"))  # type: ignore[arg-type]  # fmt: skip
         for kind, write in (("json", "to_json"), ("xlsx", "to_excel"), ("html", "to_html")):
+            if kind in skip:
+                continue
             out = Path(folder) / f"big.{kind}"
             timed(f"download {kind}", lambda w=write, o=out: getattr(assessment, w)(o))
 

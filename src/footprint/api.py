@@ -76,6 +76,17 @@ def _no_stages(stage: str, done: int, total: int) -> None:
     """A ``StageCallback`` that listens to nothing."""
 
 
+def _reading_progress(stages: StageCallback, progress: Progress | None) -> Progress:
+    """A reader's ``Progress`` that also tells ``stages`` (files read of all)."""
+
+    def told(done: int, total: int) -> None:
+        stages("reading", done, total)
+        if progress is not None:
+            progress(done, total)
+
+    return told
+
+
 def _tool_version() -> str:
     try:
         return version("footprint")
@@ -170,13 +181,18 @@ class Engine:
         sourcing: SourcingInputs | None = None,
         indicators: IndicatorSelection = None,
         hotspots: bool | HotspotRules = False,
+        stages: StageCallback | None = None,
     ) -> Assessment:
         """Assess BOM files / folders or ``Product`` objects: one ``Assessment`` for all.
 
         ``indicators``: as for ``Engine`` (default: the engine's); ``hotspots``: add the PEF
         most relevant categories, stages, processes and elementary flows (one forward solve);
         ``True`` applies the shipped rules, a ``HotspotRules`` other ones.
+        ``stages``: told each step's progress (``StageCallback``).
         """
+        if stages is not None:
+            stages("reading", 0, 1)
+            progress = _reading_progress(stages, progress)
         products, warnings = read_products(bom_or_products, progress)
         return self.assess_products(
             products,
@@ -186,6 +202,7 @@ class Engine:
             sourcing=sourcing,
             indicators=indicators,
             hotspots=hotspots,
+            stages=stages,
         )
 
     def assess_products(
