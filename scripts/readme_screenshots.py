@@ -97,11 +97,14 @@ def web_page(browser, work: Path) -> None:
         page.set_default_timeout(300_000)
         page.goto(url + "/")
         page.set_input_files("#file", str(EXAMPLE))
+        # the form reads the BOM and ticks the rule sets of its categories: wait for that
+        page.wait_for_selector("#rules-hint:not([hidden]):not(:has-text('Reading'))")
         for rule in RULES:
             page.check(f"input[name=rules][value={rule}]")
         page.click("#assess-button")
         page.wait_for_url("**/results/**")
-        page.wait_for_function("document.querySelectorAll('.main-svg').length > 0")
+        # a function, not a string: the page's Content-Security-Policy forbids eval
+        page.wait_for_function("() => document.querySelectorAll('.main-svg').length > 0")
         page.screenshot(path=str(DOCS / "web.png"))
         page.close()
     finally:
