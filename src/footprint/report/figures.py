@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -37,8 +39,11 @@ SUB_INDICATORS = (
     ("luluc", "Land use change"),
     ("not_split", "Not split (no fossil/biogenic split in the data)"),
 )
+#: Every chart is drawn with this plotly template.  It is put into the figure's JSON when the
+#: figure is written (``figure_dict``), not assigned to each figure: plotly validates a template
+#: on every assignment (~30 ms a figure), which made reports of hundreds of products slow.
+TEMPLATE = "plotly_white"
 LAYOUT = {
-    "template": "plotly_white",
     "margin": {"l": 60, "r": 30, "t": 60, "b": 50},
     "height": 420,
     "font": {"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 13},
@@ -48,6 +53,21 @@ LAYOUT = {
 LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0}  # never on the title
 OTHER_SHARE = 0.01  # lines below this share of the product's total join their siblings' "other"
 ASSEMBLY_COLOUR, OTHER_COLOUR = "#D9D9D9", "#EEEEEE"
+
+
+@lru_cache(maxsize=1)
+def _template_json() -> dict[str, Any]:
+    import plotly.io as pio
+
+    template: dict[str, Any] = pio.templates[TEMPLATE].to_plotly_json()
+    return template
+
+
+def figure_dict(fig: go.Figure) -> dict[str, Any]:
+    """The figure as plotly JSON data, drawn with footprint's template."""
+    data: dict[str, Any] = fig.to_plotly_json()
+    data.setdefault("layout", {})["template"] = _template_json()
+    return data
 
 
 def esc(text: object) -> str:

@@ -177,8 +177,19 @@ def _meta(assessment: Assessment) -> str:
 
 
 def _figure(fig: go.Figure, div_id: str) -> str:
+    import plotly.io as pio
+
+    from footprint.report.figures import figure_dict
+
     return str(
-        fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG)
+        pio.to_html(
+            figure_dict(fig),
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=div_id,
+            config=PLOTLY_CONFIG,
+            validate=False,  # built by footprint's own figure code from validated objects
+        )
     )
 
 

@@ -278,7 +278,6 @@ def origin_figure(sourcing: SourcingResult) -> go.Figure | None:
         barmode="stack",
         title="Origin by country (share of each element's mass)",
         xaxis={"title": "% of the element's mass", "range": [0, 100]},
-        template="plotly_white",
         height=max(260, 60 + 34 * len(subjects)),
         margin={"l": 70, "r": 20, "t": 50, "b": 40},
         legend={"traceorder": "normal"},

@@ -415,7 +415,11 @@ def status_class(status: str) -> str:
 
 def figure_json(figure: go.Figure) -> str:
     """Plotly JSON safe inside a script element (no "</script>" can close it early)."""
-    text = figure.to_json()
+    import plotly.io as pio
+
+    from footprint.report.figures import figure_dict
+
+    text = str(pio.to_json(figure_dict(figure), validate=False))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
