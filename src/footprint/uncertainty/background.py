@@ -181,7 +181,6 @@ def background_problem(
 
     from footprint.lca.project import footprint_method
     from footprint.lca.unit_scores import _global_index, _lookup, _package, _positions
-    from footprint.link import BRIGHTWAY_SEPARATOR
 
     if project is not None:
         bd.projects.set_current(project)
@@ -216,10 +215,7 @@ def background_problem(
     c_flows = _lookup(flow_ids, c_rows)
     keep &= c_flows >= 0
     characterisation = characterisation.subset(keep)
-    wanted_ids = []
-    for reference in references:
-        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
-        wanted_ids.append(bd.get_node(database=database, code=code).id)
+    wanted_ids = _activity_ids(references)
     wanted = _lookup(product_ids, np.array(wanted_ids, dtype=np.int64))
     return BackgroundProblem(
         size=size,
@@ -235,6 +231,30 @@ def background_problem(
         wanted=wanted,
         references=tuple(references),
     )
+
+
+def _activity_ids(references: Sequence[str]) -> np.ndarray:
+    """Brightway ids of ``<database>::<code>`` references (one query per database); FootprintError
+    naming a reference that is not in the project."""
+    from bw2data.backends import ActivityDataset
+
+    from footprint.link import BRIGHTWAY_SEPARATOR
+
+    split = [reference.partition(BRIGHTWAY_SEPARATOR) for reference in references]
+    ids: dict[tuple[str, str], int] = {}
+    for database in sorted({database for database, _, _ in split}):
+        query = (
+            ActivityDataset.select(ActivityDataset.id, ActivityDataset.code)
+            .where(ActivityDataset.database == database)
+            .tuples()
+        )
+        ids.update(((database, code), id_) for id_, code in query)
+    missing = [r for r, (d, _, c) in zip(references, split, strict=True) if (d, c) not in ids]
+    if missing:
+        raise FootprintError(
+            Problem(f"Brightway activity {missing[0]!r} is not in the project", column="dataset")
+        )
+    return np.array([ids[(d, c)] for d, _, c in split], dtype=np.int64)
 
 
 def _entries(
