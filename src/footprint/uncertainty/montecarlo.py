@@ -258,9 +258,8 @@ def simulate(
     if background is not None:
         static = background.static_scores()
         origin = (
-            "Brightway background: the distributions stored in its datapackages "
-            f"({background.uncertain_entries:,} uncertain exchanges), sampled as bw2calc "
-            "samples them and solved per iteration"
+            f"Brightway background: its {background.uncertain_entries:,} stored exchange "
+            "distributions, solved per iteration"
         )
         for k, reference in enumerate(background.references):
             background_columns[reference] = (k, float(static[k]))
