@@ -53,11 +53,13 @@ def non_finite_fields(record: Any, prefix: str = "") -> Iterable[str]:
             yield from non_finite_fields(value, f"{prefix}[{index}]")
 
 
-def _may_hold_non_finite(result: Any) -> bool:
-    """False when no figure of the result (lines excluded) can be infinite or NaN: its JSON
-    with non-finite numbers written as the bare tokens Infinity / NaN holds neither word.  A
-    text that happens to contain one (a product named "NaN") only costs the full walk."""
-    text = pydantic_core.to_json(result, exclude={"lines"}, inf_nan_mode="constants")
+def _may_hold_non_finite(record: Any) -> bool:
+    """False when no figure of a dumped result can be infinite or NaN: its JSON with
+    non-finite numbers written as the bare tokens Infinity / NaN holds neither word.  A text
+    that happens to contain one (a product named "NaN") only costs the full walk.  The record
+    is plain Python (``model_dump``): serialising the models themselves would follow each
+    model's own ``ser_json_inf_nan``, and plain pydantic models write null for inf and NaN."""
+    text = pydantic_core.to_json(record, inf_nan_mode="constants")
     return b"Infinity" in text or b"NaN" in text
 
 
@@ -66,9 +68,10 @@ def product_problems(results: Iterable[Any]) -> list[Problem]:
     are computed) are not finite, e.g. lines that are each finite but overflow when summed."""
     problems = []
     for result in results:
-        if not _may_hold_non_finite(result):
+        record = result.model_dump(exclude={"lines"})
+        if not _may_hold_non_finite(record):
             continue
-        fields = list(non_finite_fields(result.model_dump(exclude={"lines"})))
+        fields = list(non_finite_fields(record))
         if fields:
             shown = ", ".join(fields[:5]) + (" …" if len(fields) > 5 else "")
             problems.append(

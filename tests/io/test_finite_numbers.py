@@ -91,3 +91,26 @@ def test_strict_json_refuses_nan_and_infinity() -> None:
         with pytest.raises(ValueError, match=constant):
             strict_json(f'{{"total": {constant}}}')
     assert math.isfinite(float("1e308"))
+
+
+def test_a_non_finite_figure_inside_a_plain_pydantic_model_is_found() -> None:
+    """Nested models that keep pydantic's default JSON config write inf as null: the check
+    must still see it (the figure here is inf by construction)."""
+    from pydantic import BaseModel
+
+    from footprint.finite import product_problems
+
+    class Part(BaseModel):  # pydantic defaults: ser_json_inf_nan="null"
+        share: float
+
+    class Result(BaseModel):
+        id: str
+        source_file: str | None = None
+        lines: list[int] = []
+        part: Part
+        total: float
+
+    fine = Result(id="ok", part=Part(share=0.5), total=1.0)
+    bad = Result(id="P", part=Part(share=float("inf")), total=1.0)
+    (problem,) = product_problems([fine, bad])
+    assert problem.message.startswith("product P: part.share is not finite")
