@@ -541,12 +541,12 @@ def _fast(cls: type[M], values: dict[str, Any]) -> M:
 _ZERO = ClimateChange()
 
 
-def _name_paths(product: ProductResult) -> dict[str, str]:
+def _name_paths(lines: Sequence[LineResult]) -> dict[str, str]:
     """Line id → the path by name (name, else id, of every assembly from the top down)."""
-    names = {line.id: line.name or line.id for line in product.lines}
+    names = {line.id: line.name or line.id for line in lines}
     return {
         line.id: " / ".join(names.get(part, part) for part in line.path.split(" / "))
-        for line in product.lines
+        for line in lines
         if line.name
     }
 
@@ -612,7 +612,9 @@ def _differs(a: object, b: object) -> bool:
 def _line_deltas(
     before: ProductResult, after: ProductResult, fu_ratio: float, total_delta: float
 ) -> list[LineDelta]:
-    pairs = match_lines(before.lines, after.lines, (_name_paths(before), _name_paths(after)))
+    # the lines are built once here (a result holds them as columns; each access builds them)
+    old_lines, new_lines = list(before.lines), list(after.lines)
+    pairs = match_lines(old_lines, new_lines, (_name_paths(old_lines), _name_paths(new_lines)))
     deltas: list[LineDelta] = []
     for old, new, how in pairs:
         figure = climate_delta(
