@@ -239,6 +239,26 @@ _new_array = array.__new__
 _header_alignment = Alignment(wrap_text=True, vertical="center")
 
 
+def tidy_table(
+    ws: Worksheet,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Value]],
+    footer: str,
+    row_formats: Sequence[dict[int, str]] | None = None,
+    title: str = "",
+) -> int:
+    """A filterable table from row 1 with a frozen header, printed with the header repeated
+    (and ``title`` in the page header); the last row written."""
+    last = write_table(ws, 1, columns, rows, row_formats=row_formats)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
+    fit_columns(ws, columns, rows, top=1)
+    print_setup(ws, title_rows="1:1", footer=footer)
+    if title:
+        ws.oddHeader.center.text = title.replace("&", "&&")
+    return last
+
+
 def plain_unit(unit: str) -> str:
     """A unit as people write it (``units.display_unit``): cm², m³, kg CO2-eq/kWh."""
     from footprint.units import display_unit
@@ -544,9 +564,11 @@ def _write_rows(ws: Worksheet, out: IO[str]) -> None:
             if value is None and not styled and cell._comment is None:
                 continue
             kind = cell.data_type
-            if kind not in "nsb" or not (
-                value is None or type(value) is str or _finite_number(value)
-            ) or (kind == "s" and type(value) is not str):
+            if (
+                kind not in "nsb"
+                or not (value is None or type(value) is str or _finite_number(value))
+                or (kind == "s" and type(value) is not str)
+            ):
                 parts.append(_openpyxl_cell(ws, cell, styled))
                 continue
             if cell._hyperlink is not None:
@@ -611,6 +633,8 @@ def column_inches(width: float) -> float:
     7·w + 5 pixels at 96 per inch in Calibri 11; LibreOffice's metric-compatible Carlito
     prints wider, so 8 pixels a character are counted (a page holds what either prints)."""
     return (8 * width + 5) / 96
+
+
 MIN_PRINT_SCALE = 60  # below this, 11 pt text prints under 7 pt: rather another page
 PRINT_SCALE = 75  # the scale a group is cut to fit, when its columns need a break
 

@@ -215,14 +215,6 @@ def _check_row(c: CheckChange) -> list[Value]:
     ]
 
 
-def _tidy(ws: Worksheet, columns: Sequence[Column], rows: list[list[Value]], footer: str) -> None:
-    last = x.write_table(ws, 1, columns, rows)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
-    x.fit_columns(ws, columns, rows)
-    x.print_setup(ws, title_rows="1:1", footer=footer)
-
-
 def _line_sheet(ws: Worksheet, comparison: Comparison, footer: str) -> None:
     columns = [
         Column("Base"),
@@ -279,7 +271,7 @@ def _line_sheet(ws: Worksheet, comparison: Comparison, footer: str) -> None:
                     d.rank,
                 ]
             )
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
 
 
 def _check_sheet(ws: Worksheet, comparison: Comparison, footer: str) -> None:
@@ -289,7 +281,7 @@ def _check_sheet(ws: Worksheet, comparison: Comparison, footer: str) -> None:
         for pair in comparison.pairs
         for c in pair.checks
     ]
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,7 +584,7 @@ def write_suggestions_workbook(report: Suggestions, path: Path) -> Path:
         for p in report.products
         for s in p.sensitivity
     ]
-    _tidy(workbook.create_sheet("Sensitivity"), sensitivity_columns, sensitivity, footer)
+    x.tidy_table(workbook.create_sheet("Sensitivity"), sensitivity_columns, sensitivity, footer)
     with atomic_path(Path(path)) as tmp:
         workbook.save(tmp)
     return Path(path)

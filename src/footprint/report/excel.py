@@ -320,26 +320,6 @@ def _top_lines_chart(ws: Worksheet, product: ProductResult, first: int, last: in
 # --------------------------------------------------------------------------------------------
 
 
-def _tidy(
-    ws: Worksheet,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Value]],
-    footer: str,
-    row_formats: Sequence[dict[int, str]] | None = None,
-    title: str = "",
-) -> int:
-    """A filterable table from row 1 with a frozen header, printed with the header repeated
-    (and ``title`` in the page header)."""
-    last = x.write_table(ws, 1, columns, rows, row_formats=row_formats)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
-    x.fit_columns(ws, columns, rows, top=1)
-    x.print_setup(ws, title_rows="1:1", footer=footer)
-    if title:
-        ws.oddHeader.center.text = title.replace("&", "&&")
-    return last
-
-
 def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     columns = [
         Column("Product"),
@@ -368,7 +348,7 @@ def _stages(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         for stage in STAGES
         if (cc := p.by_stage.get(stage)) is not None
     ]
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
 
 
 CUT_OFF_NOTE = (
@@ -452,7 +432,7 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         for p in assessment.products
         for line in p.lines
     ]
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
     trail.annotate_lines(
         ws,
         columns,
@@ -671,7 +651,7 @@ def _circularity(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     position = workbook.index(ws)
     for k, (name, title, columns, rows) in enumerate(sections):
         sheet = ws if k == 0 else workbook.create_sheet(name, position + k)
-        _tidy(sheet, columns, rows, footer, title=title)
+        x.tidy_table(sheet, columns, rows, footer, title=title)
 
 
 def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
@@ -723,7 +703,7 @@ def _compliance(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             formats.append({6: x.SHARE, 7: x.SHARE, 9: x.SHARE})
         else:
             formats.append({6: x.SIGNIFICANT, 7: x.SIGNIFICANT, 9: x.SIGNIFICANT})
-    last = _tidy(ws, columns, rows, footer, formats)
+    last = x.tidy_table(ws, columns, rows, footer, formats)
     for i, (_p, c) in enumerate(checks):
         _paint_status(ws.cell(row=2 + i, column=6), c.status)
 
@@ -800,7 +780,7 @@ def _data_sources(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         ]
         for d in assessment.datasets
     ]
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
     trail.link_urls(
         ws, [c.header for c in columns].index("URL") + 1, [d.url for d in assessment.datasets]
     )
@@ -816,4 +796,4 @@ def _warnings(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         Column("Column"),
     ]
     rows = [[w.product, w.message, w.file, w.sheet, w.row, w.column] for w in assessment.warnings]
-    _tidy(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)

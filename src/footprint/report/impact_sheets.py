@@ -7,8 +7,6 @@ never 0; the single score says "partial" and what it lacks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,14 +25,6 @@ def add_impact_sheets(workbook: Workbook, assessment: Assessment, footer: str) -
     _impacts(workbook.create_sheet("Impacts"), assessment, footer)
     if any(p.impacts and p.impacts.most_relevant for p in assessment.products):
         _most_relevant(workbook.create_sheet("Most relevant"), assessment, footer)
-
-
-def _table(ws: Worksheet, columns: Sequence[Column], rows: list[list[Value]], footer: str) -> None:
-    last = x.write_table(ws, 1, columns, rows)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=max(last, 2), column=len(columns)).coordinate}"
-    x.fit_columns(ws, columns, rows)
-    x.print_setup(ws, title_rows="1:1", footer=footer)
 
 
 def _impacts(ws: Worksheet, assessment: Assessment, footer: str) -> None:
@@ -96,7 +86,7 @@ def _impacts(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                     score.micropoints,
                 ]
             )
-    _table(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
 
 
 def _most_relevant(ws: Worksheet, assessment: Assessment, footer: str) -> None:
@@ -147,7 +137,7 @@ def _most_relevant(ws: Worksheet, assessment: Assessment, footer: str) -> None:
                 add(product.id, hotspots.indicator, level, hotspots.unit, kept)
             for process, kept in hotspots.flows_by_process.items():
                 add(product.id, hotspots.indicator, f"flow of {process}", hotspots.unit, kept)
-    _table(ws, columns, rows, footer)
+    x.tidy_table(ws, columns, rows, footer)
     rules = ws.max_row + 2
     x.put(ws, rules, 1, "Rules as implemented")
     for offset, rule in enumerate(_rules(assessment), start=1):
