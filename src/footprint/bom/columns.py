@@ -36,11 +36,13 @@ BOM_COLUMNS["eol_recycling_rate"] = ("r2", "recycling rate")
 BOM_COLUMNS["eol_energy_recovery_rate"] = ("r3", "energy recovery rate")
 BOM_COLUMNS["cff_a"] = ("a",)
 
-# Columns the Monte Carlo (--iterations) reads from the BOM lines' passed-through cells:
-# a quantity tolerance, and ranges of recycled content and end-of-life rates (column → the
-# parameter it is a range of); see docs/uncertainty.md
+# Columns the Monte Carlo (--iterations) reads from the passed-through cells of BOM lines and
+# Products rows: a quantity tolerance (lines), and ranges of recycled content, its post-consumer
+# part and end-of-life rates (column → the parameter it is a range of); checked when read
+# (bom/monte_carlo.py), see docs/uncertainty.md
 RANGE_COLUMNS: dict[str, str] = {
     "recycled_content_range": "recycled_content",
+    "recycled_content_post_consumer_range": "recycled_content_post_consumer",
     "eol_recycling_rate_range": "eol_recycling_rate",
     "eol_energy_recovery_rate_range": "eol_energy_recovery_rate",
 }

@@ -28,6 +28,7 @@ from footprint.bom.columns import (
 )
 from footprint.bom.countries import is_country_code, suggest_country_code
 from footprint.bom.hierarchy import tree_problems
+from footprint.bom.monte_carlo import monte_carlo_warnings, row_inputs
 from footprint.bom.ranges import parameter_ranges
 from footprint.bom.sheets import Cell, RawSheet, read_sheets
 from footprint.bom.summary import material_mass_kg
@@ -111,10 +112,12 @@ class _Table:
     rows: list[tuple[int, list[Cell]]]  # (spreadsheet row number, cells padded to the header)
     index: dict[str, int] = field(default_factory=dict)
     circularity_columns: list[str] = field(default_factory=list)
+    monte_carlo: bool = False  # a quantity_tolerance or *_range column (bom/monte_carlo.py)
 
     def __post_init__(self) -> None:
         self.index = {name: column.index for name, column in self.columns.items()}
         self.circularity_columns = [n for n in CIRCULARITY_PARAMETER_NAMES if n in self.columns]
+        self.monte_carlo = any(normalise_key(c.header) in _MONTE_CARLO for c in self.unknown)
 
     def cell(self, cells: list[Cell], name: str) -> Cell:
         index = self.index.get(name)
@@ -144,6 +147,7 @@ class _Reader:
         self.known_units: dict[str, str] = {}  # unit cell text → canonical unit
         self.excel_errors: list[Problem] = []  # error cells, which read as empty
         self.failed_units: dict[str, str] = {}  # unit cell text → why it is not a unit
+        self.monte_carlo = False  # a sheet has Monte Carlo columns (bom/monte_carlo.py)
 
     # -- shared helpers --------------------------------------------------------------------
 
@@ -305,6 +309,16 @@ class _Reader:
                 )
         return values
 
+    def monte_carlo_cells(
+        self, table: _Table, row: int, fields: dict[str, Any], label: str, owner: str
+    ) -> None:
+        """A row's quantity tolerance and ranges checked as it is read (with or without a
+        Monte Carlo): a bad one is a problem naming its cell."""
+        self.monte_carlo = True
+        found = row_inputs(fields["extra"], fields["circularity"], label, owner)
+        for header, message in found.problems:
+            self.problems.add(message, **table.where(row, header))
+
     def extra(self, table: _Table, cells: list[Cell]) -> dict[str, Scalar]:
         extra: dict[str, Scalar] = {}
         for column in table.unknown:
@@ -337,12 +351,18 @@ class _Reader:
         return found
 
     def product_fields(self, table: _Table, cells: list[Cell], row: int) -> dict[str, Any]:
+        circularity = self.circularity(table, cells, row)
         fields: dict[str, Any] = {
             "source": SourceRef(file=table.sheet.file, sheet=table.sheet.label, row=row),
-            "circularity": CircularityParameters(**self.circularity(table, cells, row)),
+            "circularity": CircularityParameters(**circularity),
             "extra": self.extra(table, cells),
             "_where": table.where(row, "mass"),
         }
+        if table.monte_carlo:
+            label = f"product {_text(table.cell(cells, 'product'))}"
+            self.monte_carlo_cells(
+                table, row, {**fields, "circularity": circularity}, label, "product"
+            )
         for name in ("name", "functional_unit", "category", "vehicle_category"):
             fields[name] = _text(table.cell(cells, name))
         numbers = (
@@ -434,6 +454,8 @@ class _Reader:
             self.composition_fields(table, cells, row, fields)
             fields["circularity"] = self.circularity(table, cells, row)
             fields["extra"] = self.extra(table, cells)
+            if table.monte_carlo:
+                self.monte_carlo_cells(table, row, fields, f"line {fields['id']}", "line")
             product = fields.pop("product")
             lines.append(_Line(product, row, fields, stage, unit_column))
         return lines
@@ -584,6 +606,8 @@ class _Reader:
                 )
         self.raise_if_any()
         self.cross_check_mass(products, declared)
+        if self.monte_carlo:
+            self.warnings.extend(monte_carlo_warnings(products))
         return BomFile(self.path, products, self.warnings)
 
     def group(

@@ -84,7 +84,11 @@ def with_uncertainty(
             products=products,
             progress=progress,
         )
-    return assessment.model_copy(update={"uncertainty": result})
+    from footprint.bom.monte_carlo import without_not_sampled
+
+    # the BOM's tolerances and ranges were sampled: no longer "given but not sampled"
+    warnings = without_not_sampled(assessment.warnings)
+    return assessment.model_copy(update={"uncertainty": result, "warnings": warnings})
 
 
 @contextmanager

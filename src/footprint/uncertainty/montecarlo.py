@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from footprint.bom.monte_carlo import TOLERANCE_COLUMN, parse_tolerance
 from footprint.errors import FootprintError, Problem
 from footprint.model import (
     Assessment,
@@ -57,6 +57,7 @@ from footprint.uncertainty.distributions import (
     lognormal_from_interval,
 )
 from footprint.uncertainty.ranges import (
+    RANGE_SYMBOLS,
     SHARE_KINDS,
     RangeInputs,
     ShareCheckPlan,
@@ -64,6 +65,8 @@ from footprint.uncertainty.ranges import (
     cff_coefficients,
     product_slots,
     share_checks,
+    slot_uses,
+    uses_product_value,
     without_figures,
 )
 
@@ -121,18 +124,7 @@ def dataset_distribution(
     return None
 
 
-_TOLERANCE = re.compile(r"^\s*(?:±|\+/-|\+-)?\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
-
-
-def parse_tolerance(text: object) -> float:
-    """A quantity tolerance as a fraction: "±5 %", "5%", "0.05" → 0.05."""
-    match = _TOLERANCE.match(str(text))
-    if match is None:
-        raise ValueError(f"{text!r} is not a tolerance (e.g. ±5 %)")
-    value = float(match.group(1)) / (100 if match.group(2) else 1)
-    if not 0 <= value < 1:
-        raise ValueError(f"{text!r}: a tolerance must be below 100 %")
-    return value
+__all__ = ["parse_tolerance"]  # read-side parsing (bom.monte_carlo), kept importable here
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,7 +264,7 @@ def simulate(
         inputs, fixed = _product_inputs(
             product, distributions, datasets, problems, background_columns
         )
-        described = _varied_lines(product, inputs, slots)
+        described = _varied_lines(product, inputs, slots, bom)
         plan = share_checks(
             product,
             bom,
@@ -283,7 +275,7 @@ def simulate(
             lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
         )
         if slots or plan.checks:
-            inputs = _with_ranges(inputs, product, slots, plan)
+            inputs = _with_ranges(inputs, product, slots, plan, bom)
         inputs_by_product.append((product, inputs, fixed, plan, described))
     if problems:
         raise FootprintError(problems)
@@ -409,7 +401,7 @@ def _product_inputs(
         if line.dataset not in index and column < 0:
             fixed.append(line.id)
         text = next(
-            (v for k, v in line.extra.items() if k.strip().lower() == "quantity_tolerance"), None
+            (v for k, v in line.extra.items() if k.strip().lower() == TOLERANCE_COLUMN), None
         )
         relative = 0.0
         if text not in (None, ""):
@@ -478,9 +470,10 @@ def _bom_products(
 
 
 def _varied_lines(
-    product: ProductResult, inputs: _Inputs, slots: Sequence[Slot]
+    product: ProductResult, inputs: _Inputs, slots: Sequence[Slot], bom: Product | None = None
 ) -> dict[str, list[str]]:
-    """What is sampled of each line, in words: its dataset, its quantity, its ranges."""
+    """What is sampled of each line, in words: its dataset, its quantity, its ranges (its
+    own, and the Products row's where the line takes the product's value)."""
     found: dict[str, list[str]] = {}
     cff = product.eol_model == "cff"
     for j, line in enumerate(_linked(product)):
@@ -490,42 +483,55 @@ def _varied_lines(
             found.setdefault(line.id, []).append(
                 f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %"
             )
-    for slot in slots:
-        how = "" if cff else " (checks only: cut-off model)"
-        found.setdefault(slot.line, []).append(slot.describe() + how)
+    how = "" if cff else " (checks only: cut-off model)"
+    ids = [line.id for line in _linked(product)]
+    lines, _ = slot_uses(
+        slots,
+        ids,
+        lambda line, parameter: True,
+        lambda line, parameter: uses_product_value(product, bom, line, parameter),
+    )
+    for s, i in zip(lines, _, strict=True):
+        found.setdefault(ids[i], []).append(slots[s].describe() + how)
     return found
 
 
 def _with_ranges(
-    inputs: _Inputs, product: ProductResult, slots: Sequence[Slot], plan: ShareCheckPlan
+    inputs: _Inputs,
+    product: ProductResult,
+    slots: Sequence[Slot],
+    plan: ShareCheckPlan,
+    bom: Product | None = None,
 ) -> _Inputs:
     """The inputs with the ranges' arrays: bounds, CFF figure changes, share checks."""
-    linked = _linked(product)
-    slot_line = np.full(len(slots), -1, dtype=int)
-    slot_coefficient = np.zeros(len(slots))
-    index = {slot_key: s for s, slot_key in enumerate((x.line, x.parameter) for x in slots)}
+    ids = [line.id for line in _linked(product)]
     cff_lines = {}
     if product.eol_model == "cff" and product.circularity and product.circularity.cff:
         cff_lines = {c.line: c for c in product.circularity.cff.lines}
     flow = product.reference_flow or 1.0
-    ranged = {slot.line for slot in slots}
-    for j, line in enumerate(linked):
-        cff_line = cff_lines.get(line.id)
-        if cff_line is None or line.id not in ranged:
-            continue
-        coefficients, _filled = cff_coefficients(cff_line, cff_line.mass_kg * flow)
-        for parameter, coefficient in coefficients.items():
-            s = index.get((line.id, parameter), -1)
-            if s >= 0:
-                slot_line[s], slot_coefficient[s] = j, coefficient
+    coefficients = {
+        line: cff_coefficients(cff_line, cff_line.mass_kg * flow)[0]
+        for line, cff_line in cff_lines.items()
+    }
+    use_slot, use_line = slot_uses(
+        slots,
+        ids,
+        lambda line, parameter: parameter in coefficients.get(line, {}),
+        lambda line, parameter: uses_product_value(product, bom, line, parameter),
+    )
+    use_coefficient = np.array(
+        [coefficients[ids[j]][slots[s].parameter] for s, j in zip(use_slot, use_line, strict=True)],
+        dtype=float,
+    )
     return dataclasses.replace(
         inputs,
         ranges=RangeInputs(
             low=np.array([s.low for s in slots], dtype=float),
             high=np.array([s.high for s in slots], dtype=float),
             declared=np.array([s.declared for s in slots], dtype=float),
-            slot_line=slot_line,
-            slot_coefficient=slot_coefficient,
+            use_slot=use_slot,
+            use_line=use_line,
+            use_coefficient=use_coefficient,
             checks=tuple(plan.checks),
         ),
     )
@@ -556,8 +562,7 @@ def _with_share_checks(
             )
         )
     ranges = {
-        line: [w for w in what if w.startswith(("R1", "R2", "R3"))]
-        for line, what in described.items()
+        line: [w for w in what if w.startswith(RANGE_SYMBOLS)] for line, what in described.items()
     }
     return summary.model_copy(
         update={

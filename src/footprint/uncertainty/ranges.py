@@ -28,113 +28,108 @@ only, and the result says so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from footprint.bom.columns import RANGE_COLUMNS, normalise_key
+from footprint.bom.monte_carlo import parse_range, row_inputs, show_range
 from footprint.circularity.cff import cff_terms
 from footprint.circularity.parameters import SYMBOLS
 from footprint.errors import Problem
 from footprint.model import CffLine, Product
 
+__all__ = ["parse_range", "show_range"]  # read-side parsing, kept importable from here
+
 RANGE_STREAM = 2  # child of the block's stream the ranges draw from (1: the background)
-_KEYS = {normalise_key(name): name for name in RANGE_COLUMNS}
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
-_RANGE = re.compile(rf"^\s*{_NUMBER}\s*(%?)\s*(?:–|—|-|\.\.|to)\s*{_NUMBER}\s*(%?)\s*$", re.I)
-
-
-def parse_range(text: object) -> tuple[float, float]:
-    """A share range as fractions: "15–25 %", "15 % – 25 %", "0.15-0.25" → (0.15, 0.25)."""
-    match = _RANGE.match(str(text))
-    if match is None:
-        raise ValueError(f"{text!r} is not a range; write it as 15–25 % or 0.15–0.25")
-    low, high = (float(match.group(i).replace(",", ".")) for i in (1, 3))
-    if match.group(2) or match.group(4):
-        low, high = low / 100, high / 100
-    elif high > 1:
-        raise ValueError(f"{text!r}: shares are fractions (0.15–0.25) or percentages (15–25 %)")
-    if high > 1:
-        raise ValueError(f"{text!r}: a share cannot exceed 100 %")
-    if not low < high:
-        raise ValueError(f"{text!r}: the low end must be below the high end")
-    return low, high
-
-
-def show_range(low: float, high: float) -> str:
-    return f"{low * 100:.4g}–{high * 100:.4g} %"
+PRODUCT_ROW = "Products row"
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One range of one line: a uniform draw between ``low`` and ``high``."""
+    """One range: a uniform draw between ``low`` and ``high``, of one line's parameter or, when
+    ``line`` is None, of the product's (Products row), which moves every line that takes the
+    product's value."""
 
-    line: str
-    parameter: str  # recycled_content, eol_recycling_rate or eol_energy_recovery_rate
+    line: str | None
+    parameter: str  # recycled_content, …_post_consumer, eol_recycling_rate, eol_energy_…
     low: float
     high: float
     declared: float
 
     def describe(self) -> str:
-        return f"{SYMBOLS[self.parameter]} {show_range(self.low, self.high)}"
+        where = "" if self.line is not None else f" ({PRODUCT_ROW})"
+        return f"{SYMBOLS[self.parameter]} {show_range(self.low, self.high)}{where}"
 
 
 def product_slots(product: Product, problems: list[Problem]) -> list[Slot]:
-    """The ranges of the product's lines; bad ones are added to ``problems`` (one line each)."""
+    """The ranges of the product's lines and of its Products row; bad ones are added to
+    ``problems`` (one line each; the reader has already refused them in a file it read)."""
     slots: list[Slot] = []
-    for line in product.lines:
-        given = {
-            _KEYS[normalise_key(header)]: (header, value)
-            for header, value in line.extra.items()
-            if normalise_key(header) in _KEYS and value not in (None, "")
-        }
-        found: dict[str, Slot] = {}
-        for column, (header, text) in given.items():
-            parameter = RANGE_COLUMNS[column]
-            try:
-                low, high = parse_range(text)
-            except ValueError as error:
-                problems.append(line.source.problem(f"line {line.id}: {error}", column=header))
-                continue
-            declared = getattr(line.circularity, parameter)
-            if declared is None:
-                problems.append(
-                    line.source.problem(
-                        f"line {line.id}: {header} {text!r} needs the line's own {parameter} "
-                        "(the value the footprint and the checks use), inside the range",
-                        column=header,
-                    )
-                )
-                continue
-            if not low - 1e-12 <= declared <= high + 1e-12:
-                problems.append(
-                    line.source.problem(
-                        f"line {line.id}: {parameter} {declared * 100:.4g} % lies outside its "
-                        f"range {show_range(low, high)}",
-                        column=header,
-                    )
-                )
-                continue
-            found[parameter] = Slot(line.id, parameter, low, high, float(declared))
-        r2, r3 = found.get("eol_recycling_rate"), found.get("eol_energy_recovery_rate")
-        if r2 is not None or r3 is not None:
-            high2 = r2.high if r2 else (line.circularity.eol_recycling_rate or 0.0)
-            high3 = r3.high if r3 else (line.circularity.eol_energy_recovery_rate or 0.0)
-            if high2 + high3 > 1 + 1e-12:
-                header = (r3 or r2).parameter + "_range"  # type: ignore[union-attr]
-                problems.append(
-                    line.source.problem(
-                        f"line {line.id}: R2 and R3 could add up to {(high2 + high3) * 100:.4g} "
-                        "% at the high ends of their ranges; R2 + R3 must stay ≤ 100 %",
-                        column=header,
-                    )
-                )
-                continue
-        slots.extend(found.values())
+    rows: list[tuple[str | None, Any, Any, Any, str]] = [
+        (None, product.extra, product.circularity, product.source, f"product {product.id}")
+    ]
+    rows += [(x.id, x.extra, x.circularity, x.source, f"line {x.id}") for x in product.lines]
+    for line, extra, circularity, source, label in rows:
+        if not extra:
+            continue
+        found = row_inputs(
+            extra, circularity.__dict__, label, "product" if line is None else "line"
+        )
+        problems.extend(source.problem(text, column=header) for header, text in found.problems)
+        if found.problems:
+            continue
+        slots.extend(
+            Slot(line, r.parameter, r.low, r.high, r.declared) for r in found.ranges.values()
+        )
     return slots
+
+
+def uses_product_value(result: Any, product: Product | None, line_id: str, parameter: str) -> bool:
+    """Whether the line's ``parameter`` is the product's (Products row) value, as the
+    measures and the CFF resolve it: the CFF line's parameter origin, else no value of the
+    BOM line's own and one of the product's."""
+    if product is None or getattr(product.circularity, parameter) is None:
+        return False
+    circularity = getattr(result, "circularity", None)
+    cff = getattr(circularity, "cff", None)
+    symbol = SYMBOLS[parameter]
+    for cff_line in cff.lines if cff is not None else ():
+        if cff_line.line == line_id and symbol in cff_line.parameters:
+            return bool(cff_line.parameters[symbol].origin == "product")
+    bom = next((x for x in product.lines if x.id == line_id), None)
+    return bom is not None and getattr(bom.circularity, parameter) is None
+
+
+def slot_uses(
+    slots: Sequence[Slot],
+    lines: Sequence[str],
+    moves: Callable[[str, str], bool],
+    product_value: Callable[[str, str], bool],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(slot, item) pairs: which item (index into ``lines``) each slot's draw moves.  A line's
+    slot moves its own line where ``moves(line, parameter)``; a product slot every line that
+    takes the product's value (``product_value(line, parameter)``) and has no range of its
+    own for the parameter."""
+    own = {(s.line, s.parameter) for s in slots if s.line is not None}
+    index = {line: i for i, line in enumerate(lines)}
+    pairs = []
+    for s, slot in enumerate(slots):
+        if slot.line is not None:
+            i = index.get(slot.line)
+            if i is not None and moves(slot.line, slot.parameter):
+                pairs.append((s, i))
+            continue
+        pairs.extend(
+            (s, i)
+            for i, line in enumerate(lines)
+            if (line, slot.parameter) not in own
+            and moves(line, slot.parameter)
+            and product_value(line, slot.parameter)
+        )
+    array = np.array(pairs, dtype=int).reshape(-1, 2)
+    return array[:, 0], array[:, 1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,7 +185,8 @@ class ShareCheck:
     weights: np.ndarray  # (terms,)
     shares: np.ndarray  # (terms,) as used
     line_index: np.ndarray  # (terms,) index of the term's line among the sampled lines, −1
-    slot_term: np.ndarray  # (slots,) the term whose share the slot's draw moves, −1: none
+    use_slot: np.ndarray  # (uses,) the slot whose draw moves …
+    use_term: np.ndarray  # (uses,) … this term's share
     limit: float
     minimum: bool = True  # the value must reach the limit
 
@@ -202,9 +198,11 @@ class RangeInputs:
     low: np.ndarray  # (slots,)
     high: np.ndarray  # (slots,)
     declared: np.ndarray  # (slots,)
-    slot_line: np.ndarray  # (slots,) the sampled line whose CFF figure the slot moves, −1
-    slot_coefficient: np.ndarray  # (slots,) per-FU change of that figure per unit share
+    use_slot: np.ndarray  # (uses,) the slot whose draw moves …
+    use_line: np.ndarray  # (uses,) … the CFF figure of this sampled line …
+    use_coefficient: np.ndarray  # (uses,) … by this much per FU per unit share
     checks: tuple[ShareCheck, ...] = ()
+    mci: Any | None = None  # ``circularity_sampling.MciInputs`` when the MCI is sampled
 
     def draw(self, seed: int, block: int, size: int) -> np.ndarray:
         """(size, slots) uniform draws of one block, from the block's range stream."""
@@ -215,12 +213,8 @@ class RangeInputs:
     def figure_change(self, draws: np.ndarray, lines: int) -> np.ndarray:
         """(size, lines) change of the lines' figures: coefficient × (draw − value)."""
         change = np.zeros((len(draws), lines))
-        moving = self.slot_line >= 0
-        np.add.at(
-            change.T,
-            self.slot_line[moving],
-            ((draws[:, moving] - self.declared[moving]) * self.slot_coefficient[moving]).T,
-        )
+        moved = (draws[:, self.use_slot] - self.declared[self.use_slot]) * self.use_coefficient
+        np.add.at(change.T, self.use_line, moved.T)
         return change
 
     def check_values(self, draws: np.ndarray, quantity: np.ndarray) -> np.ndarray:
@@ -230,8 +224,7 @@ class RangeInputs:
         change = draws - self.declared
         for i, check in enumerate(self.checks):
             shares = np.broadcast_to(check.shares, (size, len(check.shares))).copy()
-            moving = check.slot_term >= 0
-            np.add.at(shares.T, check.slot_term[moving], change[:, moving].T)
+            np.add.at(shares.T, check.use_term, change[:, check.use_slot].T)
             weights = np.broadcast_to(check.weights, (size, len(check.weights))).copy()
             linked = check.line_index >= 0
             weights[:, linked] *= quantity[:, check.line_index[linked]]
@@ -286,19 +279,26 @@ def share_checks(
                 "not sampled: its value could not be rebuilt line by line from the BOM"
             )
             continue
-        term_of = {term.line: t for t, term in enumerate(terms)}
-        slot_term = np.full(len(slots), -1, dtype=int)
-        for s, slot in enumerate(slots):
-            t = term_of.get(slot.line)
-            if t is not None and slot.parameter in terms[t].parameters:
-                slot_term[s] = t
+        parameters = {term.line: term.parameters for term in terms}
+        use_slot, use_term = slot_uses(
+            slots,
+            [term.line for term in terms],
+            lambda line, parameter, named=parameters: parameter in named[line],  # type: ignore[misc]
+            lambda line, parameter: uses_product_value(result, product, line, parameter),
+        )
+        moved = {
+            (terms[t].line, slots[s].parameter) for s, t in zip(use_slot, use_term, strict=True)
+        }
         varied: list[str] = []
         for term in terms:
             varied.extend(
                 f"{term.line}: {what}"
                 for what in describe_line(term.line)
                 if not what.startswith("dataset")  # a factor does not move a share
-                and (not what.startswith(("R1", "R2", "R3")) or _moves(what, term.parameters))
+                and (
+                    not what.startswith(RANGE_SYMBOLS)
+                    or any((term.line, p) in moved for p in _parameters_of(what))
+                )
             )
         plan.rules.append(check.rule)
         plan.varied.append(sorted(set(varied)))
@@ -307,11 +307,25 @@ def share_checks(
                 weights=np.array([t.weight for t in terms], dtype=float),
                 shares=np.array([t.share for t in terms], dtype=float),
                 line_index=np.array([line_index.get(t.line, -1) for t in terms], dtype=int),
-                slot_term=slot_term,
+                use_slot=use_slot,
+                use_term=use_term,
                 limit=float(check.limit),
             )
         )
     return plan
+
+
+RANGE_SYMBOLS = ("R1", "R2", "R3")  # how the descriptions of ranges start
+
+
+def _parameters_of(description: str) -> list[str]:
+    """The parameter a range's description names ("R1 post-consumer 5–10 %" → its name)."""
+    return [
+        name
+        for name in ("recycled_content_post_consumer", "recycled_content", "eol_recycling_rate",
+                     "eol_energy_recovery_rate")
+        if description.startswith(SYMBOLS[name] + " ")
+    ][:1]  # fmt: skip
 
 
 def without_figures(check: Any) -> str | None:
@@ -321,7 +335,3 @@ def without_figures(check: Any) -> str | None:
     if check.limit is None:
         return f"{check.status}: no limit to sample against"
     return None
-
-
-def _moves(description: str, parameters: tuple[str, ...]) -> bool:
-    return any(description.startswith(SYMBOLS[p]) for p in parameters)

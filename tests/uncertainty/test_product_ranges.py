@@ -1,0 +1,225 @@
+"""Ranges on the Products sheet (one draw per product, moving every line that takes the
+product's value) and of the post-consumer share, against hand-computed probabilities and
+spreads (within standard errors computed here); the Monte Carlo columns checked when the BOM
+is read, with or without --iterations, and a BOM with ranges that is not sampled says so."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+# no DQR, no distribution: the datasets stay fixed, only the ranges move
+DATASETS = """id,name,unit,climate_change,material,uncertainty_type
+pr-pet,PET granulate,kg,3,pet,
+pr-al,aluminium sheet,kg,10,aluminium,none
+"""
+
+N = 4000
+
+RULES = """name: pr-company
+title: Company recycled-content rules
+categories: [pr-tray]
+rules:
+  - id: pet-min
+    title: Recycled PET
+    kind: min_recycled_content
+    materials: [pet]
+    limit: 0.32
+    applies_to: {categories: [pr-tray]}
+    source: {regulation: Company rule}
+  - id: pet-post-consumer
+    title: Post-consumer recycled PET
+    kind: min_recycled_content
+    materials: [pet]
+    basis: post-consumer
+    limit: 0.12
+    applies_to: {categories: [pr-tray]}
+    source: {regulation: Company rule}
+"""
+
+# lid and base take the product's R1 (one draw moves both); rim has its own R1 0.5 (fixed).
+# Post-consumer: the lid's own 0.1 in 5–15 %, base and rim their own 0.15 and 0.3 (fixed).
+TRAY_BOM = """id,parent,name,quantity,unit,dataset,stage,recycled_content,\
+recycled_content_post_consumer,recycled_content_post_consumer_range
+tray,,Tray,1,piece,,,,,
+lid,tray,Lid,1,kg,pr-pet,raw materials,,0.1,5–15 %
+base,tray,Base,1,kg,pr-pet,raw materials,,0.15,
+rim,tray,Rim,2,kg,pr-pet,raw materials,0.5,0.3,
+"""
+TRAY_PRODUCTS = """product,name,category,recycled_content,recycled_content_range
+tray,Tray,pr-tray,0.2,10–30 %
+"""
+
+# two aluminium lines without R1 of their own under the CFF, the product's R1 20–40 %
+CAN_BOM = """id,parent,name,quantity,unit,dataset,stage
+can,,Can,1,piece,,
+body,can,Body,2,kg,pr-al,raw materials
+lid,can,Lid,1,kg,pr-al,raw materials
+"""
+CAN_PRODUCTS = """product,name,eol_model,recycled_content,recycled_content_range
+can,Can,cff,0.3,20–40 %
+"""
+
+
+def _write(folder: Path, name: str, bom: str, products: str) -> Path:
+    path = folder / f"{name}.csv"
+    path.write_text(bom, encoding="utf-8")
+    (folder / f"{name}.products.csv").write_text(products, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("product-ranges")
+    (folder / "pr-datasets.csv").write_text(DATASETS, encoding="utf-8")
+    (folder / "pr-rules.yaml").write_text(RULES, encoding="utf-8")
+    return {
+        "datasets": folder / "pr-datasets.csv",
+        "rules": folder / "pr-rules.yaml",
+        "tray": _write(folder, "tray", TRAY_BOM, TRAY_PRODUCTS),
+        "can": _write(folder, "can", CAN_BOM, CAN_PRODUCTS),
+    }
+
+
+@pytest.fixture(scope="module")
+def engine(files):
+    import footprint
+
+    return footprint.Engine([files["datasets"]])
+
+
+def _run(engine, bom: Path, rules: list, **options):
+    from footprint.api import load_rules, read_products
+    from footprint.uncertainty.montecarlo import simulate
+
+    products, warnings = read_products(bom)
+    rule_sets = load_rules(rules)
+    assessment = engine.assess_products(products, warnings, rule_sets=rule_sets)
+    result = simulate(
+        assessment, dict(engine.catalog.datasets), rule_sets=rule_sets, products=products,
+        **options,
+    )  # fmt: skip
+    return assessment, result
+
+
+def _binomial_error(p: float, n: int) -> float:
+    return math.sqrt(p * (1 - p) / n)
+
+
+def test_products_sheet_range_moves_the_lines_that_take_the_products_value(engine, files):
+    """R1 of lid and base = one draw U ~ U(0.1, 0.3) (the Products row), the rim's own 0.5:
+    value = (1·U + 1·U + 2·0.5) / 4 = U/2 + 0.25, below 0.32 when U < 0.14: P = 0.04/0.2 = 0.2.
+    (Two independent draws would give P(mean of two < 0.14) = 2·0.2² = 0.08.)
+    Post-consumer: (1·V + 1·0.15 + 2·0.3) / 4 with V ~ U(0.05, 0.15) below 0.12 when
+    V < −0.27: never; the deterministic value 0.2125 passes, and so does every draw."""
+    assessment, result = _run(engine, files["tray"], [files["rules"]], iterations=N, seed=3)
+    deterministic = {c.rule: c for c in assessment.products[0].checks}
+    assert deterministic["pet-min"].value == pytest.approx(0.35)  # (0.2 + 0.2 + 1.0) / 4
+    checks = {c.rule: c for c in result.products[0].checks}
+    expected = 0.2
+    assert abs(checks["pet-min"].probability_fail - expected) < 4 * _binomial_error(expected, N)
+    assert checks["pet-min"].varied == [
+        "base: R1 10–30 % (Products row) (checks only: cut-off model)",
+        "lid: R1 10–30 % (Products row) (checks only: cut-off model)",
+    ]
+    # the value is U/2 + 0.25: its sd is 0.2/√12/2
+    sd = 0.2 / math.sqrt(12) / 2
+    assert abs(checks["pet-min"].value.sd - sd) < 4 * sd * math.sqrt(0.8 / (4 * N))
+    post = checks["pet-post-consumer"]
+    assert post.probability_fail == 0
+    assert post.varied == ["lid: R1 post-consumer 5–15 % (checks only: cut-off model)"]
+    assert post.value.mean == pytest.approx(0.2125, abs=4 * 0.1 / math.sqrt(12 * N) / 4)
+    assert post.value.p2_5 == pytest.approx((0.05 + 0.0025 + 0.15 + 0.6) / 4, abs=0.002)
+
+
+def test_products_sheet_range_under_the_cff_moves_both_lines_together(engine, files):
+    """Both lines take R1 from the Products row: one draw, so their CFF figures are perfectly
+    correlated: sd = (2 + 1) kg · |c1| · 0.2/√12, c1 = −Ev + A·Erecycled + (1 − A)·Ev·Qsin/Qp
+    (PEF Annex I); independent draws would give √(2² + 1²)·|c1|·0.2/√12."""
+    assessment, result = _run(engine, files["can"], [], iterations=N, seed=2)
+    cff_lines = assessment.products[0].circularity.cff.lines
+    assert {c.parameters["R1"].origin for c in cff_lines} == {"product"}
+    e = {k: v.value for k, v in cff_lines[0].parameters.items()}
+    c1 = -e["Ev"] + e["A"] * e["Erecycled"] + (1 - e["A"]) * e["Ev"] * e.get("Qsin/Qp", 1.0)
+    assert c1 != 0
+    sd = 3 * abs(c1) * 0.2 / math.sqrt(12)
+    product = result.products[0]
+    assert abs(product.total.sd - sd) < 4 * sd * math.sqrt(0.8 / (4 * N))
+    deterministic = assessment.products[0].climate_change.total
+    assert abs(product.total.mean - deterministic) < 4 * sd / math.sqrt(N)
+    assert product.ranges == {
+        "body": "R1 20–40 % (Products row)",
+        "lid": "R1 20–40 % (Products row)",
+    }
+
+
+def test_bad_products_sheet_ranges_one_line_each_without_iterations(run_cli, files, tmp_path):
+    """The Monte Carlo columns are checked when the file is read: exit 2 without --iterations."""
+    bom = tmp_path / "bad.csv"
+    bom.write_text(
+        "product,id,parent,name,quantity,unit,dataset,stage,recycled_content,"
+        "recycled_content_post_consumer,recycled_content_post_consumer_range,quantity_tolerance\n"
+        "p1,a,,A,1,kg,pr-pet,raw materials,0.2,0.1,5–25 %,\n"
+        "p1,b,,B,1,kg,pr-pet,raw materials,,,,5 percent\n"
+        "p2,c,,C,1,kg,pr-pet,raw materials,,,,\n"
+        "p3,d,,D,1,kg,pr-pet,raw materials,,,,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "bad.products.csv").write_text(
+        "product,recycled_content,recycled_content_range,eol_recycling_rate,"
+        "eol_recycling_rate_range,quantity_tolerance\n"
+        "p1,0.2,30–10 %,,,\n"
+        "p2,,10–30 %,0.5,,±5 %\n"
+        "p3,0.2,10–30 %,0.5,40-60 %,\n",
+        encoding="utf-8",
+    )
+    result = run_cli("assess", str(bom), "--datasets", str(files["datasets"]))
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    expected = [
+        ("bad.products.csv, row 2", "recycled_content_range", "the low end must be below"),
+        ("bad.products.csv, row 3", "recycled_content_range", "needs the product's own recycled"),
+        ("bad.products.csv, row 3", "quantity_tolerance", "is a column of the BOM sheet's lines"),
+        ("bad.csv, row 2", "recycled_content_post_consumer_range", "above R1 (20 %)"),
+        ("bad.csv, row 3", "quantity_tolerance", "is not a tolerance"),
+    ]
+    assert len(errors) == len(expected), result.stderr
+    for where, column, text in expected:
+        assert any(where in e and f"column {column}" in e and text in e for e in errors), (
+            where,
+            column,
+            text,
+            errors,
+        )
+    assert "Traceback" not in result.stderr
+    assert "p3" not in result.stderr  # its ranges are good
+
+
+def test_ranges_without_iterations_say_they_were_not_sampled(run_cli, files, tmp_path):
+    out = tmp_path / "tray.json"
+    result = run_cli(
+        "assess", str(files["tray"]), "--datasets", str(files["datasets"]), "--rules",
+        str(files["rules"]), "--json", str(out), "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = [w for w in json.loads(out.read_text())["warnings"] if w.get("code")]
+    (warning,) = [w for w in warnings if w["code"] == "monte-carlo-inputs-not-sampled"]
+    assert warning["product"] == "tray"
+    assert warning["subjects"] == [
+        "recycled_content_post_consumer_range", "recycled_content_range",
+    ]  # fmt: skip
+    assert "recycled_content_range on the Products row" in warning["message"]
+    assert "recycled_content_post_consumer_range on line lid" in warning["message"]
+    assert "given but not sampled" in warning["message"]
+    sampled = run_cli(
+        "assess", str(files["tray"]), "--datasets", str(files["datasets"]), "--rules",
+        str(files["rules"]), "--json", str(out), "--quiet", "--iterations", "200",
+    )  # fmt: skip
+    assert sampled.returncode == 0, sampled.stderr
+    document = json.loads(out.read_text())
+    codes = [w.get("code") for w in document["warnings"]]
+    assert "monte-carlo-inputs-not-sampled" not in codes
+    assert document["uncertainty"]["products"][0]["ranges"]["lid"].startswith("R1 10–30 %")
