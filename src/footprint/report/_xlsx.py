@@ -28,10 +28,11 @@ import os
 import re
 import shutil
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 from weakref import WeakKeyDictionary
@@ -40,11 +41,13 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.cell._writer import etree_write_cell
 from openpyxl.cell.cell import Cell
+from openpyxl.chart._chart import ChartBase
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import DimensionHolder, RowDimension, SheetDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -110,8 +113,13 @@ def put(
 ) -> Cell:
     """Write one value: numbers as numbers (exactly), every string as inert text."""
     cell: Cell = ws.cell(row=row, column=column)
+    _put_value(cell, value, number_format)
+    return cell
+
+
+def _put_value(cell: Cell, value: Value, number_format: str | None) -> None:
     if value is None:
-        return cell
+        return
     if isinstance(value, bool):
         cell.value = value
     elif isinstance(value, int | float):
@@ -125,7 +133,6 @@ def put(
         cell.number_format = DATETIME if isinstance(value, datetime) else DATE
     else:
         _put_text(cell, str(value))
-    return cell
 
 
 def _put_number(cell: Cell, value: int | float) -> None:
@@ -171,72 +178,351 @@ def write_table(
     ``row_formats`` gives, per data row, number formats that override the column's
     (for a value column whose unit differs from row to row).  Every data cell is bordered
     and top-aligned (wrapped in a ``wrap`` column); each distinct style is built once.
+
+    The data cells are kept as the rows themselves (``_LazyCells``): an openpyxl cell is made
+    only for a cell other code touches (``ws.cell``, ``ws[...]``, a writer other than
+    ``save``); ``save`` renders the rest straight from the rows.  The rows are read when the
+    workbook is saved: do not change them after the call.
     """
     header_alignment = _header_alignment
     for j, col in enumerate(columns):
         style(put(ws, top, left + j, col.header), font=HEADER_FONT, fill=HEADER_FILL,
               alignment=header_alignment, border=GRID)  # fmt: skip
     set_height(ws, top, columns, [c.header for c in columns], all_wrap=True)
-    wrapped = _wrapped(columns)
+    return write_cells(ws, top + 1, columns, rows, left=left, row_formats=row_formats)
+
+
+def write_cells(
+    ws: Worksheet,
+    first: int,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Value]],
+    *,
+    left: int = 1,
+    row_formats: Sequence[dict[int, str]] | None = None,
+) -> int:
+    """``write_table``'s data rows alone, from row ``first`` (no header); the last row
+    written (``first - 1`` for no rows)."""
+    rows = list(rows)
+    width = len(columns)
+    for values in rows:
+        if len(values) != width:
+            raise ValueError(f"a row of {len(values)} values for {width} columns")
+    if row_formats is not None and len(row_formats) < len(rows):
+        raise IndexError("fewer row formats than rows")
+    if not rows:
+        return first - 1
+    last = first + len(rows) - 1
+    cells = ws._cells
+    if type(ws) is Worksheet and type(cells) is dict:
+        cells = ws._cells = _LazyCells(cells)
+    if isinstance(cells, _LazyCells) and not cells.occupied(first, last, left, left + width - 1):
+        cells.tables.append(_Table(ws, first, left, columns, rows, row_formats))
+    else:  # over cells already written: one by one (``put`` keeps what is there)
+        _write_cells(ws, first - 1, columns, rows, left, row_formats)
+    _fit_heights(ws, first, _wrapped(columns), rows)
+    return last
+
+
+def _fit_heights(
+    ws: Worksheet, first: int, wrapped: list[tuple[int, int]], rows: Sequence[Sequence[Value]]
+) -> None:
+    """``_fit_height`` of each row from ``first``, column by column."""
+    lines: dict[int, int] = {}
+    for j, per_line in wrapped:
+        for i, value in enumerate(map(itemgetter(j), rows)):
+            if isinstance(value, str) and (len(value) > per_line or "\n" in value):
+                n = sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n"))
+                if n > lines.get(i, 1):
+                    lines[i] = n
+    for i in sorted(lines):
+        set_row_height(ws, first + i, 15 * min(lines[i], 12))
+
+
+def _write_cells(
+    ws: Worksheet,
+    top: int,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Value]],
+    left: int,
+    row_formats: Sequence[dict[int, str]] | None,
+) -> None:
     cells = ws._cells
     styles = _styles(ws)
-    r = top
     for i, values in enumerate(rows):
         r = top + 1 + i
         overrides = row_formats[i] if row_formats else None
         for j, (col, value) in enumerate(zip(columns, values, strict=True)):
             column = left + j
             fmt = overrides.get(j, col.number_format) if overrides else col.number_format
-            if col.unit and type(value) is str:
-                value = plain_unit(value)
-            kind = type(value)
-            if (r, column) in cells or kind not in _FAST:
+            if (r, column) in cells:
+                if col.unit and type(value) is str:
+                    value = plain_unit(value)
                 _slow_table_cell(ws, r, column, value, fmt, col.wrap, styles)
-                continue
-            quote = False
-            data_type = "n"
-            stored: object = value
-            if value is None:
-                fmt = None
-            elif kind is str:
-                stored = _ILLEGAL_XML.sub("\ufffd", value)[:EXCEL_MAX_TEXT]  # type: ignore[arg-type]
-                data_type = "s"
-                quote = stored.startswith(FORMULA_PREFIXES)
-                fmt = None
-            elif kind is bool:
-                data_type = "b"
-                fmt = None
-            elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-                stored = None  # an empty cell, as ``put`` leaves it; the format still applies
-            elif kind is float and float(f"{value:.16g}") != value:
-                stored = repr(value)  # see ``_put_number``
-            if fmt == SIGNIFICANT and (kind is float or kind is int):
-                fmt = display_format(fmt, value)
-            key = (fmt, col.wrap, quote)
-            known = styles.get(key)
-            if known is None:
-                known = styles[key] = _table_style(ws, fmt, col.wrap, quote)
-            # the cell as Cell(ws, r, column, value) makes it, its attributes set directly;
-            # its own copy of the style ids (openpyxl edits a cell's array in place)
-            cell = _new_cell(Cell)
-            cell.parent = ws
-            cell.row = r
-            cell.column = column
-            cell._value = stored
-            cell.data_type = data_type
-            cell._hyperlink = None
-            cell._comment = None
-            cell._style = _new_array(StyleArray, "i", known)
-            cells[(r, column)] = cell
-        if wrapped:
-            _fit_height(ws, r, wrapped, values)
-    return r
+            else:
+                cells[(r, column)] = _table_cell(ws, styles, r, column, col, value, fmt)
+
+
+def _table_cell(
+    ws: Worksheet,
+    styles: dict[Any, Any],
+    r: int,
+    column: int,
+    col: Column,
+    value: Value,
+    fmt: str | None,
+) -> Cell:
+    """The cell of a table's value, as ``put`` and the table style make it (not placed)."""
+    if col.unit and type(value) is str:
+        value = plain_unit(value)
+    kind = type(value)
+    if kind not in _FAST:
+        cell = Cell(ws, row=r, column=column)
+        _style_rare_cell(cell, value, fmt, col.wrap, styles)
+        return cell
+    quote = False
+    data_type = "n"
+    stored: object = value
+    if value is None:
+        fmt = None
+    elif kind is str:
+        stored = _ILLEGAL_XML.sub("\ufffd", value)[:EXCEL_MAX_TEXT]  # type: ignore[arg-type]
+        data_type = "s"
+        quote = stored.startswith(FORMULA_PREFIXES)
+        fmt = None
+    elif kind is bool:
+        data_type = "b"
+        fmt = None
+    elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+        stored = None  # an empty cell, as ``put`` leaves it; the format still applies
+    elif kind is float and float(f"{value:.16g}") != value:
+        stored = repr(value)  # see ``_put_number``
+    if fmt == SIGNIFICANT and (kind is float or kind is int):
+        fmt = display_format(fmt, value)
+    key = (fmt, col.wrap, quote)
+    known = styles.get(key)
+    if known is None:
+        known = styles[key] = _table_style(ws, fmt, col.wrap, quote)
+    # the cell as Cell(ws, r, column, value) makes it, its attributes set directly;
+    # its own copy of the style ids (openpyxl edits a cell's array in place)
+    cell = _new_cell(Cell)
+    cell.parent = ws
+    cell.row = r
+    cell.column = column
+    cell._value = stored
+    cell.data_type = data_type
+    cell._hyperlink = None
+    cell._comment = None
+    cell._style = _new_array(StyleArray, "i", known)
+    return cell
 
 
 _FAST = {str, int, float, bool, type(None)}
 _new_cell = Cell.__new__
 _new_array = array.__new__
 _header_alignment = Alignment(wrap_text=True, vertical="center")
+
+
+class _Table:
+    """A table's data cells not yet made into openpyxl cells: rows ``first`` … ``last``,
+    columns ``left`` … ``right``.  ``taken`` holds the cells that left it (made into
+    openpyxl cells, replaced or deleted): those are the dictionary's own from then on."""
+
+    __slots__ = ("ws", "first", "last", "left", "right", "columns", "rows", "row_formats",
+                 "taken")  # fmt: skip
+
+    def __init__(
+        self,
+        ws: Worksheet,
+        first: int,
+        left: int,
+        columns: Sequence[Column],
+        rows: list[Sequence[Value]],
+        row_formats: Sequence[dict[int, str]] | None,
+    ) -> None:
+        self.ws = ws
+        self.first, self.last = first, first + len(rows) - 1
+        self.left, self.right = left, left + len(columns) - 1
+        self.columns = list(columns)
+        self.rows = rows
+        self.row_formats = row_formats
+        self.taken: dict[int, set[int]] = {}  # row -> columns
+
+    def holds(self, key: tuple[int, int]) -> bool:
+        r, c = key
+        if not (self.first <= r <= self.last and self.left <= c <= self.right):
+            return False
+        taken = self.taken.get(r)
+        return taken is None or c not in taken
+
+    def take(self, key: tuple[int, int]) -> None:
+        self.taken.setdefault(key[0], set()).add(key[1])
+
+    def cell(self, key: tuple[int, int]) -> Cell:
+        """The openpyxl cell of a held key (which leaves the table)."""
+        r, c = key
+        i, j = r - self.first, c - self.left
+        col = self.columns[j]
+        fmt = col.number_format
+        if self.row_formats:
+            fmt = self.row_formats[i].get(j, fmt)
+        self.take(key)
+        return _table_cell(self.ws, _styles(self.ws), r, c, col, self.rows[i][j], fmt)
+
+    def keys_of(self, r: int) -> list[tuple[int, int]]:
+        """The keys the table still holds in row ``r``."""
+        gone = self.taken.get(r) or ()
+        return [(r, c) for c in range(self.left, self.right + 1) if c not in gone]
+
+    def held(self) -> Iterable[tuple[int, int]]:
+        taken = self.taken
+        columns = range(self.left, self.right + 1)
+        for r in range(self.first, self.last + 1):
+            gone = taken.get(r)
+            for c in columns:
+                if gone is None or c not in gone:
+                    yield (r, c)
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        """(first row, last row, first column, last column) of the cells still held."""
+        width = self.right - self.left + 1
+        height = self.last - self.first + 1
+        taken = self.taken
+        rows = [r for r in range(self.first, self.last + 1) if len(taken.get(r, ())) < width]
+        if not rows:
+            return None
+        if not taken:
+            return rows[0], rows[-1], self.left, self.right
+        gone: dict[int, int] = {}
+        for columns in taken.values():
+            for c in columns:
+                gone[c] = gone.get(c, 0) + 1
+        held = [c for c in range(self.left, self.right + 1) if gone.get(c, 0) < height]
+        return rows[0], rows[-1], held[0], held[-1]
+
+    def size(self) -> int:
+        gone = sum(len(columns) for columns in self.taken.values())
+        return (self.last - self.first + 1) * (self.right - self.left + 1) - gone
+
+
+class _LazyCells(dict[tuple[int, int], Cell]):
+    """A worksheet's ``_cells`` that also holds tables' data cells as rows (``_Table``).
+
+    Looking up, setting or deleting one key makes (at most) that one cell; asking for the
+    keys or the size makes none; anything that needs all cells (``values``, ``items``,
+    ``copy``, ...) makes them all, after which this is an ordinary dictionary."""
+
+    def __init__(self, cells: dict[tuple[int, int], Cell]) -> None:
+        super().__init__(cells)
+        self.tables: list[_Table] = []
+
+    def _table(self, key: Any) -> _Table | None:
+        for table in self.tables:
+            if table.holds(key):
+                return table
+        return None
+
+    def occupied(self, first: int, last: int, left: int, right: int) -> bool:
+        """Whether any cell (made or held) lies in rows first…last, columns left…right."""
+        for t in self.tables:
+            if t.first <= last and first <= t.last and t.left <= right and left <= t.right:
+                return True
+        return any(first <= r <= last and left <= c <= right for r, c in dict.keys(self))
+
+    def dimension(self) -> str:
+        """``Worksheet.calculate_dimension()``: the range of every cell, made or held."""
+        rows: set[int] = set()
+        columns: set[int] = set()
+        for r, c in dict.keys(self):
+            rows.add(r)
+            columns.add(c)
+        for table in self.tables:
+            bounds = table.bounds()
+            if bounds is not None:
+                rows.update(bounds[:2])
+                columns.update(bounds[2:])
+        if not rows:
+            return "A1:A1"
+        return (f"{get_column_letter(min(columns))}{min(rows)}:"
+                f"{get_column_letter(max(columns))}{max(rows)}")  # fmt: skip
+
+    def materialize(self) -> None:
+        """Every held cell made into an openpyxl cell (in table order, row by row)."""
+        tables, self.tables = self.tables, []
+        for table in tables:
+            for key in list(table.held()):
+                dict.__setitem__(self, key, table.cell(key))
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (bool(self.tables) and self._table(key) is not None)
+
+    def __getitem__(self, key: Any) -> Cell:
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            table = self._table(key) if self.tables else None
+            if table is None:
+                raise
+            cell = table.cell(key)
+            dict.__setitem__(self, key, cell)
+            return cell
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __setitem__(self, key: Any, value: Cell) -> None:
+        table = self._table(key) if self.tables else None
+        if table is not None:
+            table.take(key)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        table = self._table(key) if self.tables else None
+        if table is not None:
+            table.take(key)
+            if not dict.__contains__(self, key):
+                return
+        dict.__delitem__(self, key)
+
+    def __iter__(self) -> Any:
+        yield from dict.keys(self)
+        for table in self.tables:
+            yield from table.held()
+
+    def keys(self) -> Any:
+        return list(self)
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + sum(t.size() for t in self.tables)
+
+    def __eq__(self, other: object) -> bool:
+        self.materialize()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self.materialize()
+        return dict.__repr__(self)
+
+
+def _all_cells(name: str) -> Any:
+    method = getattr(dict, name)
+
+    def everything(self: _LazyCells, *args: Any, **kwargs: Any) -> Any:
+        self.materialize()
+        return method(self, *args, **kwargs)
+
+    everything.__name__ = name
+    return everything
+
+
+for _name in ("values", "items", "copy", "pop", "popitem", "setdefault", "update", "clear",
+              "__reversed__", "__or__", "__ior__", "__reduce__", "__reduce_ex__"):  # fmt: skip
+    setattr(_LazyCells, _name, _all_cells(_name))
 
 
 def tidy_table(
@@ -275,8 +561,23 @@ def _slow_table_cell(
     wrap: bool,
     styles: dict[Any, Any],
 ) -> None:
-    """A table cell over an existing cell, or of a rarer type: through ``put``."""
-    cell = put(ws, row, column, value, fmt)
+    """A table cell over an existing cell: through ``put`` (which keeps its style)."""
+    _style_rare_cell(put(ws, row, column, value, fmt), None, fmt, wrap, styles, written=True)
+
+
+def _style_rare_cell(
+    cell: Cell,
+    value: Value,
+    fmt: str | None,
+    wrap: bool,
+    styles: dict[Any, Any],
+    *,
+    written: bool = False,
+) -> None:
+    """Write ``value`` with ``put``'s rules (unless ``written``) and the table's border and
+    alignment over whatever style the cell has."""
+    if not written:
+        _put_value(cell, value, fmt)
     key = (tuple(cell._style or ()), wrap)
     known = styles.get(key)
     if known is not None:
@@ -376,7 +677,28 @@ def _fit_height(
                 lines, sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n"))
             )
     if lines > 1:
-        ws.row_dimensions[row].height = 15 * min(lines, 12)
+        set_row_height(ws, row, 15 * min(lines, 12))
+
+
+def set_row_height(ws: Worksheet, row: int, height: float) -> None:
+    """``ws.row_dimensions[row].height = height``; a new row's dimension is made as openpyxl's
+    ``RowDimension(ws, index=row, ht=height)`` makes it, without re-validating each field."""
+    dimensions = ws.row_dimensions
+    dimension = dimensions.get(row)
+    if dimension is not None or type(dimensions) is not DimensionHolder:
+        dimensions[row].height = height
+        return
+    dimension = _new_dimension(RowDimension)
+    dimension.__dict__.update(_ROW_DIMENSION, ht=float(height), index=row)
+    dimension.parent = ws
+    dimension._style = None
+    dict.__setitem__(dimensions, row, dimension)
+
+
+_new_dimension = RowDimension.__new__
+# the fields of RowDimension(ws, index=0, ht=None), as its descriptors store them
+_ROW_DIMENSION = {"ht": None, "thickBot": False, "thickTop": False, "index": 0, "hidden": False,
+                  "outlineLevel": 0, "collapsed": False}  # fmt: skip
 
 
 def fit_columns(
@@ -395,14 +717,17 @@ def fit_columns(
     tall as its longest wrapped header.  A column keeps the largest width asked for, so
     tables sharing columns fit them all.
     """
-    measured = [j for j, col in enumerate(columns) if not col.wrap]
+    rows = rows if isinstance(rows, Sequence) else list(rows)
     longest = [0] * len(columns)
-    if measured:
-        for values in rows:
-            for j in measured:
-                value = values[j]
-                if columns[j].width is None or type(value) is str:
-                    longest[j] = max(longest[j], _display_length(value))
+    for j, col in enumerate(columns):
+        if col.wrap:
+            continue
+        values = list(map(itemgetter(j), rows))
+        texts = [len(v) for v in values if type(v) is str]
+        longest[j] = max(texts, default=0)
+        if col.width is None and len(texts) < len(values):
+            others = [v for v in values if type(v) is not str]
+            longest[j] = max(longest[j], *map(_display_length, others))
     widths = []
     for j, col in enumerate(columns):
         letter = get_column_letter(left + j)
@@ -467,12 +792,71 @@ def save(workbook: Workbook, filename: str | Path | IO[bytes]) -> None:
     if workbook.write_only:
         Workbook.save(workbook, filename)
         return
-    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True)
+    # deflate level 1: a fifth of the time of the default 6 for a few percent more bytes
+    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     workbook.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
     _ExcelWriter(workbook, archive).save()
 
 
+class ChartStamp(ChartBase):
+    """A chart whose XML is ``template``'s with some whole element texts replaced (a title,
+    a cell range): ``texts`` maps each such text of the template's to this chart's.  ``save``
+    writes the template's XML with those texts swapped, without building the chart; any other
+    writer gets the chart ``build()`` makes (which must be the template's twin but for those
+    texts).  Only the anchor, width and height are this object's own (the drawing's)."""
+
+    def __init__(
+        self, template: ChartBase, texts: dict[str, str], build: Callable[[], ChartBase]
+    ) -> None:  # ChartBase.__init__ is not called: nothing of a chart is built
+        self.template = template
+        self.texts = texts
+        self.build = build
+        self.width, self.height = template.width, template.height
+
+    def _write(self) -> Any:  # openpyxl's writer, and ``save`` when stamping cannot be trusted
+        chart = self.build()
+        chart.width, chart.height, chart.anchor = self.width, self.height, self.anchor
+        return chart._write()
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def stamped(self, xml: bytes) -> bytes | None:
+        """This chart's XML from the template's; None if a text to replace is not exactly once
+        a whole element text there (then the chart is built)."""
+        for old, new in self.texts.items():
+            mark = f">{_escape(old)}<".encode()
+            if xml.count(mark) != 1:
+                return None
+            xml = xml.replace(mark, f">{_escape(new)}<".encode())
+        return xml
+
+
+def _escape(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
 class _ExcelWriter(ExcelWriter):
+    def _write_charts(self) -> None:
+        """As openpyxl's, but a ``ChartStamp`` from its template's XML (built once)."""
+        if len(self._charts) != len(set(self._charts)):
+            super()._write_charts()  # openpyxl's own error for a chart used twice
+            return
+        xml_of: dict[int, bytes] = {}
+
+        def xml(chart: ChartBase) -> bytes:
+            known = xml_of.get(id(chart))
+            if known is None:
+                known = xml_of[id(chart)] = tostring(chart._write())
+            return known
+
+        for chart in self._charts:
+            data = None
+            if isinstance(chart, ChartStamp) and not isinstance(chart.template, ChartStamp):
+                data = chart.stamped(xml(chart.template))
+            self._archive.writestr(chart.path[1:], data if data is not None else xml(chart))
+            self.manifest.append(chart)
+
     def write_worksheet(self, ws: Worksheet) -> None:
         if type(ws) is not Worksheet:
             super().write_worksheet(ws)
@@ -509,6 +893,13 @@ class _SheetWriter(WorksheetWriter):
         with open(self._rows_file, "w", encoding="utf-8") as out:
             _write_rows(self.ws, out)
 
+    def write_dimensions(self) -> None:
+        cells = self.ws._cells
+        if not isinstance(cells, _LazyCells):
+            super().write_dimensions()
+            return
+        self.xf.send(SheetDimension(cells.dimension()).to_tree())
+
     def write(self) -> None:
         self._rows_file = f"{self.out}.rows"
         try:
@@ -538,72 +929,234 @@ class _Collect:
 
 
 def _write_rows(ws: Worksheet, out: IO[str]) -> None:
-    rows: dict[int, list[Cell]] = {}
-    for (r, _c), cell in sorted(ws._cells.items()):
-        rows.setdefault(r, []).append(cell)
+    """Every row of the sheet as openpyxl's writer writes it: made cells one by one, the
+    cells tables still hold (``_LazyCells``) straight from their rows."""
+    cells = ws._cells
+    tables = cells.tables if isinstance(cells, _LazyCells) else []
+    made: dict[int, list[Cell]] = {}
+    for (r, _c), cell in sorted(dict.items(cells)):
+        made.setdefault(r, []).append(cell)
+    table_of: dict[int, list[_Table]] = {}
+    for table in tables:
+        width = table.right - table.left + 1
+        for r in range(table.first, table.last + 1):
+            gone = table.taken.get(r)
+            if gone is None or len(gone) < width:
+                table_of.setdefault(r, []).append(table)
     dimensions = ws.row_dimensions
-    for r in dimensions.keys() - rows.keys():
-        rows[r] = []
-    style_ids: dict[tuple[int, ...], str] = {}
-    cell_styles = ws.parent._cell_styles
-    letters: dict[int, str] = {}
-    parts: list[str] = []
-    for r in sorted(rows):
-        extra = dimensions.get(r)
-        attrs = "".join(f' {k}="{v}"' for k, v in extra) if extra is not None else ""
-        parts.append(f'<row r="{r}"{attrs}>')
-        for cell in rows[r]:
-            if type(cell) is not Cell:
-                parts.append(_openpyxl_cell(ws, cell))
-                continue
-            if cell._comment is not None:
-                ws._comments.append(CommentRecord.from_cell(cell))
-            value = cell._value
-            array = cell._style
-            styled = array is not None and any(array)
-            if value is None and not styled and cell._comment is None:
-                continue
-            kind = cell.data_type
-            if (
-                kind not in "nsb"
-                or not (value is None or type(value) is str or _finite_number(value))
-                or (kind == "s" and type(value) is not str)
-            ):
-                parts.append(_openpyxl_cell(ws, cell, styled))
-                continue
-            if cell._hyperlink is not None:
-                ws._hyperlinks.append(cell._hyperlink)
-            column = cell.column
-            letter = letters.get(column)
-            if letter is None:
-                letter = letters[column] = get_column_letter(column)
-            if styled:
-                key = tuple(array)
-                sid = style_ids.get(key)
-                if sid is None:
-                    sid = style_ids[key] = f' s="{cell_styles.add(array)}"'
-            else:
-                sid = ""
-            if kind == "s":
-                if value == "":
-                    parts.append(f'<c r="{letter}{r}"{sid} t="inlineStr"></c>')
-                    continue
-                text = value.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                parts.append(
-                    f'<c r="{letter}{r}"{sid} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-                )
-            elif value is None or value == "":
-                parts.append(f'<c r="{letter}{r}"{sid} t="{kind}"></c>')
-            elif type(value) is str:  # an exact float's repr (see ``_put_number``)
-                parts.append(f'<c r="{letter}{r}"{sid} t="{kind}"><v>{value}</v></c>')
-            else:
-                parts.append(f'<c r="{letter}{r}"{sid} t="{kind}"><v>{value:.16g}</v></c>')
+    writer = _RowWriter(ws)
+    parts = writer.parts
+    row_attributes = writer.row_attributes
+    table_row = writer.table_row
+    for r in sorted(made.keys() | table_of.keys() | dimensions.keys()):
+        dimension = dimensions.get(r)
+        parts.append(f'<row r="{r}"{"" if dimension is None else row_attributes(dimension)}>')
+        row_cells = made.get(r, ())
+        held = table_of.get(r)
+        if held is None:
+            for cell in row_cells:
+                writer.made(cell)
+        elif len(held) == 1 and not row_cells:
+            table_row(held[0], r, {})
+        elif len(held) == 1 and all(
+            held[0].left <= cell.column <= held[0].right for cell in row_cells
+        ):
+            table_row(held[0], r, {cell.column: cell for cell in row_cells})
+        else:  # tables side by side, or cells beside a table: in column order
+            order: list[tuple[int, Any]] = [(cell.column, cell) for cell in row_cells]
+            order += [(c, table) for table in held for rr, c in table.keys_of(r)]
+            for c, item in sorted(order, key=lambda pair: pair[0]):
+                if isinstance(item, _Table):
+                    writer.table_row(item, r, {}, only=c)
+                else:
+                    writer.made(item)
         parts.append("</row>")
         if len(parts) > 50_000:
             out.write("".join(parts))
             parts.clear()
     out.write("".join(parts))
+
+
+class _RowWriter:
+    """Renders cells as ``openpyxl.cell._writer.etree_write_cell`` writes them, with each
+    distinct style id and column letter computed once."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.parts: list[str] = []
+        self.letters: dict[int, str] = {}
+        self.style_ids: dict[tuple[int, ...], str] = {}
+        self.table_ids: dict[tuple[str | None, bool, bool], str] = {}
+        self.plans: dict[int, list[tuple[int, str, str | None, bool, bool]]] = {}
+        self.texts: dict[tuple[str, bool, bool], tuple[str, str]] = {}
+        self.row_attrs: dict[tuple[Any, ...], str] = {}
+        self.cell_styles = ws.parent._cell_styles
+        self.styles = _styles(ws)
+
+    def letter(self, column: int) -> str:
+        letter = self.letters.get(column)
+        if letter is None:
+            letter = self.letters[column] = get_column_letter(column)
+        return letter
+
+    def row_attributes(self, dimension: Any) -> str:
+        if dimension is None:
+            return ""
+        if dimension._style is not None and any(dimension._style):
+            return "".join(f' {k}="{v}"' for k, v in dimension)  # its style id, as openpyxl
+        get = dimension.__dict__.get
+        key = (get("ht"), get("hidden"), get("outlineLevel"), get("collapsed"), get("thickBot"),
+               get("thickTop"))  # fmt: skip
+        attrs = self.row_attrs.get(key)
+        if attrs is None:
+            attrs = self.row_attrs[key] = "".join(f' {k}="{v}"' for k, v in dimension)
+        return attrs
+
+    def table_id(self, fmt: str | None, wrap: bool, quote: bool) -> str:
+        """The ` s="…"` of a table cell's style ("": an unstyled cell)."""
+        key = (fmt, wrap, quote)
+        if key in self.table_ids:
+            return self.table_ids[key]
+        array = self.styles.get(key)
+        if array is None:
+            array = self.styles[key] = _table_style(self.ws, fmt, wrap, quote)
+        sid = f' s="{self.cell_styles.add(copy(array))}"' if any(array) else ""
+        self.table_ids[key] = sid
+        return sid
+
+    def plan(self, table: _Table) -> list[tuple[int, str, str | None, bool, bool]]:
+        """Per column of a table: (index, column letter, number format, wrap, unit)."""
+        plan = self.plans.get(id(table))
+        if plan is None:
+            plan = self.plans[id(table)] = [
+                (j, self.letter(table.left + j), col.number_format, col.wrap, col.unit)
+                for j, col in enumerate(table.columns)
+            ]
+        return plan
+
+    def text(self, value: str, wrap: bool, unit: bool) -> tuple[str, str]:
+        """(style attribute, cell type and content) of a text in a table, as ``_table_cell``
+        stores it and ``made`` writes it; each distinct text rendered once."""
+        if unit:
+            value = plain_unit(value)
+        text = value if value.isprintable() else _ILLEGAL_XML.sub("\ufffd", value)
+        text = text[:EXCEL_MAX_TEXT]
+        sid = self.table_id(None, wrap, text.startswith(FORMULA_PREFIXES))
+        if text == "":
+            return sid, ' t="inlineStr"></c>'
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        if _NEEDS_ESCAPE.search(text):
+            text = text.translate(_TEXT_ESCAPES)
+        return sid, f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def table_row(
+        self, table: _Table, r: int, made: dict[int, Cell], only: int | None = None
+    ) -> None:
+        """Row ``r`` of a table (or its column ``only``) as ``made`` would write the cells
+        ``_table_cell`` makes; ``made``: the row's cells that left the table, by column."""
+        parts = self.parts
+        i = r - table.first
+        values = table.rows[i]
+        overrides = table.row_formats[i] if table.row_formats else None
+        gone = table.taken.get(r)
+        left = table.left
+        table_ids = self.table_ids
+        texts = self.texts
+        plan = self.plan(table)
+        for j, letter, fmt, wrap, unit in plan if only is None else (plan[only - left],):
+            if gone is not None and left + j in gone:
+                cell = made.get(left + j)
+                if cell is not None:
+                    self.made(cell)
+                continue
+            value = values[j]
+            kind = type(value)
+            if kind is str:
+                key = (value, wrap, unit)
+                known = texts.get(key)  # type: ignore[arg-type]
+                if known is None:
+                    known = texts[key] = self.text(value, wrap, unit)  # type: ignore[index, arg-type]
+                parts.append(f'<c r="{letter}{r}"{known[0]}{known[1]}')
+                continue
+            if overrides:
+                fmt = overrides.get(j, fmt)
+            if kind is float or kind is int:
+                if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+                    sid = table_ids.get((fmt, wrap, False))
+                    if sid is None:
+                        sid = self.table_id(fmt, wrap, False)
+                    if sid:
+                        parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
+                    continue
+                number = f"{value:.16g}"
+                if kind is float and float(number) != value:
+                    number = repr(value)  # see ``_put_number``
+                if fmt == SIGNIFICANT:
+                    fmt = display_format(fmt, value)
+                sid = table_ids.get((fmt, wrap, False))
+                if sid is None:
+                    sid = self.table_id(fmt, wrap, False)
+                parts.append(f'<c r="{letter}{r}"{sid} t="n"><v>{number}</v></c>')
+            elif value is None:
+                sid = table_ids.get((None, wrap, False))
+                if sid is None:
+                    sid = self.table_id(None, wrap, False)
+                if sid:
+                    parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
+            elif kind is bool:
+                sid = self.table_id(None, wrap, False)
+                parts.append(f'<c r="{letter}{r}"{sid} t="b"><v>{value:.16g}</v></c>')
+            else:  # a rarer type (date, numpy number): as an openpyxl cell
+                key2 = (r, left + j)
+                cell = table.cell(key2)
+                dict.__setitem__(self.ws._cells, key2, cell)
+                self.made(cell)
+
+    def made(self, cell: Any) -> None:
+        """An openpyxl cell, as openpyxl's row writer writes it."""
+        ws = self.ws
+        parts = self.parts
+        if type(cell) is not Cell:
+            parts.append(_openpyxl_cell(ws, cell))
+            return
+        if cell._comment is not None:
+            ws._comments.append(CommentRecord.from_cell(cell))
+        value = cell._value
+        array = cell._style
+        styled = array is not None and any(array)
+        if value is None and not styled and cell._comment is None:
+            return
+        kind = cell.data_type
+        if (
+            kind not in "nsb"
+            or not (value is None or type(value) is str or _finite_number(value))
+            or (kind == "s" and type(value) is not str)
+        ):
+            parts.append(_openpyxl_cell(ws, cell, styled))
+            return
+        if cell._hyperlink is not None:
+            ws._hyperlinks.append(cell._hyperlink)
+        ref = f"{self.letter(cell.column)}{cell.row}"
+        if styled:
+            key = tuple(array)
+            sid = self.style_ids.get(key)
+            if sid is None:
+                sid = self.style_ids[key] = f' s="{self.cell_styles.add(array)}"'
+        else:
+            sid = ""
+        if kind == "s":
+            if value == "":
+                parts.append(f'<c r="{ref}"{sid} t="inlineStr"></c>')
+                return
+            text = value.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            parts.append(f'<c r="{ref}"{sid} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        elif value is None or value == "":
+            parts.append(f'<c r="{ref}"{sid} t="{kind}"></c>')
+        elif type(value) is str:  # an exact float's repr (see ``_put_number``)
+            parts.append(f'<c r="{ref}"{sid} t="{kind}"><v>{value}</v></c>')
+        else:
+            parts.append(f'<c r="{ref}"{sid} t="{kind}"><v>{value:.16g}</v></c>')
 
 
 def _finite_number(value: object) -> bool:
@@ -669,3 +1222,13 @@ def print_in_groups(ws: Worksheet, starts: Sequence[int], *, repeat: int = 0) ->
     if repeat:
         ws.print_title_cols = f"A:{get_column_letter(repeat)}"
     return scale
+
+
+def cell_range(ws: Worksheet, column: int, first: int, last: int) -> str:
+    """``str(Reference(ws, min_col=column, min_row=first, max_row=last))`` (a chart's
+    range), without building the Reference."""
+    letter = get_column_letter(column)
+    sheet = quote_sheetname(ws.title)
+    if first == last:
+        return f"{sheet}!${letter}${first}"
+    return f"{sheet}!${letter}${first}:${letter}${last}"

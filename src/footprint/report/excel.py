@@ -8,11 +8,13 @@ stored as a number with a display format (see ``_xlsx`` for exactness and formul
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -96,8 +98,15 @@ _STAGE_FACT_OFFSET = 4  # the first stage's row among a product's facts
 _WRAPPED_FACTS = ("Name", "Functional unit (FU)", "Checks", "BOM file")
 
 
-def _product_facts(product: ProductResult) -> list[tuple[str, str, Value, str | None]]:
-    """The Summary's rows for one product: (figure, unit, value, number format)."""
+def _product_facts(
+    product: ProductResult, bases: Sequence[str] | None = None
+) -> list[tuple[str, str, Value, str | None]]:
+    """The Summary's rows for one product: (figure, unit, value, number format).  ``bases``:
+    the GWP bases of every product in the table (so that all products have the same rows; a
+    basis a product's lines do not rest on is a share of 0, no shares at all are empty)."""
+    shares = product.gwp_basis_shares
+    if bases is None:
+        bases = list(shares)
     circ = product.circularity
     rc = circ.recycled_content if circ else None
     dq = product.data_quality
@@ -127,8 +136,13 @@ def _product_facts(product: ProductResult) -> list[tuple[str, str, Value, str | 
             x.KG_CO2,
         ),  # fmt: skip
         *(
-            (f"GWP basis {basis}", "share of Σ |line figure|", share, x.SHARE)
-            for basis, share in product.gwp_basis_shares.items()
+            (
+                f"GWP basis {basis}",
+                "share of Σ |line figure|",
+                shares.get(basis, 0.0) if shares else None,
+                x.SHARE,
+            )
+            for basis in bases
         ),
         ("GWP basis all EF 3.1", "", "no" if not_all_ef31(product) else "yes", None),
         ("Mass of one product", "kg", product.mass_kg, x.MASS),
@@ -153,6 +167,11 @@ def _product_facts(product: ProductResult) -> list[tuple[str, str, Value, str | 
         ("Placed on market", "", product.placed_on_market, None),
         ("BOM file", "", product.source_file, None),
     ]
+
+
+def _bases(products: Sequence[ProductResult]) -> list[str]:
+    """Every GWP basis any product's lines rest on, sorted (each product's own are)."""
+    return sorted({basis for p in products for basis in p.gwp_basis_shares})
 
 
 def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
@@ -185,7 +204,7 @@ def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
     x.put(ws, row + 1, 1, "Products").font = x.SECTION_FONT
     header_row = row + 2
     _product_table(ws, header_row, products)
-    last = header_row + (len(_product_facts(products[0])) if products else 0)
+    last = header_row + (len(_product_facts(products[0], _bases(products))) if products else 0)
 
     row = last + 2
     x.put(
@@ -212,18 +231,15 @@ def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         )
     last = x.write_table(ws, top_header, top_columns, rows)
 
-    charts: list[BarChart] = []
+    charts: list[ChartBase] = []
     if products:
         stage_row = header_row + 1 + _STAGE_FACT_OFFSET
         charts.append(_stage_chart(ws, header_row, stage_row, len(products)))
-    charts.extend(_top_lines_chart(ws, product, first, final) for product, first, final in blocks)
+    charts.extend(_top_lines_charts(ws, blocks))
     chart_row = last + 2
     for k, chart in enumerate(charts):
         if k % 2 == 0:  # printed two to a page, never cut in half
             ws.row_breaks.append(Break(id=chart_row - 1))
-        chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
-        chart.y_axis.number_format = "#,##0.0"
-        chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
         ws.add_chart(chart, f"A{chart_row}")
         chart_row += CHART_ROWS
     x.print_setup(ws, footer=footer)
@@ -235,29 +251,40 @@ def _product_table(ws: Worksheet, header_row: int, products: Sequence[ProductRes
     for j, header in enumerate(headers, 1):
         x.style(x.put(ws, header_row, j, header), font=x.HEADER_FONT, fill=x.HEADER_FILL,
                 border=x.GRID)  # fmt: skip
-    longest: dict[int, int] = {}
-    for j, product in enumerate(products, _FIRST_PRODUCT_COLUMN):
-        for i, (label, unit, value, number_format) in enumerate(_product_facts(product), 1):
-            row = header_row + i
-            if j == _FIRST_PRODUCT_COLUMN:
-                for column, text in ((1, label), (2, unit)):
-                    x.style(x.put(ws, row, column, text), border=x.GRID, alignment=x.TOP)
-                if not label.startswith(" "):
-                    x.style(ws.cell(row=row, column=1), font=x.LABEL_FONT)
-            cell = x.put(ws, row, j, value, number_format)
-            x.style(cell, border=x.GRID, alignment=x.TOP_WRAPPED)
-            if label == "Compliance":
-                _paint_status(cell, compliance_status(product))
-            if label in _WRAPPED_FACTS and isinstance(value, str):
-                longest[row] = max(longest.get(row, 0), len(value))
+    if not products:
+        return
+    bases = _bases(products)
+    facts = [_product_facts(product, bases) for product in products]
+    compliance_row = None
+    formats: list[dict[int, str]] = []
+    rows: list[list[Value]] = []
+    for i, (label, unit, _value, number_format) in enumerate(facts[0], 1):
+        row = header_row + i
+        for column, text in ((1, label), (2, unit)):
+            x.style(x.put(ws, row, column, text), border=x.GRID, alignment=x.TOP)
+        if not label.startswith(" "):
+            x.style(ws.cell(row=row, column=1), font=x.LABEL_FONT)
+        if label == "Compliance":
+            compliance_row = row
+        values = [product_facts[i - 1][2] for product_facts in facts]
+        rows.append(values)
+        formats.append(dict.fromkeys(range(len(products)), number_format) if number_format else {})
+        if label in _WRAPPED_FACTS:
+            length = max((len(v) for v in values if isinstance(v, str)), default=0)
+            lines = min(-(-length // 22), 6)  # ceiling division: lines of 22 characters
+            if lines > 1:
+                x.set_row_height(ws, row, 15 * lines)
+    # the figures: each cell as put + (GRID, TOP_WRAPPED) makes it, written from the rows
+    columns = [Column(p.id, wrap=True) for p in products]
+    x.write_cells(ws, header_row + 1, columns, rows, left=_FIRST_PRODUCT_COLUMN,
+                  row_formats=formats)  # fmt: skip
+    if compliance_row is not None:
+        for j, product in enumerate(products, _FIRST_PRODUCT_COLUMN):
+            _paint_status(ws.cell(row=compliance_row, column=j), compliance_status(product))
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 22
     for j in range(len(products)):
         ws.column_dimensions[get_column_letter(_FIRST_PRODUCT_COLUMN + j)].width = 24
-    for row, length in longest.items():
-        lines = min(-(-length // 22), 6)  # ceiling division: lines of 22 characters
-        if lines > 1:
-            ws.row_dimensions[row].height = 15 * lines
 
 
 # the fill and font of each status, built once (``x.style`` caches by object)
@@ -271,6 +298,49 @@ def _paint_status(cell: Cell, status: str) -> None:
     if status in _STATUS_LOOK:
         fill, font = _STATUS_LOOK[status]
         x.style(cell, fill=fill, font=font)
+
+
+def _chart_look(chart: BarChart) -> BarChart:
+    """The size and axes every Summary chart shares."""
+    chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+    chart.y_axis.number_format = "#,##0.0"
+    chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
+    return chart
+
+
+def _top_lines_charts(
+    ws: Worksheet, blocks: Sequence[tuple[ProductResult, int, int]]
+) -> list[ChartBase]:
+    """One chart per product (its rows first … last of the top-lines table).  In a workbook
+    saved by ``_xlsx.save`` all but the first are stamps of the first (the same chart but
+    for its title and cell ranges), so thousands of charts are not built one by one."""
+    charts: list[ChartBase] = []
+    template: BarChart | None = None
+    texts: list[str] = []
+    for product, first, last in blocks:
+        build = partial(_top_lines_chart, ws, product, first, last)
+        if template is None or not isinstance(ws.parent, x.ReportWorkbook):
+            charts.append(build())
+            if template is None:
+                template, texts = charts[0], _top_lines_texts(ws, blocks[0])
+            continue
+        mine = _top_lines_texts(ws, (product, first, last))
+        charts.append(x.ChartStamp(template, dict(zip(texts, mine, strict=True)), build))
+    return charts
+
+
+def _top_lines_texts(ws: Worksheet, block: tuple[ProductResult, int, int]) -> list[str]:
+    """The texts of a top-lines chart's XML that differ from product to product."""
+    product, first, last = block
+    return [
+        _top_lines_title(product),
+        x.cell_range(ws, 2, first, last),
+        x.cell_range(ws, 4, first, last),
+    ]
+
+
+def _top_lines_title(product: ProductResult) -> str:
+    return f"Largest contributions: {product.id}"
 
 
 def _stage_chart(ws: Worksheet, header_row: int, first_stage_row: int, n: int) -> BarChart:
@@ -291,13 +361,13 @@ def _stage_chart(ws: Worksheet, header_row: int, first_stage_row: int, n: int) -
     chart.set_categories(
         Reference(ws, min_col=_FIRST_PRODUCT_COLUMN, max_col=last_col, min_row=header_row)
     )
-    return chart
+    return _chart_look(chart)
 
 
 def _top_lines_chart(ws: Worksheet, product: ProductResult, first: int, last: int) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
-    chart.title = f"Largest contributions: {product.id}"
+    chart.title = _top_lines_title(product)
     chart.y_axis.title = "kg CO2-eq per FU"
     chart.y_axis.delete = False
     chart.x_axis.delete = False
@@ -312,7 +382,7 @@ def _top_lines_chart(ws: Worksheet, product: ProductResult, first: int, last: in
     for hidden in ("showSerName", "showCatName", "showLegendKey", "showPercent", "showLeaderLines"):
         setattr(labels, hidden, False)
     chart.dataLabels = labels
-    return chart
+    return _chart_look(chart)
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,10 +430,12 @@ CUT_OFF_NOTE = (
 
 
 def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
-    extra_keys = sorted({k for p in assessment.products for line in p.lines for k in line.extra})
+    # each product's line objects built once (``LineColumns`` builds them on every pass)
+    lines_of = [(p, list(p.lines)) for p in assessment.products]
+    extra_keys = sorted({k for _p, lines in lines_of for line in lines for k in line.extra})
     # the cut-off figure beside the model's figure, for products under the CFF
     with_cut_off = any(p.eol_model == "cff" for p in assessment.products)
-    with_notes = any(line.note for p in assessment.products for line in p.lines)
+    with_notes = any(line.note for _p, lines in lines_of for line in lines)
     columns = [
         Column("Product"),
         Column("Line"),
@@ -429,14 +501,14 @@ def _lines(ws: Worksheet, assessment: Assessment, footer: str) -> None:
             line.row,
             *(line.extra.get(key) for key in extra_keys),
         ]
-        for p in assessment.products
-        for line in p.lines
+        for p, lines in lines_of
+        for line in lines
     ]
     x.tidy_table(ws, columns, rows, footer)
     trail.annotate_lines(
         ws,
         columns,
-        [line.dataset for p in assessment.products for line in p.lines],
+        [line.dataset for _p, lines in lines_of for line in lines],
         assessment.datasets,
     )
     # printed in three column groups (what the line is | its figures | circularity and
