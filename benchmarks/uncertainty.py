@@ -222,6 +222,9 @@ def main() -> None:
     parser.add_argument("--multilca-iterations", type=int, default=3)
     parser.add_argument("--workers", default="0,1,2", help="0: no Dask; else LocalCluster sizes")
     parser.add_argument("--skip-multilca", action="store_true")
+    parser.add_argument(
+        "--skip-bw2calc", action="store_true", help="footprint's rows only (Dask scaling)"
+    )
     args = parser.parse_args()
     if args.child:
         args.workers = int(args.workers)
@@ -237,19 +240,28 @@ def main() -> None:
     )
     ours = []
     for workers in (int(w) for w in args.workers.split(",")):
+        load = os.getloadavg()[0]
         result = _run(args, "footprint", workers=workers)
         where = f"LocalCluster of {workers}" if workers else "one process"
         memory = ", ".join(f"{m:.0f}" for m in result["worker_peak_mib"]) or "—"
         print(
             f"footprint simulate, {where:<20} {result['seconds']:8.1f} s "
             f"{result['iterations_per_second']:7.2f} it/s   peak {result['peak_rss_mib']:.0f} MiB"
-            f" (client), workers {memory} MiB"
+            f" (client), workers {memory} MiB; load {load:.1f} → {os.getloadavg()[0]:.1f}"
         )
-        ours.append(result)
-    for other in ours[1:]:
-        assert other["means"] == ours[0]["means"] and other["p97_5"] == ours[0]["p97_5"]
+        ours.append((workers, result))
+    for _, other in ours[1:]:
+        assert other["means"] == ours[0][1]["means"] and other["p97_5"] == ours[0][1]["p97_5"]
     if len(ours) > 1:
         print("same seed, same numbers whatever the workers: yes")
+    alone = [r["iterations_per_second"] for w, r in ours if w == 0]
+    for workers, result in ours:
+        if workers and alone:
+            ratio = result["iterations_per_second"] / alone[0]
+            print(f"   LocalCluster of {workers} vs one process: {ratio:.2f}× (> 1: faster)")
+    if args.skip_bw2calc:
+        print(f"load after: {os.getloadavg()[0]:.1f}")
+        return
     baselines = [("lca", "bw2calc LCA MC, one product")]
     if not args.skip_multilca:
         baselines.append(("multilca", f"bw2calc MultiLCA MC, {args.products} products"))
@@ -262,7 +274,7 @@ def main() -> None:
         )
         print(
             f"   footprint ({args.products} products) vs {label}: "
-            f"{ours[0]['iterations_per_second'] / result['iterations_per_second']:.1f}×"
+            f"{ours[0][1]['iterations_per_second'] / result['iterations_per_second']:.1f}×"
         )
     print(f"load after: {os.getloadavg()[0]:.1f}")
 

@@ -5,6 +5,11 @@ one process gives, with progress reported as tasks complete."""
 from __future__ import annotations
 
 import json
+import math
+import socket
+import warnings as warnings_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,16 +93,92 @@ def test_files_and_iterations_on_two_workers_same_as_one_process(folder: Path) -
             products=products,
             client=client,
             blocks_per_task=2,
+            products_per_task=2,
             progress=lambda *count: sampled.append(count),
             **options,
         )
     assert products == alone_products and warnings == alone_warnings
     assert distributed == alone
     assert read == [(i, 5) for i in range(1, 6)]  # increasing counts to the total
-    assert sampled == [(i, 15) for i in range(1, 16)]  # 5 products × 3 tasks of 2 blocks
+    # 3 batches (2, 2, 1 products) × 3 chunks (2, 2, 1 blocks) of draws + 3 summaries
+    assert sampled == [(i, 12) for i in range(1, 13)]
     # the ranges made the recycled-content checks vary: each has a probability of its own
     pet = [next(c for c in p.checks if c.rule == "bt-pet") for p in alone.products]
     assert len({c.probability_fail for c in pet}) > 1
+
+
+def test_batched_tasks_same_numbers_in_process_and_on_one_and_two_workers(folder: Path) -> None:
+    """Products batched into tasks: the same bits in this process (one product per task and
+    one block per task, or batches of 3 products × 2 blocks, or the automatic shape) and on a
+    LocalCluster of 1 and of 2 worker processes (automatic shape, and batches of 2 × 3)."""
+    import footprint
+    from footprint.api import load_rules, read_products
+    from footprint.uncertainty.cluster import dask_client
+    from footprint.uncertainty.montecarlo import simulate
+
+    engine = footprint.Engine([folder / "bt-datasets.csv"])
+    rules = load_rules([folder / "bt-rules.yaml"])
+    products, warnings = read_products(folder / "boms")
+    assessment = engine.assess_products(products, warnings, rule_sets=rules)
+    datasets = dict(engine.catalog.datasets)
+    options = {"iterations": 530, "seed": 8, "rule_sets": rules, "products": products}
+    single = simulate(assessment, datasets, products_per_task=1, blocks_per_task=1, **options)
+    batched = simulate(assessment, datasets, products_per_task=3, blocks_per_task=2, **options)
+    automatic = simulate(assessment, datasets, **options)
+    with _port_8787_taken(), warnings_module.catch_warnings(record=True) as heard:
+        warnings_module.simplefilter("always")
+        with dask_client(workers=1) as client:
+            one = simulate(assessment, datasets, client=client, **options)
+            http = client.scheduler_info()["services"]
+    # footprint's cluster binds its HTTP routes to a free port: no "port 8787 in use"
+    assert not [w for w in heard if "8787" in str(w.message)], [str(w.message) for w in heard]
+    assert http and 8787 not in http.values()
+    with dask_client(workers=2) as client:
+        two = simulate(assessment, datasets, client=client, **options)
+        two_batched = simulate(
+            assessment, datasets, client=client, products_per_task=2, blocks_per_task=3,
+            **options,
+        )  # fmt: skip
+    assert single == batched == automatic == one == two == two_batched
+    assert [p.product for p in single.products] == [p.id for p in assessment.products]
+    # a real spread, different per product (the frames differ in mass)
+    assert len({p.total.sd for p in single.products}) == 5
+    assert all(p.total.sd > 0 for p in single.products)
+
+
+@contextmanager
+def _port_8787_taken() -> Iterator[None]:
+    """Port 8787 (Dask's default dashboard) in use, as when another cluster runs."""
+    holder = socket.socket()
+    try:
+        holder.bind(("", 8787))
+        holder.listen()
+    except OSError:
+        pass  # already taken by another process: the same situation
+    try:
+        yield
+    finally:
+        holder.close()
+
+
+def test_task_shape_a_few_tasks_per_worker() -> None:
+    """1,000 products of 100 lines, 1,000 iterations (10 blocks), 2 workers: 6 batches of
+    167 products over all blocks (12 tasks, 3 per worker per stage); one product: 6 chunks
+    wanted → 2 blocks per chunk (5 chunks); a batch's draws capped at CELLS_PER_BATCH."""
+    from footprint.uncertainty.montecarlo import CELLS_PER_BATCH, _task_shape
+
+    ranges, per_chunk = _task_shape([100] * 1000, 10, 2)
+    assert [len(r) for r in ranges] == [167] * 5 + [165] and per_chunk == 10
+    assert ranges[0].start == 0 and ranges[-1].stop == 1000
+    assert _task_shape([100], 10, 2) == ([range(1)], 2)
+    big = 100_000  # products of 100 lines × 1,000 iterations: memory decides the batches
+    ranges, per_chunk = _task_shape([100] * big, 10, 2)
+    assert len(ranges) == math.ceil(big * 100 * 1000 / CELLS_PER_BATCH)
+    assert max(len(r) for r in ranges) * 100 * 1000 <= CELLS_PER_BATCH
+    assert _task_shape([100] * 10, 10, 2, products_per_task=4, blocks_per_task=3) == (
+        [range(4), range(4, 8), range(8, 10)],
+        3,
+    )
 
 
 def test_cli_assess_folder_with_workers_writes_the_same_json(run_cli, folder: Path) -> None:

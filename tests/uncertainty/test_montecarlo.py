@@ -234,6 +234,8 @@ def test_a_scheduler_started_as_a_separate_process(run_cli, kit, files, tmp_path
             "0",
             "--scheduler-file",
             str(address_file),
+            "--dashboard-address",
+            ":0",  # a free port: 8787 may be another cluster's
             *common,
         ],
         stdout=subprocess.DEVNULL,

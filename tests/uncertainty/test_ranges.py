@@ -226,11 +226,12 @@ def test_ranges_reproducible_whatever_the_chunks(engine, files) -> None:
 
 
 def test_progress_sees_every_task_complete(engine, files) -> None:
-    """The callback hears increasing counts up to the total (5 blocks of 100 → 5 tasks)."""
+    """The callback hears increasing counts up to the total (5 blocks of 100, one block per
+    task → 5 draw tasks, then the product's summary: 6 tasks)."""
     heard: list[tuple[int, int]] = []
-    _run(engine, files["pet"], [files["rules"]], iterations=450, seed=5,
+    _run(engine, files["pet"], [files["rules"]], iterations=450, seed=5, blocks_per_task=1,
          progress=lambda done, total: heard.append((done, total)))  # fmt: skip
-    assert heard == [(i, 5) for i in range(1, 6)]
+    assert heard == [(i, 6) for i in range(1, 7)]
 
 
 def test_reports_show_the_share_check_probabilities(engine, files, tmp_path: Path) -> None:

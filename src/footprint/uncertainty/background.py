@@ -155,13 +155,6 @@ def block_scores(problem: BackgroundProblem, seed: int, block: int, size: int) -
     return out
 
 
-def blocks_task(
-    problem: BackgroundProblem, seed: int, blocks: Sequence[tuple[int, int]]
-) -> list[np.ndarray]:
-    """``block_scores`` of several (block, size) pairs: what one Dask task computes."""
-    return [block_scores(problem, seed, block, size) for block, size in blocks]
-
-
 # --------------------------------------------------------------------------------------------
 # Building the problem from a Brightway project
 # --------------------------------------------------------------------------------------------

@@ -214,7 +214,8 @@ def simulate(
     iterations: int,
     seed: int = 0,
     client: Any | None = None,
-    blocks_per_task: int = 1,
+    blocks_per_task: int | None = None,
+    products_per_task: int | None = None,
     published: dict[str, tuple[float, float]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     rule_sets: Sequence[Any] = (),
@@ -228,7 +229,12 @@ def simulate(
     ``products``: the BOM products assessed (``read_products``), needed for the ranges of
     recycled content and end-of-life rates and for the probabilities of the recycled-content
     and end-of-life-rate checks; without them these are not sampled, and the result says so.
-    ``progress(done, total)`` is called as tasks complete."""
+    ``progress(done, total)`` is called as tasks complete.
+
+    Tasks: a task draws a batch of products over a chunk of iteration blocks
+    (``products_per_task`` products × ``blocks_per_task`` blocks of ``BLOCK`` iterations;
+    None: sized for a few tasks per worker, ``_task_shape``), then one task per batch
+    summarises its products; the numbers do not depend on the shape."""
     rules = {rule.id: rule for rule_set in rule_sets for rule in rule_set.rules}
     problems: list[Problem] = []
     if iterations < 2:
@@ -281,18 +287,17 @@ def simulate(
         raise FootprintError(problems)
 
     blocks = [(b, min(BLOCK, iterations - b * BLOCK)) for b in range(math.ceil(iterations / BLOCK))]
-    groups = [blocks[i : i + blocks_per_task] for i in range(0, len(blocks), blocks_per_task)]
-    parts = _run_tasks(
-        [item[1] for item in inputs_by_product], seed, groups, client, progress, background
+    results = _run_batches(
+        inputs_by_product,
+        rules,
+        seed,
+        blocks,
+        client,
+        progress,
+        background,
+        products_per_task=products_per_task,
+        blocks_per_task=blocks_per_task,
     )
-    results = []
-    for (product, _inputs, fixed, plan, described), tasks in zip(
-        inputs_by_product, parts, strict=True
-    ):
-        lines = np.vstack([task[0] for task in tasks])  # (iterations, lines)
-        shares = np.vstack([task[1] for task in tasks])  # (iterations, share checks)
-        summary = _summary(product, lines, fixed, rules, described)
-        results.append(_with_share_checks(summary, plan, shares, described))
     return Uncertainty(
         iterations=iterations,
         seed=seed,
@@ -323,59 +328,203 @@ def _background(assessment: Assessment, datasets: dict[str, Dataset]) -> Any | N
     return problem if problem.uncertain_entries else None
 
 
-def _run_tasks(
-    inputs: Sequence[_Inputs],
+@dataclass(frozen=True)
+class _Batch:
+    """What the tasks of a batch of products need: each product's sampling inputs (plain
+    arrays) and what its summary needs (its result, fixed lines, share-check plan, the words
+    for what varied, the rules of its checks).  Shipped once to the cluster per batch."""
+
+    inputs: tuple[_Inputs, ...]
+    products: tuple[ProductResult, ...]
+    fixed: tuple[list[str], ...]
+    plans: tuple[ShareCheckPlan, ...]
+    described: tuple[dict[str, list[str]], ...]
+    rules: dict[str, Any]
+
+
+Draws = list[tuple[np.ndarray, np.ndarray]]  # per product: line figures, share-check values
+
+
+def _batch_draws(
+    batch: _Batch,
     seed: int,
-    groups: Sequence[Sequence[tuple[int, int]]],
+    blocks: Sequence[tuple[int, int]],
+    background: Sequence[np.ndarray] | None = None,
+) -> Draws:
+    """Task of the first stage: every product of the batch over the iteration ``blocks``
+    (``background``: the background's unit scores of each of those blocks)."""
+    return [_block_task(inputs, seed, blocks, background) for inputs in batch.inputs]
+
+
+def _batch_summaries(batch: _Batch, *chunks: Draws) -> list[ProductUncertainty]:
+    """Task of the second stage: each product's statistics, checks and drivers from its
+    draws of every chunk of iterations (in block order)."""
+    results = []
+    for p, product in enumerate(batch.products):
+        lines = np.vstack([chunk[p][0] for chunk in chunks])  # (iterations, lines)
+        shares = np.vstack([chunk[p][1] for chunk in chunks])  # (iterations, share checks)
+        described = batch.described[p]
+        summary = _summary(product, lines, batch.fixed[p], batch.rules, described)
+        results.append(_with_share_checks(summary, batch.plans[p], shares, described))
+    return results
+
+
+TASKS_PER_WORKER = 3  # tasks of each stage per worker: a few, so a slow worker is caught up
+CELLS_PER_BATCH = 20_000_000  # line × iteration figures a batch's summary holds (160 MB)
+
+
+def _task_shape(
+    line_counts: Sequence[int],
+    blocks: int,
+    workers: int,
+    products_per_task: int | None = None,
+    blocks_per_task: int | None = None,
+) -> tuple[list[range], int]:
+    """The product batches (consecutive products) and the blocks per chunk of iterations.
+
+    Unless given: at least ``TASKS_PER_WORKER`` batches per worker (the summaries are one
+    task per batch) and more when a batch's draws would exceed ``CELLS_PER_BATCH``; the
+    iterations cut into chunks only as far as needed for a few tasks per worker."""
+    n = len(line_counts)
+    iterations = blocks * BLOCK
+    if products_per_task is not None:
+        if products_per_task < 1:
+            raise ValueError("products_per_task must be at least 1")
+        batches = math.ceil(n / products_per_task)
+    else:
+        by_memory = math.ceil(sum(line_counts) * iterations / CELLS_PER_BATCH)
+        batches = min(n, max(TASKS_PER_WORKER * workers, by_memory))
+    batches = max(batches, 1)
+    size = math.ceil(n / batches)
+    ranges = [range(start, min(start + size, n)) for start in range(0, n, size)] or [range(0)]
+    if blocks_per_task is None:
+        chunks = min(blocks, max(1, math.ceil(TASKS_PER_WORKER * workers / len(ranges))))
+        blocks_per_task = math.ceil(blocks / chunks)
+    if blocks_per_task < 1:
+        raise ValueError("blocks_per_task must be at least 1")
+    return ranges, blocks_per_task
+
+
+def _run_batches(
+    inputs_by_product: Sequence[tuple[Any, ...]],
+    rules: dict[str, Any],
+    seed: int,
+    blocks: Sequence[tuple[int, int]],
     client: Any | None,
     progress: Callable[[int, int], None] | None,
     background: Any | None = None,
-) -> list[list[tuple[np.ndarray, np.ndarray]]]:
-    """Every product's block groups (after the background's unit scores of each group, when
-    a Brightway background is sampled), on the client's workers or here; ``progress`` is told
-    as each task completes (in whatever order the workers finish)."""
-    total = len(groups) * (len(inputs) + (background is not None))
-    parts: list[list[Any]] = [[None] * len(groups) for _ in inputs]
-    scores: list[Any] = [None] * len(groups)  # per group: the background's unit scores
+    *,
+    products_per_task: int | None = None,
+    blocks_per_task: int | None = None,
+) -> list[ProductUncertainty]:
+    """Every product's Monte Carlo summary, in product order, here or on the client's
+    workers.  Tasks: the background's unit scores, one per block (when a Brightway
+    background is sampled); per batch of products × chunk of blocks, the draws; per batch,
+    the summaries (on the workers: only the summaries come back).  The background problem
+    goes to every worker once (broadcast), each batch's inputs once to the cluster.
+    ``progress(done, total)`` as each task completes (in whatever order)."""
+    workers = 1 if client is None else max(1, sum(client.nthreads().values()))
+    ranges, per_chunk = _task_shape(
+        [len(item[1].figures) for item in inputs_by_product],
+        len(blocks),
+        workers,
+        products_per_task,
+        blocks_per_task,
+    )
+    chunks = [list(blocks[i : i + per_chunk]) for i in range(0, len(blocks), per_chunk)]
+    batches = []
+    for batch_range in ranges:
+        items = [inputs_by_product[p] for p in batch_range]
+        products = tuple(item[0] for item in items)
+        checked = {check.rule for product in products for check in product.checks}
+        batches.append(
+            _Batch(
+                inputs=tuple(item[1] for item in items),
+                products=products,
+                fixed=tuple(item[2] for item in items),
+                plans=tuple(item[3] for item in items),
+                described=tuple(item[4] for item in items),
+                rules={rule: rules[rule] for rule in checked if rule in rules},
+            )
+        )
+    total = len(batches) * (len(chunks) + 1) + (len(blocks) if background is not None else 0)
     if client is None:
-        done = 0
-        if background is not None:
-            from footprint.uncertainty.background import blocks_task
-
-            for g, group in enumerate(groups):
-                scores[g] = blocks_task(background, seed, group)
-                done += 1
-                if progress:
-                    progress(done, total)
-        for p, product_inputs in enumerate(inputs):
-            for g, group in enumerate(groups):
-                parts[p][g] = _block_task(product_inputs, seed, group, scores[g])
-                done += 1
-                if progress:
-                    progress(done, total)
-        return parts
+        return _run_here(batches, chunks, seed, background, progress, total)
     from distributed import as_completed
 
-    futures, where = [], {}
-    if background is not None:
-        from footprint.uncertainty.background import blocks_task
+    from footprint.uncertainty.background import block_scores
 
-        problem = client.scatter(background, broadcast=True)
-        scores = [client.submit(blocks_task, problem, seed, g, pure=False) for g in groups]
-        futures += scores
-    for p, product_inputs in enumerate(inputs):
-        shipped = client.scatter(product_inputs, broadcast=True)
-        for g, group in enumerate(groups):
-            future = client.submit(_block_task, shipped, seed, group, scores[g], pure=False)
-            futures.append(future)
-            where[future.key] = (p, g)
+    futures: list[Any] = []
+    scores: dict[int, Any] = {}
+    if background is not None:
+        problem = client.scatter(background, broadcast=True, hash=False)
+        for block, size in blocks:
+            scores[block] = client.submit(block_scores, problem, seed, block, size, pure=False)
+        futures += scores.values()
+    shipped = client.scatter(batches, hash=False)
+    draws, summaries = [], {}
+    for b, batch in enumerate(shipped):
+        parts = [
+            client.submit(
+                _batch_draws,
+                batch,
+                seed,
+                chunk,
+                [scores[block] for block, _ in chunk] if scores else None,
+                pure=False,
+            )
+            for chunk in chunks
+        ]
+        summary = client.submit(_batch_summaries, batch, *parts, pure=False)
+        summaries[summary.key] = b
+        draws.append(parts)
+        futures += [*parts, summary]
+    results: list[list[ProductUncertainty]] = [[] for _ in batches]
     for done, future in enumerate(as_completed(futures), start=1):
-        if future.key in where:
-            p, g = where[future.key]
-            parts[p][g] = future.result()
+        if future.key in summaries:
+            b = summaries[future.key]
+            results[b] = future.result()
+            draws[b] = []  # the batch's draws can go from the workers' memory
         if progress:
             progress(done, total)
-    return parts
+    return [summary for batch_results in results for summary in batch_results]
+
+
+def _run_here(
+    batches: Sequence[_Batch],
+    chunks: Sequence[Sequence[tuple[int, int]]],
+    seed: int,
+    background: Any | None,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> list[ProductUncertainty]:
+    """``_run_batches`` in this process: the same tasks one after the other."""
+    done = 0
+
+    def told() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    scores: dict[int, np.ndarray] = {}
+    if background is not None:
+        from footprint.uncertainty.background import block_scores
+
+        for chunk in chunks:
+            for block, size in chunk:
+                scores[block] = block_scores(background, seed, block, size)
+                told()
+    results = []
+    for batch in batches:
+        parts = []
+        for chunk in chunks:
+            shown = [scores[block] for block, _ in chunk] if scores else None
+            parts.append(_batch_draws(batch, seed, chunk, shown))
+            told()
+        results += _batch_summaries(batch, *parts)
+        told()
+    return results
 
 
 def _product_inputs(
