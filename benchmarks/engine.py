@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,7 @@ LINES_PER_PRODUCT = 100
 MAX_PRODUCTS = 10_000
 DATABASE = "synthetic"
 PROJECT = "footprint-bench"
+SELECTION = "climate"  # the contenders score climate change, or "ef31": every EF 3.1 method
 # biosphere3 air flows: CO2 fossil, CH4 fossil, N2O, CH4 non-fossil, CO2 from soil or biomass
 FLOWS = (
     "349b29d1-3e58-4c66-98b9-9d1a076efd2e",
@@ -69,9 +71,16 @@ FLOWS = (
 )
 
 
-def synthetic_background(n: int = N_ACTIVITIES, seed: int = 1) -> dict:
-    """Activities in upstream-first order, as a Brightway ``Database.write`` dictionary."""
+def synthetic_background(
+    n: int = N_ACTIVITIES, seed: int = 1, profile_flows: Sequence[str] = ()
+) -> dict:
+    """Activities in upstream-first order, as a Brightway ``Database.write`` dictionary.
+
+    ``profile_flows``: biosphere3 codes of which every activity also emits a few (drawn from
+    a generator of its own: the technosphere and greenhouse gases stay the same).
+    """
     rng = np.random.default_rng(seed)
+    profile_rng = np.random.default_rng(seed + 2000)
     hubs = np.sort(
         rng.choice(np.arange(1, max(2, n // 2)), size=min(N_HUBS, n // 4), replace=False)
     )
@@ -105,6 +114,7 @@ def synthetic_background(n: int = N_ACTIVITIES, seed: int = 1) -> dict:
             for j, amount in inputs.items()
         ]
         exchanges += _greenhouse_gases(rng)
+        exchanges += _profile_emissions(profile_rng, profile_flows)
         data[(DATABASE, f"a{i}")] = _activity(i, exchanges)
     return data
 
@@ -162,13 +172,16 @@ def giant_loop_background(
     loop_share: float = 0.65,
     insertion: str = "random",
     seed: int = 1,
+    profile_flows: Sequence[str] = (),
 ) -> dict:
     """``giant_loop_inputs`` as a Brightway ``Database.write`` dictionary.
 
     ``insertion="random"``: activities reach Brightway in a random order, as an import gives
     them (Brightway numbers them in that order); ``"upstream-first"``: in dependency order.
+    ``profile_flows``: as for ``synthetic_background``.
     """
     rng = np.random.default_rng(seed + 1000)
+    profile_rng = np.random.default_rng(seed + 2000)
     inputs = giant_loop_inputs(n, loop_share, seed)
     order = rng.permutation(n) if insertion == "random" else np.arange(n)
     data = {}
@@ -179,6 +192,7 @@ def giant_loop_background(
             for j, amount in inputs[i].items()
         ]
         exchanges += _greenhouse_gases(rng)
+        exchanges += _profile_emissions(profile_rng, profile_flows)
         data[(DATABASE, f"a{i}")] = _activity(i, exchanges)
     return data
 
@@ -192,6 +206,39 @@ def _greenhouse_gases(rng: np.random.Generator) -> list[dict]:
         }
         for flow in rng.choice(FLOWS, size=int(rng.integers(1, 4)), replace=False)
     ]
+
+
+def _profile_emissions(rng: np.random.Generator, flows: Sequence[str]) -> list[dict]:
+    """Three to six of ``flows`` (none when there are none), amounts 0.001–1."""
+    if not len(flows):
+        return []
+    chosen = rng.choice(len(flows), size=min(len(flows), int(rng.integers(3, 7))), replace=False)
+    return [
+        {
+            "input": ("biosphere3", flows[k]),
+            "amount": float(rng.uniform(0.001, 1.0)),
+            "type": "biosphere",
+        }
+        for k in sorted(chosen.tolist())
+    ]
+
+
+def profile_flows(methods: Sequence[tuple[str, ...]], per_method: int = 3) -> list[str]:
+    """biosphere3 codes of ``per_method`` flows characterised by each of ``methods`` (the
+    current project's): with them every EF 3.1 column of h is non-zero, as on ecoinvent."""
+    import bw2data as bd
+
+    codes: list[str] = []
+    for method in methods:
+        keys = []
+        for flow, _factor, *_ in bd.Method(method).load():
+            node = bd.get_node(id=flow) if isinstance(flow, int) else bd.get_node(key=tuple(flow))
+            if node["database"] == "biosphere3":
+                keys.append(node["code"])
+            if len(keys) == per_method:
+                break
+        codes += [code for code in keys if code not in codes and code not in FLOWS]
+    return codes
 
 
 def _activity(i: int, exchanges: list[dict]) -> dict:
@@ -237,6 +284,11 @@ def _activity_ids() -> np.ndarray:
 
 
 def _methods() -> list[tuple[str, ...]]:
+    """The methods every contender scores: climate change (4), or every EF 3.1 method (25)."""
+    return ef31_methods() if SELECTION == "ef31" else _climate_methods()
+
+
+def _climate_methods() -> list[tuple[str, ...]]:
     from footprint.lca.project import INDICATORS, footprint_method
 
     return [footprint_method(i) for i in INDICATORS]
@@ -246,6 +298,8 @@ def run_footprint(n_products: int, use_cache: bool) -> dict:
     import bw2calc  # noqa: F401  # imported before timing, as in the baselines
     import scipy.sparse as sp
 
+    # the solver module too (imported on first use; bw2calc's solvers are imported above)
+    import footprint.lca.solve  # noqa: F401
     from footprint.lca.unit_scores import project_unit_scores
 
     _open_project()
@@ -403,6 +457,8 @@ def _peak_rss_mib() -> float:
 
 
 def _child(args: argparse.Namespace) -> None:
+    global SELECTION
+    SELECTION = args.indicators
     _use_background(args.background)
     if args.contender == "footprint":
         result = run_footprint(args.products, use_cache=args.warm)
@@ -419,51 +475,78 @@ def _child(args: argparse.Namespace) -> None:
 # -- orchestration --------------------------------------------------------------------------------
 
 
-def _parse_background(spec: str) -> tuple[str, int, float, str]:
-    """``triangular[:n]`` or ``loop[:n[:share[:insertion]]]`` → (shape, n, share, insertion)."""
-    shape, *rest = spec.split(":")
+def _parse_background(spec: str) -> tuple[str, int, float, str, bool]:
+    """``triangular[:n][+ef31]`` or ``loop[:n[:share[:insertion]]][+ef31]`` →
+    (shape, n, share, insertion, profile): ``+ef31`` adds emissions characterised by every
+    EF 3.1 method (``profile_flows``) to the greenhouse gases."""
+    base, plus, suffix = spec.partition("+")
+    if plus and suffix != "ef31":
+        raise SystemExit(f"unknown background {spec!r}: the only suffix is +ef31")
+    shape, *rest = base.split(":")
     if shape not in ("triangular", "loop"):
         raise SystemExit(f"unknown background {spec!r}: triangular[:n] or loop[:n[:share[:order]]]")
     n = int(rest[0]) if rest else N_ACTIVITIES
     share = float(rest[1]) if len(rest) > 1 else 0.65
     insertion = rest[2] if len(rest) > 2 else "random"
-    return shape, n, share, insertion
+    return shape, n, share, insertion, bool(plus)
 
 
 def _use_background(spec: str) -> None:
     """Point the contenders at the background's own project (and its size)."""
     global N_ACTIVITIES, PROJECT
-    shape, n, share, insertion = _parse_background(spec)
+    shape, n, share, insertion, profile = _parse_background(spec)
     N_ACTIVITIES = n
     if shape == "triangular":
         PROJECT = "footprint-bench" if n == 20_000 else f"footprint-bench-{n}"
     else:
         PROJECT = f"footprint-bench-loop-{n}-{share:g}-{insertion}"
+    if profile:
+        PROJECT += "-ef31"
 
 
 def _describe(spec: str) -> str:
-    shape, n, share, insertion = _parse_background(spec)
+    shape, n, share, insertion, profile = _parse_background(spec)
+    emissions = "; emissions of every EF 3.1 category" if profile else ""
     if shape == "triangular":
-        return f"nearly triangular, {n:,} activities, upstream first, loops ≤ {MAX_GROUP}"
-    return f"giant loop, {n:,} activities, {share:.0%} in one loop, {insertion} insertion order"
+        text = f"nearly triangular, {n:,} activities, upstream first, loops ≤ {MAX_GROUP}"
+    else:
+        text = f"giant loop, {n:,} activities, {share:.0%} in one loop, {insertion} insertion order"
+    return text + emissions
 
 
-def prepare(spec: str) -> None:
+def ef31_methods() -> list[tuple[str, ...]]:
+    """The four climate methods footprint computes, then the other EF 3.1 methods (bw2io's)."""
+    from footprint.lca.indicators import parse_selection
+    from footprint.lca.project import computing_method
+
+    columns = _climate_methods()
+    for indicator in parse_selection("ef31"):
+        if computing_method(indicator.method) not in columns:
+            columns.append(computing_method(indicator.method))
+    return columns
+
+
+def prepare(spec: str, all_ef31: bool = False) -> None:
     import bw2data as bd
 
+    from footprint.lca.indicators import parse_selection
     from footprint.lca.project import ensure_project
 
     _use_background(spec)
     if PROJECT not in bd.projects:
         bd.projects.create_project(PROJECT)
-    ensure_project(PROJECT)
+    profile = _parse_background(spec)[4]
+    # the other EF 3.1 methods are written (offline, from bw2io) only when they are used
+    ef31 = [i.method for i in parse_selection("ef31")]
+    ensure_project(PROJECT, ef31 if profile or all_ef31 else [])
     if DATABASE not in bd.databases:
         started = time.perf_counter()
-        shape, n, share, insertion = _parse_background(spec)
+        shape, n, share, insertion, profile = _parse_background(spec)
+        extra = profile_flows(ef31_methods()[len(_climate_methods()) :]) if profile else []
         if shape == "triangular":
-            data = synthetic_background(n)
+            data = synthetic_background(n, profile_flows=extra)
         else:
-            data = giant_loop_background(n, share, insertion)
+            data = giant_loop_background(n, share, insertion, profile_flows=extra)
         bd.Database(DATABASE).write(data)
         print(f"wrote {n} synthetic activities in {time.perf_counter() - started:.0f} s")
     from footprint.api import Engine
@@ -477,7 +560,8 @@ def contender(
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     command = [sys.executable, __file__, "--child", name, "--products", str(products)]
-    command += ["--background", background, "--out", out] + (["--warm"] if warm else [])
+    command += ["--background", background, "--out", out, "--indicators", SELECTION]
+    command += ["--warm"] if warm else []
     subprocess.run(command, check=True, env={**os.environ, "FOOTPRINT_CACHE_DIR": cache_dir})
     result = json.loads(Path(out).read_text(encoding="utf-8"))
     os.unlink(out)
@@ -507,7 +591,7 @@ def _repeated(repeat: int) -> str:
 def bench_background(spec: str, args: argparse.Namespace) -> None:
     """Every contender on one background; totals asserted equal; speed-ups printed."""
     print(f"\n== {_describe(spec)}")
-    prepare(spec)
+    prepare(spec, all_ef31=SELECTION == "ef31")
     cache = tempfile.mkdtemp(prefix="footprint-bench-cache-")
     n = args.products
     run = functools.partial(contender, background=spec, cache_dir=cache)
@@ -540,9 +624,11 @@ def bench_background(spec: str, args: argparse.Namespace) -> None:
             table = run(name, args.warm_products)
             label = f"footprint Engine.footprint_table warm, {how}, {args.warm_products} products"
             _show(label, table)
-            np.testing.assert_allclose(np.asarray(table["totals"])[:n], expected, rtol=1e-9)
+            climate = expected[:, : len(_climate_methods())]  # the pipelines' columns
+            np.testing.assert_allclose(np.asarray(table["totals"])[:n], climate, rtol=1e-9)
     for pipeline in pipelines:
-        np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], expected[:n], rtol=1e-9)
+        climate = expected[:n, : len(_climate_methods())]
+        np.testing.assert_allclose(np.asarray(pipeline["totals"])[:n], climate, rtol=1e-9)
     for _, baseline in baselines:
         np.testing.assert_allclose(expected, np.asarray(baseline["totals"]), rtol=1e-9)
     np.testing.assert_allclose(np.asarray(warm["totals"])[:n], expected, rtol=1e-12)
@@ -565,6 +651,12 @@ def main() -> None:
         help="comma-separated: triangular[:n] and/or loop[:n[:share[:random|upstream-first]]]",
     )
     parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument(
+        "--indicators",
+        choices=("climate", "ef31"),
+        default="climate",
+        help="the methods every contender scores: climate change (4) or all of EF 3.1 (25)",
+    )
     parser.add_argument("--warm-products", type=int, default=10_000)
     parser.add_argument("--out")
     parser.add_argument("--warm", action="store_true")
@@ -587,6 +679,8 @@ def main() -> None:
         return
     if "BRIGHTWAY_DIR" not in os.environ:
         sys.exit("set BRIGHTWAY_DIR to a folder under /tmp (never your own Brightway folder)")
+    global SELECTION
+    SELECTION = args.indicators
     for spec in args.backgrounds.split(","):
         bench_background(spec, args)
 

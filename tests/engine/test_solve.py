@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from footprint.lca.solve import (
@@ -11,6 +12,7 @@ from footprint.lca.solve import (
     _block_lower_triangular,
     _kahn_order,
     _permuted_csc,
+    _residual_ok,
     solve_adjoint,
     topological_order,
 )
@@ -117,3 +119,46 @@ def test_order_check_rejects_an_order_against_the_dependencies() -> None:
     bad = good[::-1]
     assert _block_lower_triangular(_permuted_csc(transposed, good)[0], labels[good])
     assert not _block_lower_triangular(_permuted_csc(transposed, bad)[0], labels[bad])
+
+
+def test_zero_columns_are_exactly_zero_and_the_others_solved() -> None:
+    rng = np.random.default_rng(11)
+    dense = _random_supply_chain(rng, 200)
+    h = np.zeros((200, 5))
+    h[:, 1] = rng.uniform(0, 5, 200)
+    h[::7, 3] = rng.uniform(0, 2, len(h[::7, 3]))
+    solution, solver = solve_adjoint(sp.csr_matrix(dense), h)
+    assert solver == BLOCK_TRIANGULAR
+    assert not solution[:, [0, 2, 4]].any()  # Aᵀ·0 = 0: zero, not merely small
+    np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11, atol=0)
+
+
+def test_all_zero_right_hand_sides_on_a_singular_matrix_still_raise() -> None:
+    singular = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, -0.5, 1.0]]))
+    with pytest.raises(np.linalg.LinAlgError):
+        solve_adjoint(singular, np.zeros((3, 2)))
+
+
+def _backward_error_ok(matrix: np.ndarray, x: np.ndarray, b: np.ndarray) -> bool:
+    """The componentwise test written out densely: |A·x − b| ≤ 1e-12·(|A|·|x| + |b|)."""
+    residual = np.abs(matrix @ x - b)
+    return bool(np.all(residual <= 1e-12 * (np.abs(matrix) @ np.abs(x) + np.abs(b)) + 1e-300))
+
+
+@pytest.mark.parametrize("perturbation", [0.0, 1e-14, 1e-11, 1e-9])
+def test_residual_check_agrees_with_the_dense_componentwise_test(perturbation: float) -> None:
+    # rows where the diagonal carries almost nothing of |A|·|x| (1e-6 production amounts)
+    # must be judged on the full scale; perturbed solutions must fail exactly when the dense
+    # test fails
+    rng = np.random.default_rng(5)
+    dense = _random_supply_chain(rng, 120)
+    dense[np.arange(0, 120, 9), np.arange(0, 120, 9)] = 1e-6
+    b = rng.uniform(0, 3, (120, 3))
+    b[::9] = 0.0
+    x = np.linalg.solve(dense, b)
+    x = x * (1 + perturbation * rng.standard_normal(x.shape))
+    expected = _backward_error_ok(dense, x, b)
+    assert _residual_ok(sp.csc_matrix(dense), x, b) == expected
+    assert _residual_ok(sp.csr_matrix(dense), x, b) == expected
+    if perturbation >= 1e-9:
+        assert not expected  # the case the check is there for
