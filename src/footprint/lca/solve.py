@@ -339,29 +339,55 @@ def _residual_ok(matrix: sp.spmatrix, x: np.ndarray, rhs: np.ndarray) -> bool:
     |A_ii·x_i| ≤ Σ_j |A_ij·x_j|): an entry within it passes the full test too.  In a
     technosphere the production amount on the diagonal carries about half of each row's
     |A|·|x|, so nearly every entry passes there, and |A|·|x| is formed only for the rows of
-    those that do not.
+    those that do not.  Rows are taken in slices whose temporaries stay in cache.
     """
     if not np.all(np.isfinite(x)):
         return False
     # by rows, on C-ordered blocks: SciPy's CSC product (or F-ordered x) is 5× slower
     rows = sp.csr_matrix(matrix)
     x = np.ascontiguousarray(x)
-    rhs = np.ascontiguousarray(rhs)
-    residual = rows @ x
-    residual -= rhs
+    rhs = np.asarray(rhs).reshape(x.shape)
+    magnitude_diagonal = np.abs(rows.diagonal())[:, None]
+    step = max(1, _CHECK_ENTRIES // max(1, x.shape[1]))
+    for start in range(0, x.shape[0], step):
+        end = min(start + step, x.shape[0])
+        if not _slice_residual_ok(rows, x, rhs, magnitude_diagonal, start, end):
+            return False
+    return True
+
+
+_CHECK_ENTRIES = 32_768  # entries of x per slice of the residual check (256 KiB per temporary)
+
+
+def _slice_residual_ok(
+    rows: sp.csr_matrix,
+    x: np.ndarray,
+    rhs: np.ndarray,
+    magnitude_diagonal: np.ndarray,
+    start: int,
+    end: int,
+) -> bool:
+    first, last = rows.indptr[start], rows.indptr[end]
+    part = sp.csr_matrix(  # a view of the slice's rows, not a copy
+        (rows.data[first:last], rows.indices[first:last], rows.indptr[start : end + 1] - first),
+        shape=(end - start, rows.shape[1]),
+        copy=False,
+    )
+    residual = part @ x
+    residual -= rhs[start:end]
     np.abs(residual, out=residual)
-    magnitude_x = np.abs(x)
-    scale = magnitude_x * np.abs(rows.diagonal())[:, None]
-    scale += np.abs(rhs)
+    scale = np.abs(x[start:end])
+    scale *= magnitude_diagonal[start:end]
+    scale += np.abs(rhs[start:end])
     scale *= _RESIDUAL_TOLERANCE
     scale += 1e-300
     outside = np.flatnonzero(np.any(residual > scale, axis=1))
     if not len(outside):
         return True
-    rows = rows[outside]
-    np.abs(rows.data, out=rows.data)
-    full = rows @ magnitude_x
-    full += np.abs(rhs[outside])
+    magnitude = part[outside]
+    np.abs(magnitude.data, out=magnitude.data)
+    full = magnitude @ np.abs(x)
+    full += np.abs(rhs[start:end][outside])
     full *= _RESIDUAL_TOLERANCE
     full += 1e-300
     return bool(np.all(residual[outside] <= full))
@@ -440,12 +466,18 @@ def _bicgstab_pass(
     norm: float,
     x_scale: np.ndarray,
 ) -> tuple[np.ndarray | None, int]:
-    """One BiCGSTAB run for A·d = residual from d = 0; (d or None, iterations)."""
-    r = residual.copy()
-    shadow = residual.copy()
+    """One BiCGSTAB run for A·d = residual from d = 0; (d or None, iterations).
+
+    Every column is updated in place each iteration; a finished column (at rounding level,
+    stalled, broken down) gets zero step lengths from then on, so it no longer changes and no
+    columns are gathered or scattered.
+    """
+    r = np.array(residual, order="C")
+    shadow = r.copy()
     d = np.zeros_like(r)
     p = np.zeros_like(r)
     v = np.zeros_like(r)
+    work = np.empty_like(r)
     k = r.shape[1]
     rho_old = np.ones(k)
     alpha = np.ones(k)
@@ -458,33 +490,43 @@ def _bicgstab_pass(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         while active.any() and iterations < MAX_KRYLOV_ITERATIONS:
             iterations += 1
-            cols = np.flatnonzero(active)
-            rc, sc = r[:, cols], shadow[:, cols]
-            rho = np.einsum("ij,ij->j", sc, rc)
-            beta = (rho / rho_old[cols]) * (alpha[cols] / omega[cols])
-            pc = rc + beta * (p[:, cols] - omega[cols] * v[:, cols])
-            y = pc * inverse_diagonal
-            vc = block @ y
-            alpha_c = rho / np.einsum("ij,ij->j", sc, vc)
-            s = rc - alpha_c * vc
-            z = s * inverse_diagonal
+            rho = _column_dots(shadow, r)
+            beta = np.where(active, (rho / rho_old) * (alpha / omega), 0.0)
+            # p ← r + β(p − ω·v)
+            np.multiply(v, omega, out=work)
+            p -= work
+            p *= beta
+            p += r
+            y = p * inverse_diagonal
+            v = block @ y
+            alpha = np.where(active, rho / _column_dots(shadow, v), 0.0)
+            np.multiply(v, alpha, out=work)
+            r -= work  # r is s from here
+            z = r * inverse_diagonal
             t = block @ z
-            omega_c = np.einsum("ij,ij->j", t, s) / np.einsum("ij,ij->j", t, t)
-            omega_c = np.where(np.isfinite(omega_c), omega_c, 0.0)  # s = 0: the half step did it
-            d[:, cols] += alpha_c * y + omega_c * z
-            rc = s - omega_c * t
-            r[:, cols], p[:, cols], v[:, cols] = rc, pc, vc
-            rho_old[cols], alpha[cols], omega[cols] = rho, alpha_c, omega_c
-            size = np.abs(rc).max(axis=0)
+            omega = _column_dots(t, r) / _column_dots(t, t)
+            omega = np.where(active & np.isfinite(omega), omega, 0.0)  # s = 0: the half step did it
+            np.multiply(y, alpha, out=work)
+            d += work
+            np.multiply(z, omega, out=work)
+            d += work
+            np.multiply(t, omega, out=work)
+            r -= work
+            rho_old = np.where(active, rho, rho_old)
+            size = np.abs(r, out=work).max(axis=0)
             if not np.all(np.isfinite(size)):
                 return None, iterations  # breakdown
-            improved = size < 0.5 * best[cols]
-            best[cols] = np.where(improved, size, best[cols])
-            since_best[cols] = np.where(improved, 0, since_best[cols] + 1)
+            improved = size < 0.5 * best
+            best = np.where(improved, size, best)
+            since_best = np.where(improved, 0, since_best + 1)
             # done: at rounding level, stalled (20 iterations without halving), or broken down
-            stalled = (since_best[cols] >= 20) | (omega_c == 0.0) | (rho == 0.0)
-            active[cols] = ~((size <= target[cols]) | stalled)
+            stalled = (since_best >= 20) | (omega == 0.0) | (rho == 0.0)
+            active &= ~((size <= target) | stalled)
     return d, iterations
+
+
+def _column_dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->j", a, b)
 
 
 def _jacobi(block: sp.csr_matrix, rhs: np.ndarray) -> tuple[np.ndarray | None, int, float | None]:
