@@ -23,6 +23,11 @@ in topological order, upstream first.  Then, segment by segment in that order:
   the rest block-triangular before them.  Only when that bound is above ``FILL_BUDGET`` does
   SuperLU's own COLAMD ordering run, with pivoting.
 
+A column of the right-hand side that is zero everywhere (an indicator no activity of the
+project emits for) is not solved: its λ is exactly zero.  Every indicator's column is solved
+together with the others (one factorisation, one multi-column solve, one residual check over
+all columns), so 25 EF 3.1 methods cost little more than the four climate ones.
+
 The name of the path that ran is reported (``Solved.solver``; the engine puts it in the
 assessment's ``method.solver``).
 """
