@@ -16,13 +16,13 @@ from pathlib import Path
 import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from plotly.offline import get_plotlyjs
 
 from footprint.comparison import CheckChange, Comparison, LineDelta, ProductComparison, ValueDelta
 from footprint.io import atomic_path, write_text_atomic
 from footprint.model import STAGES
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
+from footprint.report.figure_embed import plotly_scripts
 from footprint.report.figures import LAYOUT, STAGE_COLOURS, esc
 from footprint.report.html import STYLE, _figure, _status, _table, e, num, share
 from footprint.report.summary import STAGE_LABELS, is_share
@@ -460,7 +460,7 @@ def render_comparison_html(comparison: Comparison) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{e(title)}</title><style>{STYLE}</style>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        plotly_scripts(),
         "</head><body><header>",
         f"<h1>{e(title)}</h1>",
         f'<p class="meta">Method: {e(comparison.method.name)} · base {e(comparison.base)} · '

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from footprint.model import STAGES, Assessment, Check, LineResult, ProductResult, Stage
 from footprint.report.summary import STAGE_LABELS, is_share, recycled_content_checks
@@ -56,18 +55,46 @@ ASSEMBLY_COLOUR, OTHER_COLOUR = "#D9D9D9", "#EEEEEE"
 
 
 @lru_cache(maxsize=1)
-def _template_json() -> dict[str, Any]:
-    import plotly.io as pio
+def template_json() -> dict[str, Any]:
+    """plotly's template as JSON, read from plotly's own file (building the template object
+    loads plotly's validators first, a second of a report's time); the object as fallback."""
+    import json
+    from importlib.resources import files
 
-    template: dict[str, Any] = pio.templates[TEMPLATE].to_plotly_json()
+    try:
+        source = files("plotly") / "package_data" / "templates" / f"{TEMPLATE}.json"
+        template: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        import plotly.io as pio
+
+        template = pio.templates[TEMPLATE].to_plotly_json()
     return template
 
 
-def figure_dict(fig: go.Figure) -> dict[str, Any]:
+def figure_dict(fig: go.Figure | dict[str, Any]) -> dict[str, Any]:
     """The figure as plotly JSON data, drawn with footprint's template."""
-    data: dict[str, Any] = fig.to_plotly_json()
-    data.setdefault("layout", {})["template"] = _template_json()
+    data: dict[str, Any] = fig if isinstance(fig, dict) else fig.to_plotly_json()
+    data = {**data, "layout": {**data.get("layout", {}), "template": template_json()}}
     return data
+
+
+Spec = dict[str, Any]
+"""A figure as plotly JSON (``{"data": [traces], "layout": {...}}``), built from plain lists:
+the HTML report writes these as they are (plotly.js draws them), ``go.Figure(spec)`` makes the
+validated figure of the notebook API.  Building a ``go.Figure`` trace by trace costs ~30 ms a
+figure in validation, which made reports of thousands of products take minutes."""
+
+
+def _figure(spec: Spec) -> go.Figure:
+    return go.Figure(spec)
+
+
+def _title(text: str) -> dict[str, str]:
+    return {"text": text}
+
+
+def _axis(title: str | None = None, **settings: Any) -> dict[str, Any]:
+    return {**settings, **({"title": _title(title)} if title is not None else {})}
 
 
 def esc(text: object) -> str:
@@ -81,38 +108,46 @@ def _unit(product: ProductResult) -> str:
 
 def stage_figure(product: ProductResult) -> go.Figure:
     """Climate change by PEF life-cycle stage, stacked by sub-indicator."""
+    return _figure(stage_spec(product))
+
+
+def stage_spec(product: ProductResult) -> Spec:
+    """``stage_figure`` as plotly JSON."""
     stages = [s for s in STAGES if s in product.by_stage]
     labels = [STAGE_LABELS[s] for s in stages]
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for field, name in SUB_INDICATORS:
         values = [getattr(product.by_stage[s], field) for s in stages]
         if not any(values):  # a part that is zero everywhere gets no bar and no legend entry
             continue
-        fig.add_bar(
-            x=labels,
-            y=values,
-            name=name,
-            hovertemplate="%{x}<br>" + name + ": %{y:.4g}<extra></extra>",
-        )
-    fig.add_scatter(
-        x=labels,
-        y=[product.by_stage[s].total for s in stages],
-        mode="markers+text",
-        text=[f"{product.by_stage[s].total:.3g}" for s in stages],
-        textposition="top center",
-        marker={"symbol": "line-ew-open", "size": 30, "color": "#222"},
-        name="Total",
-        hovertemplate="%{x}<br>Total: %{y:.4g}<extra></extra>",
-    )
-    fig.update_layout(
+        traces.append({
+            "type": "bar",
+            "x": labels,
+            "y": values,
+            "name": name,
+            "hovertemplate": "%{x}<br>" + name + ": %{y:.4g}<extra></extra>",
+        })  # fmt: skip
+    totals = [product.by_stage[s].total for s in stages]
+    traces.append({
+        "type": "scatter",
+        "x": labels,
+        "y": totals,
+        "mode": "markers+text",
+        "text": [f"{total:.3g}" for total in totals],
+        "textposition": "top center",
+        "marker": {"symbol": "line-ew-open", "size": 30, "color": "#222"},
+        "name": "Total",
+        "hovertemplate": "%{x}<br>Total: %{y:.4g}<extra></extra>",
+    })  # fmt: skip
+    layout = {
         **LAYOUT,
-        barmode="relative",
-        title=f"{esc(product.id)}: climate change by life-cycle stage",
-        legend=LEGEND_BELOW,
-        yaxis_title=_unit(product),
-        xaxis_title=f"total {product.climate_change.total:.4g} {_unit(product)}",
-    )
-    return fig
+        "barmode": "relative",
+        "title": _title(f"{esc(product.id)}: climate change by life-cycle stage"),
+        "legend": LEGEND_BELOW,
+        "yaxis": _axis(_unit(product)),
+        "xaxis": _axis(f"total {product.climate_change.total:.4g} {_unit(product)}"),
+    }
+    return {"data": traces, "layout": layout}
 
 
 def bom_figure(product: ProductResult) -> go.Figure:
@@ -123,37 +158,46 @@ def bom_figure(product: ProductResult) -> go.Figure:
     Credits (negative contributions) cannot be drawn as areas; they are listed in the title.
     Under the CFF a line's figure is its CFF figure; the hover text adds its cut-off figure.
     """
+    return _figure(bom_spec(product))
+
+
+def bom_spec(product: ProductResult) -> Spec:
+    """``bom_figure`` as plotly JSON."""
     tree = bom_tree(product)
-    fig = go.Figure(
-        go.Sunburst(
-            ids=tree.ids,
-            parents=tree.parents,
-            labels=tree.labels,
-            values=tree.values,
-            branchvalues="total",
-            marker={"colors": tree.colours},
-            hovertext=tree.hover,
-            hoverinfo="text",
-            texttemplate="%{label}<br>%{value:.3g} (%{percentRoot:.0%})",
-            insidetextorientation="horizontal",
-            sort=False,
-        )
-    )
+    trace = {
+        "type": "sunburst",
+        "ids": tree.ids,
+        "parents": tree.parents,
+        "labels": tree.labels,
+        "values": tree.values,
+        "branchvalues": "total",
+        "marker": {"colors": tree.colours},
+        "hovertext": tree.hover,
+        "hoverinfo": "text",
+        "texttemplate": "%{label}<br>%{value:.3g} (%{percentRoot:.0%})",
+        "insidetextorientation": "horizontal",
+        "sort": False,
+    }
     note = f"; credits of {tree.credits:.3g} not drawn" if tree.credits < 0 else ""
-    fig.update_layout(**LAYOUT, title=f"{esc(product.id)}: footprint by BOM line{note}")
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 60, "b": 70})
-    fig.add_annotation(
-        text=_stage_key(tree.stages),
-        showarrow=False,
-        x=0,
-        y=-0.08,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        align="left",
-    )
-    return fig
+    key = {
+        "text": _stage_key(tree.stages),
+        "showarrow": False,
+        "x": 0,
+        "y": -0.08,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+    }
+    layout = {
+        **LAYOUT,
+        "title": _title(f"{esc(product.id)}: footprint by BOM line{note}"),
+        "height": 560,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 70},
+        "annotations": [key],
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def _stage_key(stages: list[Stage]) -> str:
@@ -271,6 +315,12 @@ def _parent_path(path: str, paths: set[str]) -> str | None:
 
 def cff_figure(product: ProductResult) -> go.Figure | None:
     """Waterfall of the Circular Footprint Formula's parts; None without a CFF result."""
+    spec = cff_spec(product)
+    return None if spec is None else _figure(spec)
+
+
+def cff_spec(product: ProductResult) -> Spec | None:
+    """``cff_figure`` as plotly JSON."""
     cff = product.circularity.cff if product.circularity else None
     if cff is None:
         return None
@@ -281,87 +331,98 @@ def cff_figure(product: ProductResult) -> go.Figure | None:
         ("Energy recovery<br>(1−B)·R3·(…)", cff.energy_part),
         ("Disposal<br>(1−R2−R3)·ED", cff.disposal_part),
     ]
-    fig = go.Figure(
-        go.Waterfall(
-            x=[label for label, _ in steps] + ["CFF total<br>material lines"],
-            y=[value for _, value in steps] + [cff.total],
-            measure=["relative"] * len(steps) + ["total"],
-            text=[f"{value:.3g}" for _, value in steps] + [f"{cff.total:.3g}"],
-            textposition="outside",
-            connector={"line": {"color": "#888"}},
-            decreasing={"marker": {"color": "#70AD47"}},
-            increasing={"marker": {"color": "#C0504D"}},
-            totals={"marker": {"color": "#4472C4"}},
-            hovertemplate="%{x}: %{y:.4g}<extra></extra>",
-        )
-    )
-    fig.update_layout(
+    trace = {
+        "type": "waterfall",
+        "x": [label for label, _ in steps] + ["CFF total<br>material lines"],
+        "y": [value for _, value in steps] + [cff.total],
+        "measure": ["relative"] * len(steps) + ["total"],
+        "text": [f"{value:.3g}" for _, value in steps] + [f"{cff.total:.3g}"],
+        "textposition": "outside",
+        "connector": {"line": {"color": "#888"}},
+        "decreasing": {"marker": {"color": "#70AD47"}},
+        "increasing": {"marker": {"color": "#C0504D"}},
+        "totals": {"marker": {"color": "#4472C4"}},
+        "hovertemplate": "%{x}: %{y:.4g}<extra></extra>",
+    }
+    layout = {
         **LAYOUT,
-        title=f"{esc(product.id)}: Circular Footprint Formula",
-        yaxis_title=_unit(product),
-        xaxis={"tickangle": 0, "automargin": True},
-        xaxis_title=f"product total {cff.cff_total:.4g} with the CFF, "
-        f"{cff.cut_off_total:.4g} with cut-off",
-        showlegend=False,
-    )
-    return fig
+        "title": _title(f"{esc(product.id)}: Circular Footprint Formula"),
+        "yaxis": _axis(_unit(product)),
+        "xaxis": _axis(
+            f"product total {cff.cff_total:.4g} with the CFF, {cff.cut_off_total:.4g} with cut-off",
+            tickangle=0,
+            automargin=True,
+        ),
+        "showlegend": False,
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def recycled_content_figure(product: ProductResult) -> go.Figure | None:
     """Recycled content as bars against the targets that apply, the gap written beside a
     shortfall; by material when no target applies."""
+    spec = recycled_content_spec(product)
+    return None if spec is None else _figure(spec)
+
+
+def recycled_content_spec(product: ProductResult) -> Spec | None:
+    """``recycled_content_figure`` as plotly JSON."""
     checks = [c for c in recycled_content_checks(product) if c.limit is not None]
     if checks:
         as_share = all(c.unit is None or is_share(c.unit) for c in checks)
         labels = [esc(c.title) for c in checks]
-        fig = go.Figure()
-        fig.add_bar(
-            y=labels,
-            x=[c.value or 0.0 for c in checks],
-            orientation="h",
-            marker_color=[STATUS_COLOURS[c.status] for c in checks],
-            name="Recycled content",
-            text=[_recycled_text(c, as_share) for c in checks],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.3~%}<extra></extra>" if as_share else None,
-        )
-        fig.add_scatter(
-            y=labels,
-            x=[c.limit for c in checks],
-            mode="markers",
-            marker={"symbol": "line-ns-open", "size": 26, "line": {"width": 3}, "color": "#222"},
-            name="Target",
-            hovertemplate="%{y} target: %{x:.3~%}<extra></extra>" if as_share else None,
-        )
-        title = f"{esc(product.id)}: recycled content against targets"
+        bars: dict[str, Any] = {
+            "type": "bar",
+            "y": labels,
+            "x": [c.value or 0.0 for c in checks],
+            "orientation": "h",
+            "marker": {"color": [STATUS_COLOURS[c.status] for c in checks]},
+            "name": "Recycled content",
+            "text": [_recycled_text(c, as_share) for c in checks],
+            "textposition": "outside",
+            "cliponaxis": False,
+        }
+        targets: dict[str, Any] = {
+            "type": "scatter",
+            "y": labels,
+            "x": [c.limit for c in checks],
+            "mode": "markers",
+            "marker": {"symbol": "line-ns-open", "size": 26, "line": {"width": 3}, "color": "#222"},
+            "name": "Target",
+        }
+        if as_share:
+            bars["hovertemplate"] = "%{y}: %{x:.3~%}<extra></extra>"
+            targets["hovertemplate"] = "%{y} target: %{x:.3~%}<extra></extra>"
         top = max([c.limit or 0.0 for c in checks] + [c.value or 0.0 for c in checks])
         axis = {"tickformat": ".0%"} if as_share else {}
-        fig.update_layout(
+        layout = {
             **LAYOUT,
-            title=title,
-            xaxis={**axis, "range": [0, top * 1.35 or 1]},
-            yaxis={"automargin": True, "autorange": "reversed"},
-            legend=LEGEND_BELOW,
-        )
-        fig.update_layout(height=max(300, 90 + 48 * len(checks)))
-        return fig
+            "title": _title(f"{esc(product.id)}: recycled content against targets"),
+            "xaxis": {**axis, "range": [0, top * 1.35 or 1]},
+            "yaxis": {"automargin": True, "autorange": "reversed"},
+            "legend": LEGEND_BELOW,
+            "height": max(300, 90 + 48 * len(checks)),
+        }
+        return {"data": [bars, targets], "layout": layout}
     rc = product.circularity.recycled_content if product.circularity else None
     if rc is None or not rc.by_material:
         return None
-    fig = go.Figure(
-        go.Bar(
-            x=[esc(m) for m in rc.by_material],
-            y=list(rc.by_material.values()),
-            marker_color="#4472C4",
-            text=[f"{v:.1%}" for v in rc.by_material.values()],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:.3~%}<extra></extra>",
-        )
-    )
+    trace = {
+        "type": "bar",
+        "x": [esc(m) for m in rc.by_material],
+        "y": list(rc.by_material.values()),
+        "marker": {"color": "#4472C4"},
+        "text": [f"{v:.1%}" for v in rc.by_material.values()],
+        "textposition": "outside",
+        "hovertemplate": "%{x}: %{y:.3~%}<extra></extra>",
+    }
     title = f"{esc(product.id)}: recycled content by material (no target applies)"
-    fig.update_layout(**LAYOUT, title=title, yaxis={"tickformat": ".0%", "rangemode": "tozero"})
-    return fig
+    layout = {
+        **LAYOUT,
+        "title": _title(title),
+        "yaxis": {"tickformat": ".0%", "rangemode": "tozero"},
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def _recycled_text(check: Check, as_share: bool) -> str:
@@ -378,6 +439,12 @@ def _recycled_text(check: Check, as_share: bool) -> str:
 
 def material_figure(product: ProductResult) -> go.Figure | None:
     """Climate change by material family, largest first; lines without a family are named so."""
+    spec = material_spec(product)
+    return None if spec is None else _figure(spec)
+
+
+def material_spec(product: ProductResult) -> Spec | None:
+    """``material_figure`` as plotly JSON."""
     totals: dict[str, float] = {}
     for line in product.lines:
         if line.climate_change.total == 0:
@@ -390,27 +457,26 @@ def material_figure(product: ProductResult) -> go.Figure | None:
         return None
     ordered = sorted(totals.items(), key=lambda item: abs(item[1]), reverse=True)
     total = product.climate_change.total
-    fig = go.Figure(
-        go.Bar(
-            y=[esc(name) for name, _ in ordered],
-            x=[value for _, value in ordered],
-            orientation="h",
-            marker_color="#4472C4",
-            text=[f"{v:.3g} ({v / total:.0%})" if total else f"{v:.3g}" for _, v in ordered],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.4g}<extra></extra>",
-        )
-    )
-    fig.update_layout(
+    trace = {
+        "type": "bar",
+        "y": [esc(name) for name, _ in ordered],
+        "x": [value for _, value in ordered],
+        "orientation": "h",
+        "marker": {"color": "#4472C4"},
+        "text": [f"{v:.3g} ({v / total:.0%})" if total else f"{v:.3g}" for _, v in ordered],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:.4g}<extra></extra>",
+    }
+    layout = {
         **LAYOUT,
-        title=f"{esc(product.id)}: climate change by material",
-        xaxis_title=_unit(product),
-        yaxis={"automargin": True, "autorange": "reversed"},
-        showlegend=False,
-    )
-    fig.update_layout(height=max(300, 110 + 26 * len(ordered)))
-    return fig
+        "title": _title(f"{esc(product.id)}: climate change by material"),
+        "xaxis": _axis(_unit(product)),
+        "yaxis": {"automargin": True, "autorange": "reversed"},
+        "showlegend": False,
+        "height": max(300, 110 + 26 * len(ordered)),
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def compliance_table_figure(product: ProductResult) -> go.Figure | None:
@@ -452,49 +518,89 @@ def functional_unit_kind(product: ProductResult) -> str:
 def portfolio_figure(assessment: Assessment) -> go.Figure | None:
     """Products side by side, stacked by life-cycle stage, one panel per functional-unit kind
     (a product's figure is per its own functional unit); None for a single product."""
+    spec = portfolio_spec(assessment)
+    return None if spec is None else _figure(spec)
+
+
+def portfolio_spec(assessment: Assessment) -> Spec | None:
+    """``portfolio_figure`` as plotly JSON."""
     products = assessment.products
     if len(products) < 2:
         return None
     kinds: dict[str, list[ProductResult]] = {}
     for product in products:
         kinds.setdefault(functional_unit_kind(product), []).append(product)
-    fig = make_subplots(
-        rows=len(kinds),
-        cols=1,
-        subplot_titles=[f"per {esc(kind)}" for kind in kinds],
-        vertical_spacing=min(0.12, 0.5 / len(kinds)),
-    )
+    layout = _panels([f"per {esc(kind)}" for kind in kinds], min(0.12, 0.5 / len(kinds)))
+    traces: list[dict[str, Any]] = []
     shown: set[Stage] = set()
     for row, group in enumerate(kinds.values(), 1):
+        axis = "" if row == 1 else str(row)
         names = [esc(p.id) for p in group]
         for stage in STAGES:
             values = [p.by_stage[stage].total if stage in p.by_stage else 0.0 for p in group]
             if not any(values):
                 continue
-            fig.add_bar(
-                x=values,
-                y=names,
-                orientation="h",
-                name=STAGE_LABELS[stage],
-                legendgroup=stage.value,
-                showlegend=stage not in shown,
-                marker_color=STAGE_COLOURS[stage],
-                hovertemplate="%{y}<br>" + STAGE_LABELS[stage] + ": %{x:.4g}<extra></extra>",
-                row=row,
-                col=1,
+            traces.append(
+                {
+                    "type": "bar",
+                    "x": values,
+                    "y": names,
+                    "orientation": "h",
+                    "name": STAGE_LABELS[stage],
+                    "legendgroup": stage.value,
+                    "showlegend": stage not in shown,
+                    "marker": {"color": STAGE_COLOURS[stage]},
+                    "hovertemplate": "%{y}<br>" + STAGE_LABELS[stage] + ": %{x:.4g}<extra></extra>",
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                }
             )
             shown.add(stage)
-        fig.update_yaxes(automargin=True, row=row, col=1)
+        layout[f"yaxis{axis}"]["automargin"] = True
     units = {p.climate_change.unit for p in products}
-    fig.update_layout(
-        **LAYOUT,
+    last = "" if len(kinds) == 1 else str(len(kinds))
+    layout[f"xaxis{last}"]["title"] = _title(f"{' / '.join(sorted(units))} per FU")
+    layout.update(
+        LAYOUT,
         barmode="relative",
-        title="Portfolio: climate change per functional unit by life-cycle stage",
+        title=_title("Portfolio: climate change per functional unit by life-cycle stage"),
         legend=LEGEND_BELOW,
+        height=160 + sum(60 + 34 * len(g) for g in kinds.values()),
     )
-    fig.update_xaxes(title_text=f"{' / '.join(sorted(units))} per FU", row=len(kinds), col=1)
-    fig.update_layout(height=160 + sum(60 + 34 * len(g) for g in kinds.values()))
-    return fig
+    return {"data": traces, "layout": layout}
+
+
+def _panels(titles: list[str], spacing: float) -> dict[str, Any]:
+    """The layout of ``make_subplots(rows=len(titles), cols=1, subplot_titles=titles,
+    vertical_spacing=spacing)``: one panel per title, top to bottom, each with its title above
+    it (the same arithmetic, without building plotly's objects)."""
+    rows = len(titles)
+    height = (1.0 - spacing * (rows - 1)) / rows
+    heights = [height] * rows
+    layout: dict[str, Any] = {"annotations": []}
+    for r in range(rows):
+        row = rows - 1 - r  # plotly's grid counts rows from the bottom
+        start = sum(heights[:row]) + row * spacing
+        end = start + heights[-1 - r]
+        start = 0.0 if -0.01 < start < 0.0 else start
+        end = 1.0 if 1.0 < end < 1.01 else end
+        axis = "" if r == 0 else str(r + 1)
+        layout[f"xaxis{axis}"] = {"anchor": f"y{axis}", "domain": [0.0, 1.0]}
+        layout[f"yaxis{axis}"] = {"anchor": f"x{axis}", "domain": [start, end]}
+        layout["annotations"].append(
+            {
+                "font": {"size": 16},
+                "showarrow": False,
+                "text": titles[r],
+                "x": 0.5,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": end,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+        )
+    return layout
 
 
 def product_figures(product: ProductResult) -> dict[str, go.Figure]:

@@ -13,21 +13,23 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from footprint.io import write_text_atomic
 from footprint.model import Assessment, Check, ProductResult
 from footprint.report.basis import basis_text, not_all_ef31, split_text
+from footprint.report.figure_embed import figure_html, plotly_scripts
 from footprint.report.figures import (
-    bom_figure,
-    cff_figure,
-    material_figure,
-    portfolio_figure,
-    recycled_content_figure,
-    stage_figure,
+    Spec,
+    bom_spec,
+    cff_spec,
+    material_spec,
+    portfolio_spec,
+    recycled_content_spec,
+    stage_spec,
 )
 from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_figure
 from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_figure, sourcing_section
@@ -43,7 +45,7 @@ from footprint.report.summary import (
 from footprint.report.uncertainty import uncertainty_figure, uncertainty_table
 from footprint.sourcing.results import SourcingResult
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+MANY_PRODUCTS = 20  # more products than this: rendered lazily, listed in the portfolio table
 
 STYLE = """
 body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
@@ -83,12 +85,23 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .note { background: #f0f3f9; border-left: 4px solid #305496; padding: 6px 12px; }
 summary { cursor: pointer; color: #305496; margin: 6px 0; }
 footer { color: #777; font-size: 0.85em; padding-bottom: 24px; }
+/* a big portfolio: the browser lays out only the products near the screen */
+body.many section.product { content-visibility: auto; contain-intrinsic-size: auto 2400px; }
 """
 
 
 def e(text: object) -> str:
     """Escape anything for HTML text and attribute values; None becomes empty."""
-    return html.escape("" if text is None else str(text), quote=True)
+    if text is None:
+        return ""
+    return _escaped(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str) -> str:
+    """``html.escape``, remembered: a report of thousands of products repeats the same rule
+    titles, statuses and explanations tens of thousands of times."""
+    return html.escape(text, quote=True)
 
 
 def num(value: float | int | None, spec: str = ",.4g") -> str:
@@ -117,17 +130,17 @@ def render_html(assessment: Assessment) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
         f"<style>{STYLE}{SOURCING_STYLE}{IMPACTS_STYLE}</style>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        plotly_scripts(),
         f"<script>{SORT_SCRIPT}\ndocument.addEventListener('DOMContentLoaded', "
         "footprintSortTables);</script>",
-        "</head><body>",
+        "</head><body class=\"many\">" if len(products) > MANY_PRODUCTS else "</head><body>",
         "<header>",
         f"<h1>{e(title)}</h1>",
         _meta(assessment),
         "<nav>" + "".join(f'<a href="#{a}">{e(label)}</a>' for a, label in nav) + "</nav>",
         "</header><main>",
     ]
-    portfolio = portfolio_figure(assessment)
+    portfolio = portfolio_spec(assessment)
     if portfolio is not None:
         parts += [
             '<section id="portfolio"><h2>Portfolio</h2>',
@@ -176,21 +189,8 @@ def _meta(assessment: Assessment) -> str:
     return f'<p class="meta">{" · ".join(items)}</p>'
 
 
-def _figure(fig: go.Figure, div_id: str) -> str:
-    import plotly.io as pio
-
-    from footprint.report.figures import figure_dict
-
-    return str(
-        pio.to_html(
-            figure_dict(fig),
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=div_id,
-            config=PLOTLY_CONFIG,
-            validate=False,  # built by footprint's own figure code from validated objects
-        )
-    )
+def _figure(fig: go.Figure | Spec, div_id: str) -> str:
+    return figure_html(fig, div_id)
 
 
 def _status(status: str) -> str:
@@ -272,16 +272,16 @@ def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) ->
     figures = [
         fig
         for fig in (
-            stage_figure(product),
-            bom_figure(product),
-            material_figure(product),
-            cff_figure(product),
-            recycled_content_figure(product),
+            stage_spec(product),
+            bom_spec(product),
+            material_spec(product),
+            cff_spec(product),
+            recycled_content_spec(product),
         )
         if fig is not None
     ]
     parts = [
-        f'<section id="{e(anchor)}">',
+        f'<section id="{e(anchor)}" class="product">',
         f"<h2>{e(product_label(product))}</h2>",
         '<div class="facts">'
         + "".join(
