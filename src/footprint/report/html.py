@@ -31,7 +31,7 @@ from footprint.report.figures import (
     recycled_content_spec,
     stage_spec,
 )
-from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_figure
+from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_spec
 from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_figure, sourcing_section
 from footprint.report.summary import (
     NOT_COVERED,
@@ -46,6 +46,23 @@ from footprint.report.uncertainty import uncertainty_figure, uncertainty_table
 from footprint.sourcing.results import SourcingResult
 
 MANY_PRODUCTS = 20  # more products than this: rendered lazily, listed in the portfolio table
+FILTER_INPUT = (
+    '<p><label>Filter products: <input type="search" id="product-filter" '
+    'placeholder="id, name or functional unit" autocomplete="off"></label></p>'
+)
+FILTER_SCRIPT = """
+function footprintFilterProducts() {
+  var input = document.getElementById("product-filter");
+  if (!input) { return; }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#portfolio tbody tr"));
+  input.addEventListener("input", function () {
+    var query = input.value.trim().toLowerCase();
+    rows.forEach(function (row) {
+      row.style.display = row.textContent.toLowerCase().indexOf(query) >= 0 ? "" : "none";
+    });
+  });
+}
+"""
 
 STYLE = """
 body { font-family: "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222;
@@ -122,7 +139,10 @@ def render_html(assessment: Assessment) -> str:
     products = assessment.products
     title = "Product carbon footprint report"
     nav = [("portfolio", "Portfolio")] if len(products) > 1 else []
-    nav += [(f"product-{i}", p.id) for i, p in enumerate(products, 1)]
+    if len(products) > MANY_PRODUCTS:  # a menu of thousands of links helps nobody: the table
+        nav = [("portfolio", f"Products ({len(products):,}): table and filter")]
+    else:
+        nav += [(f"product-{i}", p.id) for i, p in enumerate(products, 1)]
     nav += [("data-sources", "Data sources"), ("warnings", "Warnings")]
     parts = [
         "<!DOCTYPE html>",
@@ -131,8 +151,8 @@ def render_html(assessment: Assessment) -> str:
         f"<title>{e(title)}</title>",
         f"<style>{STYLE}{SOURCING_STYLE}{IMPACTS_STYLE}</style>",
         plotly_scripts(),
-        f"<script>{SORT_SCRIPT}\ndocument.addEventListener('DOMContentLoaded', "
-        "footprintSortTables);</script>",
+        f"<script>{SORT_SCRIPT}{FILTER_SCRIPT}\ndocument.addEventListener('DOMContentLoaded', "
+        "function () { footprintSortTables(); footprintFilterProducts(); });</script>",
         "</head><body class=\"many\">" if len(products) > MANY_PRODUCTS else "</head><body>",
         "<header>",
         f"<h1>{e(title)}</h1>",
@@ -144,6 +164,7 @@ def render_html(assessment: Assessment) -> str:
     if portfolio is not None:
         parts += [
             '<section id="portfolio"><h2>Portfolio</h2>',
+            *([FILTER_INPUT] if len(products) > MANY_PRODUCTS else []),
             _products_table(products),
             _figure(portfolio, next(ids)),
             "</section>",
@@ -219,7 +240,7 @@ def _table(
 def _products_table(products: Sequence[ProductResult]) -> str:
     rows = [
         [
-            e(p.id),
+            f'<a href="#product-{i}">{e(p.id)}</a>',
             e(p.name),
             e(p.functional_unit),
             num(p.climate_change.total),
@@ -227,7 +248,7 @@ def _products_table(products: Sequence[ProductResult]) -> str:
             share(p.circularity.recycled_content.share if p.circularity else None),
             _status(compliance_status(p)),
         ]
-        for p in products
+        for i, p in enumerate(products, 1)
     ]
     headers = [
         "Product",
@@ -321,7 +342,7 @@ def _impacts(product: ProductResult, anchor: str, div_id: str) -> list[str]:
     """The EF 3.1 profile (chart, single score, indicators, most relevant), if computed."""
     if product.impacts is None:
         return []
-    figure = profile_figure(product)
+    figure = profile_spec(product)
     chart = _figure(figure, div_id) if figure is not None else ""
     return [f'<h3 id="{e(anchor)}">EF 3.1 profile</h3>', impacts_section(product, chart)]
 

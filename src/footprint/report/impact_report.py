@@ -26,7 +26,7 @@ from footprint.model import (
     RelevantItem,
     RelevantList,
 )
-from footprint.report.figures import LAYOUT, esc
+from footprint.report.figures import LAYOUT, Spec, esc
 
 NOT_COVERED = "not covered"
 COVERED_COLOUR, PARTIAL_COLOUR = "#305496", "#8EA9DB"
@@ -67,6 +67,12 @@ def profile_figure(product: ProductResult) -> go.Figure | None:
     """Weighted result per EF 3.1 category (µPt per FU) as horizontal bars; None when the
     product has no profile or the profile holds no EF 3.1 category.  A category that is not
     covered has no bar: its label says "not covered" (its value is unknown, not 0)."""
+    spec = profile_spec(product)
+    return None if spec is None else go.Figure(spec)
+
+
+def profile_spec(product: ProductResult) -> Spec | None:
+    """``profile_figure`` as plotly JSON (``figures.Spec``: no plotly objects to validate)."""
     profile = product.impacts
     if profile is None:
         return None
@@ -75,31 +81,33 @@ def profile_figure(product: ProductResult) -> go.Figure | None:
         return None
     rows = rows[::-1]  # plotly draws the first y at the bottom: largest on top
     labels = [_label(r) for r in rows]
-    fig = go.Figure()
-    fig.add_bar(
-        x=[r.weighted * 1e6 if r.weighted is not None else None for r in rows],
-        y=labels,
-        orientation="h",
-        marker_color=[PARTIAL_COLOUR if r.status == "partial" else COVERED_COLOUR for r in rows],
-        text=[_short(r.weighted * 1e6) if r.weighted is not None else "" for r in rows],
-        textposition="auto",
-        customdata=[[_num(r.value), esc(r.unit), esc(r.status)] for r in rows],
-        hovertemplate="%{y}<br>%{x:.4g} µPt<br>%{customdata[0]} %{customdata[1]}"
-        " (%{customdata[2]})<extra></extra>",
-        showlegend=False,
-    )
-    fig.update_layout(
-        **{
-            **LAYOUT,
-            "margin": {"l": 10, "r": 20, "t": 70, "b": 50},
-            "height": 140 + sum(12 + 17 * (label.count("<br>") + 1) for label in labels),
+    bars = {
+        "type": "bar",
+        "x": [r.weighted * 1e6 if r.weighted is not None else None for r in rows],
+        "y": labels,
+        "orientation": "h",
+        "marker": {
+            "color": [PARTIAL_COLOUR if r.status == "partial" else COVERED_COLOUR for r in rows]
         },
-        title=f"{esc(product.id)}: EF 3.1 profile<br><sub>{_score_line(profile)}</sub>",
-        xaxis_title="weighted, µPt per FU",
-        bargap=0.25,
-    )
-    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=labels)
-    return fig
+        "text": [_short(r.weighted * 1e6) if r.weighted is not None else "" for r in rows],
+        "textposition": "auto",
+        "customdata": [[_num(r.value), esc(r.unit), esc(r.status)] for r in rows],
+        "hovertemplate": "%{y}<br>%{x:.4g} µPt<br>%{customdata[0]} %{customdata[1]}"
+        " (%{customdata[2]})<extra></extra>",
+        "showlegend": False,
+    }
+    layout = {
+        **LAYOUT,
+        "margin": {"l": 10, "r": 20, "t": 70, "b": 50},
+        "height": 140 + sum(12 + 17 * (label.count("<br>") + 1) for label in labels),
+        "title": {
+            "text": f"{esc(product.id)}: EF 3.1 profile<br><sub>{_score_line(profile)}</sub>"
+        },
+        "xaxis": {"title": {"text": "weighted, µPt per FU"}},
+        "bargap": 0.25,
+        "yaxis": {"automargin": True, "categoryorder": "array", "categoryarray": labels},
+    }
+    return {"data": [bars], "layout": layout}
 
 
 def _label(result: IndicatorResult, width: int = 22) -> str:
