@@ -21,6 +21,10 @@ code and timing only its ``build_workbook`` + save (the same step as timed here)
 contender's workbook is then read back and every number in it compared (as a multiset; the
 layout changed, the figures may not), so the faster writer is shown to write the same
 figures.  Times are wall and CPU seconds (CPU is the better guide on a loaded machine).
+
+The HTML step has its own baseline, ``--html-baseline`` (default 0043523, main before the HTML
+report was made fast): that commit's ``write_html`` in a child process on the same BOM file;
+the two reports' figures are compared chart by chart (benchmarks/html_figures.py).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
+import html_figures
 from openpyxl import Workbook, load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,10 +94,10 @@ def extract(commit: str, folder: Path) -> Path:
     return folder / "src"
 
 
-def child(src: Path, bom: Path, out: Path) -> tuple[float, float]:
+def child(src: Path, bom: Path, out: Path, script: str = CHILD) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(src)}
     rules = [str(ROOT / r) for r in RULES]
-    done = subprocess.run([sys.executable, "-c", CHILD, str(bom), str(out), *rules], env=env,
+    done = subprocess.run([sys.executable, "-c", script, str(bom), str(out), *rules], env=env,
                           capture_output=True, text=True)  # fmt: skip
     if done.returncode:
         raise SystemExit(f"baseline failed:\n{done.stderr}")
@@ -138,7 +143,8 @@ def timed(label: str, function):  # type: ignore[no-untyped-def]
 
 
 def run(
-    folder: Path, label: str, products: int, lines: int, baseline: Path | None, html: bool
+    folder: Path, label: str, products: int, lines: int, baseline: Path | None, html: bool,
+    html_baseline: Path | None = None,
 ) -> None:
     from footprint.api import Engine
     from footprint.report.excel import build_workbook
@@ -157,6 +163,12 @@ def run(
     if html:
         _, h = timed("HTML", lambda: assessment.to_html(out / "r.html"))
         print(f"  {'all outputs (JSON + workbook + HTML)':<44} {j + w + h:8.2f} s")
+        if html_baseline is not None:  # the HTML report of --html-baseline, same BOM file
+            old_html = folder / f"{label}.baseline.html"
+            seconds, cpu = child(html_baseline, bom, old_html, html_figures.CHILD)
+            print(f"  {'HTML (baseline, child process)':<44} {seconds:8.2f} s  (CPU {cpu:.2f} s)"
+                  f"  {seconds / h:.1f}× this tree's time")  # fmt: skip
+            print(f"  {html_figures.compare(out / 'r.html', old_html)}", flush=True)
     if baseline is not None:
         old = folder / f"{label}.baseline.xlsx"
         seconds, cpu = child(baseline, bom, old)
@@ -173,17 +185,22 @@ def main() -> None:
     parser.add_argument("--baseline", default="807fb55")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML report")
+    parser.add_argument("--html-baseline", default="0043523",
+                        help="commit whose HTML report is the HTML step's baseline "
+                             "('none': none; --no-baseline is the workbook's)")  # fmt: skip
     args = parser.parse_args()
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; {uptime}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         baseline = None if args.no_baseline else extract(args.baseline, folder / "baseline")
+        html_baseline = (None if args.no_html or args.html_baseline == "none"
+                         else extract(args.html_baseline, folder / "html-baseline"))  # fmt: skip
         if args.products:
             run(folder, "many", args.products, args.lines_per_product, baseline,
-                not args.no_html)
+                not args.no_html, html_baseline)  # fmt: skip
         if args.big_lines:
-            run(folder, "big", 1, args.big_lines, baseline, not args.no_html)
+            run(folder, "big", 1, args.big_lines, baseline, not args.no_html, html_baseline)
 
 
 if __name__ == "__main__":

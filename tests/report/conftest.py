@@ -532,3 +532,15 @@ def examples_assessment(examples_dir) -> Assessment:  # type: ignore[no-untyped-
     boms = sorted(p for p in examples_dir.iterdir() if p.suffix in (".xlsx", ".csv"))
     boms = [p for p in boms if not p.name.endswith(".products.csv")]
     return assess(boms, rules=["eu-battery-regulation", "example-company"])
+
+
+def watch_page(page) -> tuple[list[str], list[str]]:
+    """Record a Chromium page's console errors, page errors and dialogs (an ``alert()`` a BOM
+    string managed to run), and every request that is not a local file."""
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    return errors, requests

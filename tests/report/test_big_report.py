@@ -21,6 +21,8 @@ import pytest
 from footprint.model import Assessment
 from footprint.report.html import write_html
 
+from .conftest import watch_page
+
 FIGURE = re.compile(r'<script type="application/json" id="(figure-\d+)-data">(.*?)</script>', re.S)
 SIGNIFICANT = 1e-12  # the page holds the figures as JSON numbers: equal up to float rounding
 
@@ -158,20 +160,12 @@ def test_chromium_opens_3000_products_and_draws_the_product_one_goes_to(
     total_figures = text.count('class="plotly-graph-div"')
     target = 2500  # a cut-off product (the charger) far down the page
     expected = result["products"][target - 1]
-    errors: list[str] = []
-    requests: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=chromium_args)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(600_000)  # a loaded test machine is slow; no timing here
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-            page.on(
-                "request",
-                lambda r: requests.append(r.url) if not r.url.startswith("file:") else None,
-            )
+            errors, requests = watch_page(page)
             page.goto(report.as_uri(), wait_until="load")
             # the product filter of the portfolio table finds it; its link leads to it
             page.fill("#product-filter", expected["id"])

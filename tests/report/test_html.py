@@ -11,6 +11,8 @@ from plotly.offline import get_plotlyjs
 from footprint.model import Assessment
 from footprint.report.html import write_html
 
+from .conftest import watch_page
+
 HOSTILE_HTML = "<script>alert('x')</script>"
 
 
@@ -55,19 +57,11 @@ def test_a_single_product_has_no_portfolio(one_product, tmp_path):
 
 def test_chromium_renders_the_report_without_errors_or_network(report, chromium, chromium_args):
     sync_api = pytest.importorskip("playwright.sync_api")
-    errors: list[str] = []
-    requests: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=chromium_args)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on(
-                "request",
-                lambda r: requests.append(r.url) if not r.url.startswith("file:") else None,
-            )
-            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+            errors, requests = watch_page(page)
             page.goto(report.as_uri(), wait_until="load")
             page.wait_for_function("document.querySelectorAll('.main-svg').length > 0")
             drawn = page.evaluate(
