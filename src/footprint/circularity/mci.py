@@ -16,8 +16,10 @@ is not implemented.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from footprint.model import MciResult
 
@@ -66,15 +68,51 @@ def utility(
 def mci(flows: MciFlow | Iterable[MciFlow], x: float = 1.0) -> MciResult:
     """The MCI of one material or of a product made of several; ``x`` is the utility X."""
     flows = [flows] if isinstance(flows, MciFlow) else list(flows)
+    return mci_of(
+        [f.mass_kg for f in flows],
+        [f.recycled_share for f in flows],
+        [f.reuse_share for f in flows],
+        [f.recycling_rate for f in flows],
+        [f.reuse_rate for f in flows],
+        [f.efficiency_eol for f in flows],
+        [f.efficiency_feedstock for f in flows],
+        x,
+    )
+
+
+def mci_of(
+    mass_kg: Sequence[float] | np.ndarray,  # M
+    recycled_share: Sequence[float] | np.ndarray,  # FR
+    reuse_share: Sequence[float] | np.ndarray,  # FU
+    recycling_rate: Sequence[float] | np.ndarray,  # CR
+    reuse_rate: Sequence[float] | np.ndarray,  # CU
+    efficiency_eol: Sequence[float] | np.ndarray,  # EC
+    efficiency_feedstock: Sequence[float] | np.ndarray,  # EF
+    x: float = 1.0,
+) -> MciResult:
+    """``mci`` of materials given field by field (one sequence per ``MciFlow`` field, one
+    item per material): each sum over the materials computed column-wise."""
     if x <= 0:
         raise ValueError("the utility X must be > 0")
-    mass = sum(f.mass_kg for f in flows)  # M
+    m, fr, fu, cr, cu, ec, ef = (
+        np.asarray(v, dtype=float)
+        for v in (
+            mass_kg,
+            recycled_share,
+            reuse_share,
+            recycling_rate,
+            reuse_rate,
+            efficiency_eol,
+            efficiency_feedstock,
+        )
+    )
+    mass = sum(m.tolist())  # M
     if mass <= 0:
         raise ValueError("the MCI needs a product mass > 0")
-    virgin = sum(f.mass_kg * (1 - f.recycled_share - f.reuse_share) for f in flows)  # V
-    w0 = sum(f.mass_kg * (1 - f.recycling_rate - f.reuse_rate) for f in flows)  # W0
-    wc = sum(f.mass_kg * (1 - f.efficiency_eol) * f.recycling_rate for f in flows)  # WC
-    wf = sum(_feedstock_waste(f) for f in flows)  # WF
+    virgin = sum((m * (1 - fr - fu)).tolist())  # V
+    w0 = sum((m * (1 - cr - cu)).tolist())  # W0
+    wc = sum((m * (1 - ec) * cr).tolist())  # WC
+    wf = sum(_feedstock_waste(m, fr, ef).tolist())  # WF
     waste = w0 + (wf + wc) / 2  # W
     lfi = (virgin + waste) / (2 * mass + (wf - wc) / 2)  # LFI
     factor = _UTILITY_CONSTANT / x  # F(X)
@@ -89,15 +127,11 @@ def mci(flows: MciFlow | Iterable[MciFlow], x: float = 1.0) -> MciResult:
     )
 
 
-def _feedstock_waste(flow: MciFlow) -> float:
-    """WF = M·(1 − EF)·FR/EF; no recycled feedstock means no such waste, whatever EF is."""
-    if flow.recycled_share == 0:
-        return 0.0
-    if flow.efficiency_feedstock <= 0:
+def _feedstock_waste(m: np.ndarray, fr: np.ndarray, ef: np.ndarray) -> np.ndarray:
+    """WF = M·(1 − EF)·FR/EF per material; no recycled feedstock means no such waste,
+    whatever EF is."""
+    recycled = fr != 0
+    if (ef[recycled] <= 0).any():
         raise ValueError("EF must be > 0 when there is recycled feedstock")
-    return (
-        flow.mass_kg
-        * (1 - flow.efficiency_feedstock)
-        * flow.recycled_share
-        / flow.efficiency_feedstock
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(recycled, m * (1 - ef) * fr / ef, 0.0)

@@ -64,12 +64,21 @@ def _where(source: SourceRef) -> dict[str, object]:
 
 
 def check_inputs(
-    params: CircularityParameters, source: SourceRef, product: str, findings: Findings
+    params: CircularityParameters,
+    source: SourceRef,
+    product: str,
+    findings: Findings,
+    valid: set[tuple[float | None, ...]] | None = None,
 ) -> None:
-    """Bounds of the values a BOM line or product row gives itself."""
-    values = list(params.__dict__.values())
+    """Bounds of the values a BOM line or product row gives itself.  ``valid``: value tuples
+    already found without problem or warning (a product's lines repeat them), not checked
+    again; tuples found so are added."""
+    values = tuple(params.__dict__.values())
     if values.count(None) == len(values):
         return  # most lines give none: nothing to check (quick for millions of lines)
+    if valid is not None and values in valid:
+        return
+    found = len(findings.problems) + len(findings.warnings)
     for name in CIRCULARITY_PARAMETER_NAMES:
         value = getattr(params, name)
         if value is None:
@@ -97,6 +106,8 @@ def check_inputs(
                     **_where(source),
                 )
             )
+    if valid is not None and len(findings.problems) + len(findings.warnings) == found:
+        valid.add(values)
 
 
 class LineParameters:

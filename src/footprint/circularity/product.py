@@ -29,10 +29,13 @@ warning; so does the energy credit when LHV or XER is missing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol, TypeVar
+
+import numpy as np
+from pydantic import BaseModel
 
 from footprint.circularity.cff import CffTerms, cff_terms
 from footprint.circularity.defaults import (
@@ -40,19 +43,20 @@ from footprint.circularity.defaults import (
     MaterialDefaults,
     load_material_defaults,
 )
-from footprint.circularity.mci import MciFlow, mci, utility
+from footprint.circularity.mci import mci_of, utility
 from footprint.circularity.parameters import (
-    SYMBOLS,
     Findings,
     LineParameters,
     check_combinations,
     check_inputs,
 )
-from footprint.circularity.recycled_content import MaterialMass, recycled_content
+from footprint.circularity.recycled_content import recycled_content_of
 from footprint.coded_warnings import MCI_NO_RECYCLING_EFFICIENCY, coded_warning
 from footprint.composition import line_composition
 from footprint.errors import BomError, DatasetError, Problem
+from footprint.lines import LineColumns, constructed
 from footprint.model import (
+    STAGES,
     BomLine,
     CffLine,
     CffParameter,
@@ -65,8 +69,10 @@ from footprint.model import (
     Product,
     Stage,
     Warning_,
+    is_waste_treatment,
 )
 
+M = TypeVar("M", bound=BaseModel)
 _INDICATORS = ("total", "fossil", "biogenic", "luluc", "not_split")
 
 
@@ -85,8 +91,7 @@ class EngineLike(Protocol):
     def unit_score(self, dataset_id: str) -> ClimateChange: ...
 
 
-@dataclass(frozen=True)
-class LineChange:
+class LineChange(NamedTuple):
     """A line's figure under the CFF model (per functional unit) and why it changed."""
 
     climate_change: ClimateChange
@@ -116,132 +121,463 @@ def compute_circularity(
     engine: EngineLike,
     defaults: MaterialDefaults | None = None,
 ) -> CircularityOutcome:
-    """CFF, recycled content and MCI of one product; raises ``BomError`` on invalid parameters."""
-    lines = list(lines)  # read several times: built once (``LineColumns`` builds when read)
+    """CFF, recycled content and MCI of one product; raises ``BomError`` on invalid parameters.
+
+    Lines of the product with the same dataset, material family and own parameter values
+    (BOMs repeat parts) form a ``_Group``: their parameters are resolved and their per-kg CFF
+    terms evaluated once; each line's figures are those terms times its mass, computed for
+    all lines at once, and each line still gets its own row in its parameters, problems and
+    warnings."""
+    columns = _Lines.of(lines)
     defaults = defaults or load_material_defaults()
     findings = Findings()
     check_inputs(product.circularity, product.source, product.id, findings)
     bom_lines = {line.id: line for line in product.lines}
+    valid: set[tuple[float | None, ...]] = set()  # value tuples found valid
     for bom_line in product.lines:
-        check_inputs(bom_line.circularity, bom_line.source, product.id, findings)
+        check_inputs(bom_line.circularity, bom_line.source, product.id, findings, valid)
 
-    mass_lines: list[tuple[LineResult, Dataset, LineParameters]] = []
-    shared: dict[tuple[str, str | None, str], CffParameter | None] = {}
-    for line in lines:
-        dataset = _catalog_dataset(engine, line.dataset)
-        if dataset is None or not line.mass_kg or line.is_waste_treatment():
+    catalog = _CatalogDatasets(engine)
+    mass_lines = _MassLines(product, defaults)
+    for k, dataset_id in enumerate(columns.datasets):
+        dataset, eol_dataset = catalog.get(dataset_id)
+        if dataset is None or not columns.mass[k]:
             continue
-        family = (dataset.material or line.material or "").lower() or None
-        params = LineParameters(
-            product, bom_lines.get(line.id), dataset, family, defaults, shared
-        )
-        check_combinations(params, findings)
-        mass_lines.append((line, dataset, params))
+        if eol_dataset or columns.stages[k] == Stage.END_OF_LIFE:  # a waste treatment
+            continue
+        mass_lines.add(k, bom_lines.get(columns.ids[k]), dataset, columns.materials[k], findings)
     if findings.problems:
         raise BomError(findings.problems)
 
-    terms = _Terms(engine, defaults, product.id, findings)
-    cff = CffResult()
-    changes: dict[Stage, ClimateChange] = {}
-    line_changes: dict[str, LineChange] = {}
-    for line, _dataset, params in mass_lines:
-        if params.family is None:
-            continue
-        per_indicator = terms.line_terms(line, params)
-        factor = (line.mass_kg or 0.0) * product.reference_flow
-        total = per_indicator["total"].scaled(factor)
-        figure = ClimateChange(
-            **{k: per_indicator[k].scaled(factor).total for k in _INDICATORS},
-            unit=line.climate_change.unit,
-        )
-        cff.lines.append(
-            CffLine(
-                line=line.id,
-                path=line.path,
-                material=params.family,
-                mass_kg=line.mass_kg or 0.0,
-                material_part=total.material,
-                virgin=total.virgin,
-                recycled_input=total.recycled_input,
-                recycling_credit=total.recycling_credit,
-                energy_part=total.energy,
-                disposal_part=total.disposal,
-                total=total.total,
-                climate_change=figure,
-                parameters=params.used,
-                assumptions=list(params.assumptions),
+    terms = _Terms(engine, defaults)
+    cff_lines = [j for j, g in enumerate(mass_lines.group) if mass_lines.groups[g].family]
+    for j in cff_lines:
+        group = mass_lines.groups[mass_lines.group[j]]
+        if group.terms is None:
+            terms.evaluate(group)
+        k = mass_lines.index[j]
+        for message in group.warnings:
+            findings.warnings.append(
+                _line_warning(
+                    product,
+                    mass_lines.bom_line[j],
+                    columns.rows[k],
+                    f"CFF, line {columns.ids[k]!r}: {message}",
+                )
             )
-        )
-        assumed = f"; {'; '.join(params.assumptions)}" if params.assumptions else ""
-        line_changes[line.id] = LineChange(
-            figure,
-            f"CFF figure of {params.family}: its raw-material and end-of-life parts{assumed}",
-        )
-        _add(changes, line.stage, line.climate_change.scaled(-1))
-        _add(changes, Stage.RAW_MATERIALS, _stage_figure(per_indicator, "raw_materials", factor))
-        _add(changes, Stage.END_OF_LIFE, _stage_figure(per_indicator, "end_of_life", factor))
+    changes = _StageChanges()
+    cff, line_changes = _cff_lines(product, columns, mass_lines, cff_lines, changes)
 
     families = {c.material for c in cff.lines}
     replaced = []
-    for line in lines:
-        dataset = _catalog_dataset(engine, line.dataset)
-        family = ((dataset.material if dataset else None) or line.material or "").lower()
-        if dataset is not None and line.is_waste_treatment() and family in families:
-            replaced.append(line.id)
-            _add(changes, line.stage, line.climate_change.scaled(-1))
-            cff_lines = ", ".join(c.line for c in cff.lines if c.material == family)
-            line_changes[line.id] = LineChange(
-                ClimateChange(unit=line.climate_change.unit),
-                f"0 under the CFF: the CFF of {family} (line {cff_lines}) models this end of life",
-            )
-            if product.eol_model == "cff":
-                findings.warnings.append(
-                    _line_warning(
-                        product,
-                        bom_lines.get(line.id),
-                        line,
-                        f"end-of-life line {line.id!r} ({line.dataset}) is left out of the CFF "
-                        f"total: the CFF already models the end of life of {family}",
-                    )
-                )
-
-    cut_off_total = sum((line.climate_change.total for line in lines), 0.0)
-    cff.material_part = sum(c.material_part for c in cff.lines)
-    cff.energy_part = sum(c.energy_part for c in cff.lines)
-    cff.disposal_part = sum(c.disposal_part for c in cff.lines)
-    cff.total = sum(c.total for c in cff.lines)
-    cff.cut_off_total = cut_off_total
-    cff.cff_total = cut_off_total + sum(c.total for c in changes.values())
-    if cff.lines:  # the five stages under the CFF: cut-off sums plus each stage's change
-        for stage in Stage:
-            cut_off = sum(
-                (x.climate_change for x in lines if x.stage == stage),
-                ClimateChange(unit=lines[0].climate_change.unit),
-            )
-            cff.by_stage[stage] = cut_off + changes.get(stage, ClimateChange())
-
-    content = recycled_content(
-        MaterialMass(
-            mass_kg=line.mass_kg or 0.0,
-            recycled_share=params.value("recycled_content", 0.0, "no recycled content declared"),
-            post_consumer_share=params.get("recycled_content_post_consumer"),
-            recyclable_share=params.value("eol_recycling_rate", 0.0, "no R2 declared or default"),
-            material=params.family,
-            composition=_fractions(bom_lines.get(line.id), dataset),
+    family_lines: dict[str, str] = {}
+    for k, dataset_id in enumerate(columns.datasets if families else ()):
+        dataset, eol_dataset = catalog.get(dataset_id)
+        if dataset is None or not (eol_dataset or columns.stages[k] == Stage.END_OF_LIFE):
+            continue
+        family = (dataset.material or columns.materials[k] or "").lower()
+        if family not in families:
+            continue
+        line_id = columns.ids[k]
+        replaced.append(line_id)
+        changes.add(columns.stages[k], -columns.figures[k])
+        if family not in family_lines:
+            family_lines[family] = ", ".join(c.line for c in cff.lines if c.material == family)
+        line_changes[line_id] = LineChange(
+            ClimateChange(unit=columns.units[k]),
+            f"0 under the CFF: the CFF of {family} (line {family_lines[family]}) models this "
+            "end of life",
         )
-        for line, dataset, params in mass_lines
+        if product.eol_model == "cff":
+            findings.warnings.append(
+                _line_warning(
+                    product,
+                    bom_lines.get(line_id),
+                    columns.rows[k],
+                    f"end-of-life line {line_id!r} ({dataset_id}) is left out of the CFF "
+                    f"total: the CFF already models the end of life of {family}",
+                )
+            )
+
+    stage_changes = changes.figures()
+    cut_off_total = sum(columns.figures[:, 0].tolist(), 0.0)
+    cff.cut_off_total = cut_off_total
+    cff.cff_total = cut_off_total + sum(c.total for c in stage_changes.values())
+    if cff.lines:  # the five stages under the CFF: cut-off sums plus each stage's change
+        unit = columns.units[0]
+        stage_of = _stage_codes(columns.stages)
+        for code, stage in enumerate(STAGES):
+            cut_off = _running_sum(columns.figures[stage_of == code])
+            change = _vector(stage_changes.get(stage, ClimateChange()))
+            cff.by_stage[stage] = _figure(cut_off + change, unit)
+
+    shares = mass_lines.shares()
+    mass = np.array([columns.mass[k] or 0.0 for k in mass_lines.index], dtype=float)
+    content = recycled_content_of(
+        mass,
+        shares["recycled"],
+        [mass_lines.groups[g].shares().post_consumer for g in mass_lines.group],
+        shares["recyclable"],
+        [mass_lines.groups[g].family for g in mass_lines.group],
+        mass_lines.compositions(),
     )
     return CircularityOutcome(
         circularity=Circularity(
             cff=cff if cff.lines else None,
             recycled_content=content,
-            mci=_product_mci(product, mass_lines, findings),
+            mci=_product_mci(product, mass, mass_lines, shares, findings),
         ),
         warnings=findings.warnings,
-        stage_changes=changes,
+        stage_changes=stage_changes,
         replaced_lines=replaced,
         line_changes=line_changes,
     )
+
+
+_TERMS = ("virgin", "recycled_input", "recycling_credit", "energy", "disposal")
+_ALL_SET: dict[type[BaseModel], frozenset[str]] = {
+    model: frozenset(model.model_fields) for model in (CffLine, ClimateChange, CffParameter)
+}
+
+
+@dataclass
+class _Lines:
+    """The engine's lines as circularity reads them: one list (or array) per field."""
+
+    ids: list[str]
+    paths: list[str]
+    datasets: list[str | None]
+    materials: list[str | None]
+    stages: list[Stage]
+    mass: list[float | None]
+    rows: list[int | None]
+    units: list[str]
+    figures: np.ndarray  # (lines, 5): the climate-change parts, in ``_INDICATORS`` order
+
+    @classmethod
+    def of(cls, lines: Sequence[LineResult]) -> _Lines:
+        if isinstance(lines, LineColumns):  # the engine's: read the columns, build no line
+            fields = ("id", "path", "dataset", "material", "stage", "mass_kg", "row")
+            values = [lines.values(name) for name in fields]
+            units = lines.values("climate_change.unit")
+            parts = [lines.array(f"climate_change.{name}") for name in _INDICATORS]
+        else:
+            items = list(lines)
+            values = [
+                [line.id for line in items],
+                [line.path for line in items],
+                [line.dataset for line in items],
+                [line.material for line in items],
+                [line.stage for line in items],
+                [line.mass_kg for line in items],
+                [line.row for line in items],
+            ]
+            units = [line.climate_change.unit for line in items]
+            parts = [
+                np.array([getattr(line.climate_change, name) for line in items], dtype=float)
+                for name in _INDICATORS
+            ]
+        figures = np.column_stack(parts) if len(units) else np.zeros((0, len(_INDICATORS)))
+        return cls(*values, units, figures)  # type: ignore[arg-type, call-arg]
+
+
+class _CatalogDatasets:
+    """The catalog's dataset of each dataset id (None: no catalog dataset), and whether the
+    id names a waste treatment (``model.is_waste_treatment``), looked up once per id."""
+
+    def __init__(self, engine: EngineLike) -> None:
+        self._catalog = engine.catalog
+        self._found: dict[str | None, tuple[Dataset | None, bool]] = {}
+
+    def get(self, dataset_id: str | None) -> tuple[Dataset | None, bool]:
+        try:
+            return self._found[dataset_id]
+        except KeyError:
+            found = _catalog_dataset(self._catalog, dataset_id)
+            eol = is_waste_treatment(Stage.RAW_MATERIALS, dataset_id)
+            self._found[dataset_id] = (found, eol)
+            return found, eol
+
+
+@dataclass
+class _Shares:
+    """What the recycled content and the MCI take of a group's parameters."""
+
+    recycled: float  # R1 (FR)
+    post_consumer: float | None
+    recyclable: float  # R2 (CR)
+    reuse: float  # FU
+    reuse_rate: float  # CU
+    efficiency_eol: float | None  # EC
+    efficiency_feedstock: float | None  # EF
+
+
+@dataclass
+class _Group:
+    """Mass lines of a product with the same dataset, family and own parameter values.
+
+    ``params`` are resolved on the group's first line.  Set by ``_Terms.evaluate`` (lines with
+    a family): the per-kg CFF terms (indicator × term), the parameters used as the JSON shows
+    them (``own``: those the line gives itself, shown with each line's row), the assumptions,
+    the warnings (said of each line) and the note of a CFF line."""
+
+    params: LineParameters
+    family: str | None
+    invalid: bool = False  # a combination of values is invalid (each line says where)
+    terms: np.ndarray | None = None
+    used: dict[str, CffParameter] = field(default_factory=dict)
+    own: frozenset[str] = frozenset()
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
+    _shares: _Shares | None = None
+
+    def parameters(self, bom_line: BomLine | None) -> dict[str, CffParameter]:
+        """The parameters of one line of the group: its own values with its own row."""
+        if not self.own:
+            return dict(self.used)
+        source = _row_note(bom_line)
+        return {
+            symbol: _constructed(
+                CffParameter, {"value": parameter.value, "origin": "bom line", "source": source}
+            )
+            if symbol in self.own
+            else parameter
+            for symbol, parameter in self.used.items()
+        }
+
+    def shares(self) -> _Shares:
+        """R1, R2 … for the recycled content and the MCI (after the CFF: they add to the
+        ``used`` of ``params`` only what the CFF did not use)."""
+        if self._shares is None:
+            params = self.params
+            self._shares = _Shares(
+                recycled=params.value("recycled_content", 0.0, "no recycled content declared"),
+                post_consumer=params.get("recycled_content_post_consumer"),
+                recyclable=params.value("eol_recycling_rate", 0.0, "no R2 declared or default"),
+                reuse=params.value("reuse_share", 0.0, "no reuse declared"),
+                reuse_rate=params.value("eol_reuse_rate", 0.0, "no reuse declared"),
+                efficiency_eol=params.get("recycling_efficiency_eol"),
+                efficiency_feedstock=params.get("recycling_efficiency_feedstock"),
+            )
+        return self._shares
+
+
+class _MassLines:
+    """The product's mass lines, field by field (one list per field, one item per line), and
+    the groups they fall in (``_Group``: same dataset, family and own parameter values)."""
+
+    def __init__(self, product: Product, defaults: MaterialDefaults) -> None:
+        self.product = product
+        self.defaults = defaults
+        self.index: list[int] = []  # position among the engine's lines
+        self.bom_line: list[BomLine | None] = []
+        self.dataset: list[Dataset] = []
+        self.group: list[int] = []  # position in ``groups``
+        self.groups: list[_Group] = []
+        self._keys: dict[tuple[object, ...], int] = {}
+        # values of the product, dataset and default levels, resolved once per product
+        self._shared: dict[tuple[str, str | None, str], CffParameter | None] = {}
+
+    def add(
+        self,
+        index: int,
+        bom_line: BomLine | None,
+        dataset: Dataset,
+        material: str | None,
+        findings: Findings,
+    ) -> None:
+        """One mass line; an invalid combination of its values is a problem at its row."""
+        family = (dataset.material or material or "").lower() or None
+        own = tuple(bom_line.circularity.__dict__.values()) if bom_line is not None else None
+        key = (dataset.id, family, own)
+        position = self._keys.get(key)
+        if position is None:
+            params = self._parameters(bom_line, dataset, family)
+            checked = Findings()
+            check_combinations(params, checked)
+            position = self._keys[key] = len(self.groups)
+            self.groups.append(_Group(params, family, invalid=bool(checked.problems)))
+        if self.groups[position].invalid:  # each line's own problems, at its own row
+            check_combinations(self._parameters(bom_line, dataset, family), findings)
+        self.index.append(index)
+        self.bom_line.append(bom_line)
+        self.dataset.append(dataset)
+        self.group.append(position)
+
+    def _parameters(
+        self, bom_line: BomLine | None, dataset: Dataset, family: str | None
+    ) -> LineParameters:
+        return LineParameters(self.product, bom_line, dataset, family, self.defaults, self._shared)
+
+    def shares(self) -> dict[str, np.ndarray]:
+        """Each line's R1, R2 … (its group's), one array per ``_Shares`` float field."""
+        per_group = [g.shares() for g in self.groups]
+        group = np.array(self.group, dtype=np.intp)
+        out = {}
+        for name in ("recycled", "recyclable", "reuse", "reuse_rate"):
+            out[name] = np.array([getattr(s, name) for s in per_group], dtype=float)[group]
+        for name in ("efficiency_eol", "efficiency_feedstock"):  # missing: 1, warned
+            values = [1.0 if getattr(s, name) is None else getattr(s, name) for s in per_group]
+            out[name] = np.array(values, dtype=float)[group]
+        return out
+
+    def compositions(self) -> list[dict[str, float]]:
+        """Each line's element fractions: its BOM composition, else chemistry, else the
+        dataset's (looked up once per dataset for the lines that give neither)."""
+        of_dataset: dict[str, dict[str, float]] = {}
+        out = []
+        for bom_line, dataset in zip(self.bom_line, self.dataset, strict=True):
+            if bom_line is not None and (bom_line.composition or bom_line.chemistry):
+                out.append(_fractions(bom_line, dataset))
+                continue
+            if dataset.id not in of_dataset:
+                of_dataset[dataset.id] = _fractions(None, dataset)
+            out.append(of_dataset[dataset.id])
+        return out
+
+
+class _StageChanges:
+    """What the CFF changes in each stage, summed in the order the changes come (one line
+    after the other, as a running sum per stage)."""
+
+    def __init__(self) -> None:
+        self._stages: list[np.ndarray] = []  # stage codes (``_CODE``), one per row
+        self._figures: list[np.ndarray] = []  # rows of changes
+
+    def add(self, stage: Stage | np.ndarray, figures: np.ndarray) -> None:
+        """One change (``stage``, a vector) or several (a stage code per row of ``figures``)."""
+        if isinstance(stage, Stage):
+            self._stages.append(np.array([_CODE[stage]], dtype=np.intp))
+            self._figures.append(figures.reshape(1, -1))
+        else:
+            self._stages.append(stage)
+            self._figures.append(figures)
+
+    def figures(self) -> dict[Stage, ClimateChange]:
+        """Each stage's change (stages in the order they were first changed)."""
+        if not self._stages:
+            return {}
+        rows, stages = np.concatenate(self._figures), np.concatenate(self._stages)
+        first = sorted(np.unique(stages, return_index=True)[1].tolist())
+        return {
+            STAGES[stages[n]]: _figure(_running_sum(rows[stages == stages[n]])) for n in first
+        }
+
+
+_CODE = {stage: code for code, stage in enumerate(STAGES)}
+
+
+def _stage_codes(stages: Sequence[Stage]) -> np.ndarray:
+    return np.array([_CODE[s] for s in stages], dtype=np.intp)
+
+
+def _running_sum(rows: np.ndarray) -> np.ndarray:
+    """0 + row 1 + row 2 + … one after the other, per column (as adding the figures in a loop
+    would: not NumPy's pairwise sum)."""
+    start = np.zeros((1, len(_INDICATORS)))
+    return np.cumsum(np.concatenate([start, rows]), axis=0)[-1]
+
+
+def _vector(figure: ClimateChange) -> np.ndarray:
+    return np.array([getattr(figure, name) for name in _INDICATORS])
+
+
+def _figure(vector: np.ndarray, unit: str | None = None) -> ClimateChange:
+    parts = dict(zip(_INDICATORS, vector.tolist(), strict=True))
+    return ClimateChange(**parts) if unit is None else ClimateChange(**parts, unit=unit)
+
+
+def _cff_lines(
+    product: Product,
+    columns: _Lines,
+    mass_lines: _MassLines,
+    cff_lines: list[int],
+    changes: _StageChanges,
+) -> tuple[CffResult, dict[str, LineChange]]:
+    """The CFF of each line with a family (its group's per-kg terms × its mass per FU), the
+    product's CFF parts, and the stage changes: each line's cut-off figure leaves its stage,
+    its virgin and recycled-input terms join raw materials, the rest end of life."""
+    cff = CffResult()
+    if not cff_lines:
+        return cff, {}
+    index = [mass_lines.index[j] for j in cff_lines]
+    numbers = [mass_lines.group[j] for j in cff_lines]
+    groups = [mass_lines.groups[g] for g in numbers]
+    mass = [columns.mass[k] or 0.0 for k in index]
+    factor = np.array(mass) * product.reference_flow
+    blank = np.zeros((len(_INDICATORS), len(_TERMS)))  # groups without a family: no terms
+    group_terms = np.stack([blank if g.terms is None else g.terms for g in mass_lines.groups])
+    per_kg = group_terms[numbers]  # line × indicator × term
+    scaled = per_kg * factor[:, None, None]
+    material = scaled[:, :, 0] + scaled[:, :, 1] + scaled[:, :, 2]
+    figures = material + scaled[:, :, 3] + scaled[:, :, 4]  # each indicator's CFF total
+    raw = (per_kg[:, :, 0] + per_kg[:, :, 1]) * factor[:, None]
+    end = (per_kg[:, :, 2] + per_kg[:, :, 3] + per_kg[:, :, 4]) * factor[:, None]
+    steps = np.empty((3 * len(index), len(_INDICATORS)))
+    steps[0::3], steps[1::3], steps[2::3] = -columns.figures[index], raw, end
+    stages = np.empty(3 * len(index), dtype=np.intp)
+    stages[0::3] = _stage_codes([columns.stages[k] for k in index])
+    stages[1::3], stages[2::3] = _CODE[Stage.RAW_MATERIALS], _CODE[Stage.END_OF_LIFE]
+    changes.add(stages, steps)
+
+    terms = scaled[:, 0, :].tolist()  # the total indicator's five terms
+    material_part = material[:, 0].tolist()
+    total = figures[:, 0].tolist()
+    bom_lines = [mass_lines.bom_line[j] for j in cff_lines]
+    ids, paths, units = columns.ids, columns.paths, columns.units
+    line_changes: dict[str, LineChange] = {}
+    for j, (k, group, figure) in enumerate(zip(index, groups, figures.tolist(), strict=True)):
+        climate_change = _constructed(
+            ClimateChange,
+            {
+                "total": figure[0],
+                "fossil": figure[1],
+                "biogenic": figure[2],
+                "luluc": figure[3],
+                "not_split": figure[4],
+                "unit": units[k],
+            },
+        )
+        virgin, recycled_input, recycling_credit, energy, disposal = terms[j]
+        cff.lines.append(
+            _constructed(
+                CffLine,
+                {
+                    "line": ids[k],
+                    "path": paths[k],
+                    "material": group.family,
+                    "mass_kg": mass[j],
+                    "material_part": material_part[j],
+                    "virgin": virgin,
+                    "recycled_input": recycled_input,
+                    "recycling_credit": recycling_credit,
+                    "energy_part": energy,
+                    "disposal_part": disposal,
+                    "total": total[j],
+                    "climate_change": climate_change,
+                    "parameters": group.parameters(bom_lines[j]),
+                    "assumptions": list(group.assumptions),
+                },
+            )
+        )
+        line_changes[ids[k]] = LineChange(climate_change, group.note)
+    cff.material_part = sum(material_part)
+    cff.energy_part = sum(scaled[:, 0, 3].tolist())
+    cff.disposal_part = sum(scaled[:, 0, 4].tolist())
+    cff.total = sum(total)
+    return cff, line_changes
+
+
+def _constructed(cls: type[M], values: dict[str, object]) -> M:
+    """A model of values that have their fields' types already, every field given."""
+    return constructed(cls, values, _ALL_SET[cls])
+
+
+def _row_note(bom_line: BomLine | None) -> str | None:
+    if bom_line is None or bom_line.source.row is None:
+        return None
+    return f"row {bom_line.source.row}"
 
 
 def _fractions(bom_line: BomLine | None, dataset: Dataset) -> dict[str, float]:
@@ -250,76 +586,57 @@ def _fractions(bom_line: BomLine | None, dataset: Dataset) -> dict[str, float]:
     return found.fractions if found is not None else {}
 
 
-def _catalog_dataset(engine: EngineLike, dataset_id: str | None) -> Dataset | None:
-    if dataset_id is None or dataset_id not in engine.catalog:
+def _catalog_dataset(catalog: CatalogLike, dataset_id: str | None) -> Dataset | None:
+    if dataset_id is None or dataset_id not in catalog:
         return None
-    return engine.catalog.get(dataset_id)
-
-
-def _add(changes: dict[Stage, ClimateChange], stage: Stage, figure: ClimateChange) -> None:
-    changes[stage] = changes.get(stage, ClimateChange()) + figure
-
-
-def _stage_figure(per_indicator: Mapping[str, CffTerms], part: str, factor: float) -> ClimateChange:
-    return ClimateChange(**{k: getattr(per_indicator[k], part) * factor for k in _INDICATORS})
+    return catalog.get(dataset_id)
 
 
 def _line_warning(
-    product: Product, bom_line: BomLine | None, line: LineResult, message: str
+    product: Product, bom_line: BomLine | None, row: int | None, message: str
 ) -> Warning_:
     source = bom_line.source if bom_line is not None else None
     return Warning_(
         message=message,
         file=source.file if source else None,
         sheet=source.sheet if source else None,
-        row=source.row if source else line.row,
+        row=source.row if source else row,
         product=product.id,
     )
 
 
 class _Terms:
-    """Evaluates the CFF of a line on each indicator, from parameters and dataset scores."""
+    """Evaluates the CFF of a group of lines on each indicator, from parameters and dataset
+    scores."""
 
-    def __init__(
-        self, engine: EngineLike, defaults: MaterialDefaults, product: str, findings: Findings
-    ) -> None:
+    def __init__(self, engine: EngineLike, defaults: MaterialDefaults) -> None:
         self.engine = engine
         self.defaults = defaults
-        self.product = product
-        self.findings = findings
         # the same dataset's score per kg (or MJ), and the parameter naming it, serve every
         # line of the product that uses it: computed once
         self._scores: dict[tuple[str, str], ClimateChange] = {}
         self._named: dict[tuple[str, str, str], CffParameter] = {}
-        # lines of one product with the same dataset, family and own parameter values have the
-        # same per-kg CFF terms, parameters and warnings (BOMs repeat parts): computed once
-        self._done: dict[tuple[object, ...], _LineTerms] = {}
-        self._heard: list[str] | None = None
+        self._heard: list[str] = []
 
-    def line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
-        """The per-kg CFF terms of each indicator for a line; ``params.used`` and
-        ``params.assumptions`` say what was used, warnings name the line."""
-        own = tuple(params.line.circularity.__dict__.values()) if params.line else None
-        key = (params.dataset.id if params.dataset else None, params.family, own)
-        done = self._done.get(key)
-        if done is None:
-            self._heard = []
-            terms = self._line_terms(line, params)
-            done = _LineTerms(terms, dict(params.used), list(params.assumptions), self._heard)
-            self._heard = None
-            self._done[key] = done
-            return terms
-        for symbol, parameter in done.used.items():
-            if parameter.origin == "bom line":
-                params.get(_NAME_OF[symbol])  # this line's own value, with its own row
-            else:
-                params.used[symbol] = parameter
-        params.assumptions[:] = done.assumptions
-        for message in done.warnings:
-            self._warn(params, line, message)
-        return done.terms
+    def evaluate(self, group: _Group) -> None:
+        """The group's per-kg CFF terms (indicator × term), the parameters used, the
+        assumptions and the warnings (in words, without the line)."""
+        params = group.params
+        self._heard = []
+        per_indicator = self._line_terms(params)
+        group.terms = np.array(
+            [[getattr(per_indicator[k], term) for term in _TERMS] for k in _INDICATORS]
+        )
+        group.used = dict(params.used)
+        group.own = frozenset(s for s, p in group.used.items() if p.origin == "bom line")
+        group.assumptions = list(params.assumptions)
+        group.warnings = self._heard
+        assumed = f"; {'; '.join(params.assumptions)}" if params.assumptions else ""
+        group.note = (
+            f"CFF figure of {params.family}: its raw-material and end-of-life parts{assumed}"
+        )
 
-    def _line_terms(self, line: LineResult, params: LineParameters) -> dict[str, CffTerms]:
+    def _line_terms(self, params: LineParameters) -> dict[str, CffTerms]:
         r1 = params.value("recycled_content", 0.0, "no recycled content declared")  # R1
         r2 = params.value("eol_recycling_rate", 0.0, "no R2 declared or default")  # R2
         r3 = params.value("eol_energy_recovery_rate", 0.0, "no R3 declared or default")  # R3
@@ -336,15 +653,15 @@ class _Terms:
             "eer": (1 - b) * r3 > 0,
             "ed": (1 - r2 - r3) > 0,
         }
-        scores = {term: self._score(line, params, term, needed) for term, needed in needs.items()}
+        scores = {term: self._score(params, term, needed) for term, needed in needs.items()}
         if scores["ev_star"] is None and scores["ev"] is not None:
             scores["ev_star"] = scores["ev"]  # E*v = Ev: the recyclate replaces the same material
             params.used["E*v"] = params.used["Ev"].model_copy(
                 update={"source": f"= Ev ({params.used['Ev'].source})"}
             )
-        self._conservative(line, params, needs, scores, qsout)
+        self._conservative(params, needs, scores, qsout)
 
-        energy = self._energy_credit(line, params, needed=(1 - b) * r3 > 0)
+        energy = self._energy_credit(params, needed=(1 - b) * r3 > 0)
         result = {}
         for indicator in _INDICATORS:
             e = {k: getattr(v, indicator) if v is not None else 0.0 for k, v in scores.items()}
@@ -360,7 +677,6 @@ class _Terms:
 
     def _conservative(
         self,
-        line: LineResult,
         params: LineParameters,
         needs: dict[str, bool],
         scores: dict[str, ClimateChange | None],
@@ -397,9 +713,7 @@ class _Terms:
         if needs["ed"] and scores["ed"] is None:
             params.assumptions.append("ED missing, counted as 0")
 
-    def _score(
-        self, line: LineResult, params: LineParameters, term: str, needed: bool
-    ) -> ClimateChange | None:
+    def _score(self, params: LineParameters, term: str, needed: bool) -> ClimateChange | None:
         """Per-kg score of an E term: the line's own dataset for Ev/Erecycled (and for E*v when
         it supplies Ev: the recyclate replaces that same material), else the default."""
         symbol = DATASET_TERMS[term]
@@ -426,7 +740,7 @@ class _Terms:
                     "erecycling_eol": "taken = E*v·Qsout/Qp: no net credit (conservative)",
                     "eer": "taken = ED (conservative)",
                 }.get(term, "counted as 0")
-                self._warn(params, line, f"{symbol} of {params.family}: {missing}; {filled}")
+                self._warn(f"{symbol} of {params.family}: {missing}; {filled}")
             return None
         dataset = self.engine.catalog.get(str(default.value))
         score = self._per_unit(dataset, "kg")
@@ -443,7 +757,7 @@ class _Terms:
             )
         return self._named[key]
 
-    def _energy_credit(self, line: LineResult, params: LineParameters, needed: bool) -> _Energy:
+    def _energy_credit(self, params: LineParameters, needed: bool) -> _Energy:
         lhv = params.get("cff_lhv")  # LHV, MJ/kg
         xer_heat = params.get("cff_xer_heat")  # XER,heat
         xer_elec = params.get("cff_xer_elec")  # XER,elec
@@ -451,8 +765,6 @@ class _Terms:
             return _Energy()
         if lhv is None or (xer_heat is None and xer_elec is None):
             self._warn(
-                params,
-                line,
                 f"R3 > 0 but LHV or XER of {params.family} is not given: the energy-recovery "
                 "credit is not counted (give cff_lhv, cff_xer_heat, cff_xer_elec)",
             )
@@ -465,7 +777,7 @@ class _Terms:
             default = self.defaults.get(params.family, term)
             if default is None or str(default.value) not in self.engine.catalog:
                 if xer > 0:
-                    self._warn(params, line, f"{DATASET_TERMS[term]} has no dataset; counted as 0")
+                    self._warn(f"{DATASET_TERMS[term]} has no dataset; counted as 0")
                 continue
             dataset = self.engine.catalog.get(str(default.value))
             score = self._per_unit(dataset, "MJ")
@@ -497,23 +809,8 @@ class _Terms:
             ) from None
         return self.engine.unit_score(dataset.id).scaled(1 / amount)
 
-    def _warn(self, params: LineParameters, line: LineResult, message: str) -> None:
-        if self._heard is not None:
-            self._heard.append(message)
-        self.findings.warnings.append(
-            _line_warning(params.product, params.line, line, f"CFF, line {line.id!r}: {message}")
-        )
-
-
-@dataclass
-class _LineTerms:
-    terms: dict[str, CffTerms]
-    used: dict[str, CffParameter]
-    assumptions: list[str]
-    warnings: list[str]
-
-
-_NAME_OF = {symbol: name for name, symbol in SYMBOLS.items()}
+    def _warn(self, message: str) -> None:
+        self._heard.append(message)
 
 
 @dataclass
@@ -535,33 +832,24 @@ def _amount_in(reference_unit: str, unit: str) -> float:
 
 def _product_mci(
     product: Product,
-    mass_lines: Sequence[tuple[LineResult, Dataset, LineParameters]],
+    mass: np.ndarray,
+    mass_lines: _MassLines,
+    shares: dict[str, np.ndarray],
     findings: Findings,
 ) -> MciResult | None:
     """The MCI over the product's mass lines; EC/EF missing where needed count as 1, warned."""
-    if not mass_lines:
+    if not mass_lines.index:
         return None
-    flows = []
     assumed: set[str] = set()
-    for line, _dataset, params in mass_lines:
-        fr = params.value("recycled_content", 0.0, "no recycled content declared")  # FR
-        cr = params.value("eol_recycling_rate", 0.0, "no R2 declared or default")  # CR
-        ec = params.get("recycling_efficiency_eol")  # EC
-        ef = params.get("recycling_efficiency_feedstock")  # EF
-        if (ec is None and cr > 0) or (ef is None and fr > 0):
-            assumed.add(params.family or "(no material family)")
-        flows.append(
-            MciFlow(
-                mass_kg=line.mass_kg or 0.0,
-                recycled_share=fr,
-                reuse_share=params.value("reuse_share", 0.0, "no reuse declared"),  # FU
-                recycling_rate=cr,
-                reuse_rate=params.value("eol_reuse_rate", 0.0, "no reuse declared"),  # CU
-                efficiency_eol=1.0 if ec is None else ec,
-                efficiency_feedstock=1.0 if ef is None else ef,
-            )
-        )
-    if any(f.recycled_share > 0 and f.efficiency_feedstock == 0 for f in flows):
+    for group in mass_lines.groups:
+        values = group.shares()
+        fr, cr = values.recycled, values.recyclable  # FR, CR
+        if (values.efficiency_eol is None and cr > 0) or (
+            values.efficiency_feedstock is None and fr > 0
+        ):
+            assumed.add(group.family or "(no material family)")
+    recycled, feedstock = shares["recycled"], shares["efficiency_feedstock"]
+    if ((recycled > 0) & (feedstock == 0)).any():
         raise BomError(
             product.source.problem(
                 "EF (recycling_efficiency_feedstock) is 0 for a line with recycled content; "
@@ -589,4 +877,13 @@ def _product_mci(
             )
         ) from None
     findings.warnings.extend(Warning_(message=n, product=product.id) for n in notes)
-    return mci(flows, x)
+    return mci_of(
+        mass,
+        recycled,
+        shares["reuse"],
+        shares["recyclable"],
+        shares["reuse_rate"],
+        shares["efficiency_eol"],
+        feedstock,
+        x,
+    )

@@ -12,9 +12,10 @@ counts post-consumer content only).  The shares do not share a denominator acros
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from footprint.model import RecycledContent
 
@@ -33,28 +34,63 @@ class MaterialMass:
 
 def recycled_content(lines: Iterable[MaterialMass]) -> RecycledContent:
     """The recycled-content shares of the given lines (lines of no mass are ignored)."""
-    lines = [line for line in lines if line.mass_kg > 0]
-    if not lines:
+    lines = list(lines)
+    return recycled_content_of(
+        [line.mass_kg for line in lines],
+        [line.recycled_share for line in lines],
+        [line.post_consumer_share for line in lines],
+        [line.recyclable_share for line in lines],
+        [line.material for line in lines],
+        [line.composition for line in lines],
+    )
+
+
+def recycled_content_of(
+    mass_kg: Sequence[float] | np.ndarray,
+    recycled_share: Sequence[float] | np.ndarray,
+    post_consumer_share: Sequence[float | None],
+    recyclable_share: Sequence[float] | np.ndarray,
+    material: Sequence[str | None],
+    composition: Sequence[Mapping[str, float]],
+) -> RecycledContent:
+    """``recycled_content`` of lines given field by field (one sequence per ``MaterialMass``
+    field, one item per line): the sums of each share over the lines, computed column-wise
+    (a product's mass lines, without an object per line)."""
+    mass_all = np.asarray(mass_kg, dtype=float)
+    kept = np.flatnonzero(mass_all > 0)  # lines of no mass are ignored
+    if not len(kept):
         return RecycledContent()
-    mass = sum(line.mass_kg for line in lines)
+    m = mass_all[kept]
+    r1 = np.asarray(recycled_share, dtype=float)[kept]
+    given = [post_consumer_share[k] for k in kept.tolist()]
+    post = np.array([p or 0.0 for p in given], dtype=float)  # none declared: 0
+    r2 = np.asarray(recyclable_share, dtype=float)[kept]
+    mass = sum(m.tolist())
+    recycled, post_consumer = m * r1, m * post
 
     by_material = _Shares()
+    families = [material[k] for k in kept.tolist()]
+    for family in dict.fromkeys(f for f in families if f):
+        rows = np.flatnonzero([f == family for f in families])
+        by_material.put(family, m[rows], recycled[rows], post_consumer[rows])
     by_element = _Shares()
-    for line in lines:
-        post_consumer = line.post_consumer_share or 0.0
-        if line.material:
-            by_material.add(line.material, line.mass_kg, line.recycled_share, post_consumer)
-        for element, fraction in line.composition.items():
-            by_element.add(element, line.mass_kg * fraction, line.recycled_share, post_consumer)
+    element_rows: dict[str, list[int]] = {}
+    fractions: dict[str, list[float]] = {}
+    for j, k in enumerate(kept.tolist()):
+        for element, fraction in composition[k].items():
+            element_rows.setdefault(element, []).append(j)
+            fractions.setdefault(element, []).append(fraction)
+    for element, positions in element_rows.items():
+        rows = np.array(positions, dtype=np.intp)
+        part = m[rows] * np.array(fractions[element], dtype=float)  # m·x_e
+        by_element.put(element, part, part * r1[rows], part * post[rows])
 
     return RecycledContent(
-        share=sum(line.mass_kg * line.recycled_share for line in lines) / mass,
+        share=sum(recycled.tolist()) / mass,
         post_consumer_share=(
-            sum(line.mass_kg * (line.post_consumer_share or 0.0) for line in lines) / mass
-            if any(line.post_consumer_share is not None for line in lines)
-            else None
+            sum(post_consumer.tolist()) / mass if any(p is not None for p in given) else None
         ),
-        recyclable_share=sum(line.mass_kg * line.recyclable_share for line in lines) / mass,
+        recyclable_share=sum((m * r2).tolist()) / mass,
         by_material=by_material.recycled(),
         by_material_post_consumer=by_material.post_consumer(),
         by_element=by_element.recycled(),
@@ -67,14 +103,18 @@ class _Shares:
     """Running sums of mass, recycled mass and post-consumer mass per key."""
 
     def __init__(self) -> None:
-        self.mass: dict[str, float] = defaultdict(float)
-        self._recycled: dict[str, float] = defaultdict(float)
-        self._post_consumer: dict[str, float] = defaultdict(float)
+        self.mass: dict[str, float] = {}
+        self._recycled: dict[str, float] = {}
+        self._post_consumer: dict[str, float] = {}
 
-    def add(self, key: str, mass: float, recycled: float, post_consumer: float) -> None:
-        self.mass[key] += mass
-        self._recycled[key] += mass * recycled
-        self._post_consumer[key] += mass * post_consumer
+    def put(
+        self, key: str, mass: np.ndarray, recycled: np.ndarray, post_consumer: np.ndarray
+    ) -> None:
+        """The sums of one key: its lines' masses, recycled and post-consumer masses (summed
+        one line after the other, in the lines' order)."""
+        self.mass[key] = _running_sum(mass)
+        self._recycled[key] = _running_sum(recycled)
+        self._post_consumer[key] = _running_sum(post_consumer)
 
     def recycled(self) -> dict[str, float]:
         return self._ratio(self._recycled)
@@ -84,3 +124,8 @@ class _Shares:
 
     def _ratio(self, numerator: Mapping[str, float]) -> dict[str, float]:
         return {k: numerator[k] / m for k, m in sorted(self.mass.items()) if m > 0}
+
+
+def _running_sum(values: np.ndarray) -> float:
+    """0 + v1 + v2 + … one after the other (NumPy's ``sum`` adds pairwise: other last bits)."""
+    return float(np.cumsum(np.concatenate([[0.0], values]))[-1])
