@@ -49,8 +49,11 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(src: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    command = [sys.executable, "-m", "footprint", "assess", str(EXAMPLE)]
+def _run(
+    src: Path, env: dict[str, str], arguments: list[str] | None = None
+) -> tuple[float, float, str]:
+    """Wall and CPU seconds and the output of ``footprint`` (default: assess the example)."""
+    command = [sys.executable, "-m", "footprint", *(arguments or ["assess", str(EXAMPLE)])]
     cpu, started = _cpu(), time.perf_counter()
     done = subprocess.run(
         command, env={**env, "PYTHONPATH": str(src)}, capture_output=True, text=True, cwd=src

@@ -109,10 +109,11 @@ def mci_of(
     mass = sum(m.tolist())  # M
     if mass <= 0:
         raise ValueError("the MCI needs a product mass > 0")
-    virgin = sum((m * (1 - fr - fu)).tolist())  # V
-    w0 = sum((m * (1 - cr - cu)).tolist())  # W0
-    wc = sum((m * (1 - ec) * cr).tolist())  # WC
-    wf = sum(_feedstock_waste(m, fr, ef).tolist())  # WF
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, as Python's floats
+        virgin = sum((m * (1 - fr - fu)).tolist())  # V
+        w0 = sum((m * (1 - cr - cu)).tolist())  # W0
+        wc = sum((m * (1 - ec) * cr).tolist())  # WC
+        wf = sum(_feedstock_waste(m, fr, ef).tolist())  # WF
     waste = w0 + (wf + wc) / 2  # W
     lfi = (virgin + waste) / (2 * mass + (wf - wc) / 2)  # LFI
     factor = _UTILITY_CONSTANT / x  # F(X)

@@ -74,9 +74,9 @@ def check_inputs(
     already found without problem or warning (a product's lines repeat them), not checked
     again; tuples found so are added."""
     values = tuple(params.__dict__.values())
-    if values.count(None) == len(values):
-        return  # most lines give none: nothing to check (quick for millions of lines)
     if valid is not None and values in valid:
+        return  # most lines give none, or values already checked: quick for millions of lines
+    if values.count(None) == len(values):
         return
     found = len(findings.problems) + len(findings.warnings)
     for name in CIRCULARITY_PARAMETER_NAMES:

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import NamedTuple, Protocol, TypeVar
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
@@ -56,6 +56,7 @@ from footprint.composition import line_composition
 from footprint.errors import BomError, DatasetError, Problem
 from footprint.lines import LineColumns, constructed
 from footprint.model import (
+    CIRCULARITY_PARAMETER_NAMES,
     STAGES,
     BomLine,
     CffLine,
@@ -67,6 +68,7 @@ from footprint.model import (
     LineResult,
     MciResult,
     Product,
+    RecycledContent,
     Stage,
     Warning_,
     is_waste_treatment,
@@ -127,21 +129,34 @@ def compute_circularity(
     (BOMs repeat parts) form a ``_Group``: their parameters are resolved and their per-kg CFF
     terms evaluated once; each line's figures are those terms times its mass, computed for
     all lines at once, and each line still gets its own row in its parameters, problems and
-    warnings."""
-    columns = _Lines.of(lines)
+    warnings.  Figures overflow to inf (or NaN) as Python's own arithmetic does, silently:
+    ``footprint.finite`` reports them, located."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _compute(product, lines, engine, defaults)
+
+
+def _compute(
+    product: Product,
+    lines: Sequence[LineResult],
+    engine: EngineLike,
+    defaults: MaterialDefaults | None,
+) -> CircularityOutcome:
+    columns = _Lines(lines)
     defaults = defaults or load_material_defaults()
     findings = Findings()
     check_inputs(product.circularity, product.source, product.id, findings)
-    bom_lines = {line.id: line for line in product.lines}
-    valid: set[tuple[float | None, ...]] = set()  # value tuples found valid
+    valid: set[tuple[float | None, ...]] = {_NO_VALUES}  # value tuples found valid
     for bom_line in product.lines:
         check_inputs(bom_line.circularity, bom_line.source, product.id, findings, valid)
+    bom_lines = _BomLines(product)
 
     catalog = _CatalogDatasets(engine)
     mass_lines = _MassLines(product, defaults)
-    for k, dataset_id in enumerate(columns.datasets):
+    for k, (dataset_id, mass_kg) in enumerate(zip(columns.datasets, columns.mass, strict=True)):
+        if not mass_kg:
+            continue
         dataset, eol_dataset = catalog.get(dataset_id)
-        if dataset is None or not columns.mass[k]:
+        if dataset is None:
             continue
         if eol_dataset or columns.stages[k] == Stage.END_OF_LIFE:  # a waste treatment
             continue
@@ -200,7 +215,7 @@ def compute_circularity(
             )
 
     stage_changes = changes.figures()
-    cut_off_total = sum(columns.figures[:, 0].tolist(), 0.0)
+    cut_off_total = sum(columns.totals, 0.0)
     cff.cut_off_total = cut_off_total
     cff.cff_total = cut_off_total + sum(c.total for c in stage_changes.values())
     if cff.lines:  # the five stages under the CFF: cut-off sums plus each stage's change
@@ -211,6 +226,22 @@ def compute_circularity(
             change = _vector(stage_changes.get(stage, ClimateChange()))
             cff.by_stage[stage] = _figure(cut_off + change, unit)
 
+    if mass_lines.index:
+        content, mci = _recycled_content_and_mci(product, columns, mass_lines, findings)
+    else:  # no mass line: nothing to take recycled content and an MCI of
+        content, mci = RecycledContent(), None
+    return CircularityOutcome(
+        circularity=Circularity(cff=cff if cff.lines else None, recycled_content=content, mci=mci),
+        warnings=findings.warnings,
+        stage_changes=stage_changes,
+        replaced_lines=replaced,
+        line_changes=line_changes,
+    )
+
+
+def _recycled_content_and_mci(
+    product: Product, columns: _Lines, mass_lines: _MassLines, findings: Findings
+) -> tuple[RecycledContent, MciResult]:
     shares = mass_lines.shares()
     mass = np.array([columns.mass[k] or 0.0 for k in mass_lines.index], dtype=float)
     content = recycled_content_of(
@@ -221,64 +252,96 @@ def compute_circularity(
         [mass_lines.groups[g].family for g in mass_lines.group],
         mass_lines.compositions(),
     )
-    return CircularityOutcome(
-        circularity=Circularity(
-            cff=cff if cff.lines else None,
-            recycled_content=content,
-            mci=_product_mci(product, mass, mass_lines, shares, findings),
-        ),
-        warnings=findings.warnings,
-        stage_changes=stage_changes,
-        replaced_lines=replaced,
-        line_changes=line_changes,
-    )
+    return content, _product_mci(product, mass, mass_lines, shares, findings)
 
 
+_NO_VALUES: tuple[None, ...] = (None,) * len(CIRCULARITY_PARAMETER_NAMES)
 _TERMS = ("virgin", "recycled_input", "recycling_credit", "energy", "disposal")
 _ALL_SET: dict[type[BaseModel], frozenset[str]] = {
     model: frozenset(model.model_fields) for model in (CffLine, ClimateChange, CffParameter)
 }
 
 
-@dataclass
 class _Lines:
-    """The engine's lines as circularity reads them: one list (or array) per field."""
+    """The engine's lines as circularity reads them: one list (or array) per field, each read
+    when first needed (most lines of a big product are not mass lines)."""
 
-    ids: list[str]
-    paths: list[str]
-    datasets: list[str | None]
-    materials: list[str | None]
-    stages: list[Stage]
-    mass: list[float | None]
-    rows: list[int | None]
-    units: list[str]
-    figures: np.ndarray  # (lines, 5): the climate-change parts, in ``_INDICATORS`` order
+    def __init__(self, lines: Sequence[LineResult]) -> None:
+        self._columns = lines if isinstance(lines, LineColumns) else None
+        self._items = None if isinstance(lines, LineColumns) else list(lines)
 
-    @classmethod
-    def of(cls, lines: Sequence[LineResult]) -> _Lines:
-        if isinstance(lines, LineColumns):  # the engine's: read the columns, build no line
-            fields = ("id", "path", "dataset", "material", "stage", "mass_kg", "row")
-            values = [lines.values(name) for name in fields]
-            units = lines.values("climate_change.unit")
-            parts = [lines.array(f"climate_change.{name}") for name in _INDICATORS]
+    def _values(self, name: str) -> list[Any]:
+        if self._columns is not None:  # the engine's: read the column, build no line
+            return self._columns.values(name)
+        return [getattr(line, name) for line in self._items or ()]
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self._values("id")
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return self._values("path")
+
+    @cached_property
+    def datasets(self) -> list[str | None]:
+        return self._values("dataset")
+
+    @cached_property
+    def materials(self) -> list[str | None]:
+        return self._values("material")
+
+    @cached_property
+    def stages(self) -> list[Stage]:
+        return self._values("stage")
+
+    @cached_property
+    def mass(self) -> list[float | None]:
+        return self._values("mass_kg")
+
+    @cached_property
+    def rows(self) -> list[int | None]:
+        return self._values("row")
+
+    @cached_property
+    def units(self) -> list[str]:
+        if self._columns is not None:
+            return self._columns.values("climate_change.unit")
+        return [line.climate_change.unit for line in self._items or ()]
+
+    @cached_property
+    def totals(self) -> list[float]:
+        """Each line's climate-change total."""
+        if self._columns is not None:
+            return self._columns.values("climate_change.total")
+        return [line.climate_change.total for line in self._items or ()]
+
+    @cached_property
+    def figures(self) -> np.ndarray:
+        """(lines, 5): the climate-change parts, in ``_INDICATORS`` order."""
+        if self._columns is not None:
+            parts = [self._columns.array(f"climate_change.{name}") for name in _INDICATORS]
         else:
-            items = list(lines)
-            values = [
-                [line.id for line in items],
-                [line.path for line in items],
-                [line.dataset for line in items],
-                [line.material for line in items],
-                [line.stage for line in items],
-                [line.mass_kg for line in items],
-                [line.row for line in items],
-            ]
-            units = [line.climate_change.unit for line in items]
+            items = self._items or []
             parts = [
                 np.array([getattr(line.climate_change, name) for line in items], dtype=float)
                 for name in _INDICATORS
             ]
-        figures = np.column_stack(parts) if len(units) else np.zeros((0, len(_INDICATORS)))
-        return cls(*values, units, figures)  # type: ignore[arg-type, call-arg]
+        return np.column_stack(parts) if len(self.units) else np.zeros((0, len(_INDICATORS)))
+
+
+class _BomLines:
+    """The product's BOM line of a line id (indexed when first asked)."""
+
+    def __init__(self, product: Product) -> None:
+        self._product = product
+
+    @cached_property
+    def _by_id(self) -> dict[str, BomLine]:
+        return {line.id: line for line in self._product.lines}
+
+    def get(self, line_id: str) -> BomLine | None:
+        return self._by_id.get(line_id)
 
 
 class _CatalogDatasets:
@@ -460,9 +523,7 @@ class _StageChanges:
             return {}
         rows, stages = np.concatenate(self._figures), np.concatenate(self._stages)
         first = sorted(np.unique(stages, return_index=True)[1].tolist())
-        return {
-            STAGES[stages[n]]: _figure(_running_sum(rows[stages == stages[n]])) for n in first
-        }
+        return {STAGES[stages[n]]: _figure(_running_sum(rows[stages == stages[n]])) for n in first}
 
 
 _CODE = {stage: code for code, stage in enumerate(STAGES)}
@@ -836,10 +897,8 @@ def _product_mci(
     mass_lines: _MassLines,
     shares: dict[str, np.ndarray],
     findings: Findings,
-) -> MciResult | None:
+) -> MciResult:
     """The MCI over the product's mass lines; EC/EF missing where needed count as 1, warned."""
-    if not mass_lines.index:
-        return None
     assumed: set[str] = set()
     for group in mass_lines.groups:
         values = group.shares()
