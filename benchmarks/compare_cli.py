@@ -34,7 +34,7 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from design import revisions  # noqa: E402  # the two revisions the design benchmark compares
-from warm_start import _extract, _run  # noqa: E402  # a revision's code; a timed fresh process
+from warm_start import _environments, _extract, _run  # noqa: E402  # a revision's code; a timed fresh process
 
 from footprint.model import Product  # noqa: E402
 
@@ -81,21 +81,10 @@ def main() -> None:
         "this checkout": ROOT / "src",
         f"baseline {args.baseline}": _extract(args.baseline, work / "baseline"),
     }
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    envs = {  # each its own Brightway folder: their datasets may differ
-        name: {
-            **environment,
-            "PYTHONPYCACHEPREFIX": str(work / f"pycache-{i}"),
-            "BRIGHTWAY_DIR": str(work / f"bw-{i}"),
-            "BRIGHTWAY2_DIR": str(work / f"bw-{i}"),
-            "FOOTPRINT_CACHE_DIR": str(work / f"cache-{i}"),
-        }
-        for i, name in enumerate(contenders)
-    }
+    envs = _environments(work, contenders)
     command = ["compare", *map(str, boms), "--rules", "eu-battery-regulation"]
     digests = {}
     for i, (name, src) in enumerate(contenders.items()):  # untimed: project, caches, JSON
-        Path(envs[name]["BRIGHTWAY_DIR"]).mkdir(parents=True)
         _run(src, envs[name], command)
         out = work / f"comparison-{i}.json"
         _run(src, envs[name], [*command, "--json", str(out)])

@@ -44,6 +44,25 @@ def _extract(revision: str, into: Path) -> Path:
     return into / "src"
 
 
+def _environments(work: Path, contenders: dict[str, Path]) -> dict[str, dict[str, str]]:
+    """Each contender's environment: its own Brightway folder (their datasets may differ),
+    cache folder and bytecode folder, under ``work`` (the Brightway folders are created)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    envs = {
+        name: {
+            **environment,
+            "PYTHONPYCACHEPREFIX": str(work / f"pycache-{i}"),
+            "BRIGHTWAY_DIR": str(work / f"bw-{i}"),
+            "BRIGHTWAY2_DIR": str(work / f"bw-{i}"),
+            "FOOTPRINT_CACHE_DIR": str(work / f"cache-{i}"),
+        }
+        for i, name in enumerate(contenders)
+    }
+    for env in envs.values():
+        Path(env["BRIGHTWAY_DIR"]).mkdir(parents=True)
+    return envs
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -79,19 +98,7 @@ def main() -> None:
         "this checkout": ROOT / "src",
         f"baseline {args.baseline}": _extract(args.baseline, work / "baseline"),
     }
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    envs = {  # each its own Brightway folder: their datasets may differ
-        name: {
-            **environment,
-            "PYTHONPYCACHEPREFIX": str(work / f"pycache-{i}"),
-            "BRIGHTWAY_DIR": str(work / f"bw-{i}"),
-            "BRIGHTWAY2_DIR": str(work / f"bw-{i}"),
-            "FOOTPRINT_CACHE_DIR": str(work / f"cache-{i}"),
-        }
-        for i, name in enumerate(contenders)
-    }
-    for env in envs.values():
-        Path(env["BRIGHTWAY_DIR"]).mkdir(parents=True)
+    envs = _environments(work, contenders)
     outputs = {}
     for name, src in contenders.items():  # untimed: set the project up, fill the caches
         _run(src, envs[name])

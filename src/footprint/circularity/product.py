@@ -117,6 +117,7 @@ class CircularityOutcome:
     line_changes: dict[str, LineChange] = field(default_factory=dict)
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflow gives inf, as Python's floats do
 def compute_circularity(
     product: Product,
     lines: Sequence[LineResult],
@@ -131,16 +132,6 @@ def compute_circularity(
     all lines at once, and each line still gets its own row in its parameters, problems and
     warnings.  Figures overflow to inf (or NaN) as Python's own arithmetic does, silently:
     ``footprint.finite`` reports them, located."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _compute(product, lines, engine, defaults)
-
-
-def _compute(
-    product: Product,
-    lines: Sequence[LineResult],
-    engine: EngineLike,
-    defaults: MaterialDefaults | None,
-) -> CircularityOutcome:
     columns = _Lines(lines)
     defaults = defaults or load_material_defaults()
     findings = Findings()

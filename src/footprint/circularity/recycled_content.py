@@ -45,6 +45,7 @@ def recycled_content(lines: Iterable[MaterialMass]) -> RecycledContent:
     )
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflow gives inf, as Python's floats do
 def recycled_content_of(
     mass_kg: Sequence[float] | np.ndarray,
     recycled_share: Sequence[float] | np.ndarray,
@@ -56,20 +57,6 @@ def recycled_content_of(
     """``recycled_content`` of lines given field by field (one sequence per ``MaterialMass``
     field, one item per line): the sums of each share over the lines, computed column-wise
     (a product's mass lines, without an object per line)."""
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, as Python's floats
-        return _recycled_content_of(
-            mass_kg, recycled_share, post_consumer_share, recyclable_share, material, composition
-        )
-
-
-def _recycled_content_of(
-    mass_kg: Sequence[float] | np.ndarray,
-    recycled_share: Sequence[float] | np.ndarray,
-    post_consumer_share: Sequence[float | None],
-    recyclable_share: Sequence[float] | np.ndarray,
-    material: Sequence[str | None],
-    composition: Sequence[Mapping[str, float]],
-) -> RecycledContent:
     mass_all = np.asarray(mass_kg, dtype=float)
     kept = np.flatnonzero(mass_all > 0)  # lines of no mass are ignored
     if not len(kept):
