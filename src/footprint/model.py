@@ -798,6 +798,20 @@ class CheckUncertainty(_Model):
     )
 
 
+class MciUncertainty(_Model):
+    """Monte Carlo of the product's Material Circularity Indicator (EMF 2015, 0–1)."""
+
+    value: UncertaintyStatistics | None = Field(
+        None, description="statistics of the MCI over the iterations (None: not sampled)"
+    )
+    varied: list[str] = Field(
+        default_factory=list,
+        description="the MCI's inputs that were sampled ('line: what': ranges of R1 and R2, "
+        "quantity tolerances); empty: none varied, the MCI is fixed",
+    )
+    not_sampled: str | None = Field(None, description="why the MCI is not sampled, if it is not")
+
+
 class ProductUncertainty(_Model):
     product: str
     total: UncertaintyStatistics
@@ -816,6 +830,9 @@ class ProductUncertainty(_Model):
     )
     not_sampled: dict[str, str] = Field(
         default_factory=dict, description="rule id → why the check has no failing probability"
+    )
+    mci: MciUncertainty | None = Field(
+        None, description="the MCI over the iterations, when the product has one"
     )
 
 

@@ -64,23 +64,29 @@ can,Can,cff,0.3,20–40 %
 """
 
 
-def _write(folder: Path, name: str, bom: str, products: str) -> Path:
-    path = folder / f"{name}.csv"
-    path.write_text(bom, encoding="utf-8")
-    (folder / f"{name}.products.csv").write_text(products, encoding="utf-8")
-    return path
+# MCI: a's own R1 range 10–30 %, b's own R1 0; both take the product's R2 40–60 % (one draw)
+CUP_BOM = """id,parent,name,quantity,unit,dataset,stage,recycled_content,recycled_content_range,\
+reuse_share,eol_reuse_rate
+cup,,Cup,1,piece,,,,,,
+a,cup,A,1,kg,pr-pet,raw materials,0.2,10–30 %,0,0
+b,cup,B,1,kg,pr-pet,raw materials,0,,0,0
+"""
+CUP_PRODUCTS = """product,name,eol_recycling_rate,eol_recycling_rate_range
+cup,Cup,0.5,40–60 %
+"""
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def files(tmp_path_factory: pytest.TempPathFactory, write_bom) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("product-ranges")
     (folder / "pr-datasets.csv").write_text(DATASETS, encoding="utf-8")
     (folder / "pr-rules.yaml").write_text(RULES, encoding="utf-8")
     return {
         "datasets": folder / "pr-datasets.csv",
         "rules": folder / "pr-rules.yaml",
-        "tray": _write(folder, "tray", TRAY_BOM, TRAY_PRODUCTS),
-        "can": _write(folder, "can", CAN_BOM, CAN_PRODUCTS),
+        "tray": write_bom(folder, "tray", TRAY_BOM, TRAY_PRODUCTS),
+        "can": write_bom(folder, "can", CAN_BOM, CAN_PRODUCTS),
+        "cup": write_bom(folder, "cup", CUP_BOM, CUP_PRODUCTS),
     }
 
 
@@ -91,55 +97,47 @@ def engine(files):
     return footprint.Engine([files["datasets"]])
 
 
-def _run(engine, bom: Path, rules: list, **options):
-    from footprint.api import load_rules, read_products
-    from footprint.uncertainty.montecarlo import simulate
-
-    products, warnings = read_products(bom)
-    rule_sets = load_rules(rules)
-    assessment = engine.assess_products(products, warnings, rule_sets=rule_sets)
-    result = simulate(
-        assessment, dict(engine.catalog.datasets), rule_sets=rule_sets, products=products,
-        **options,
-    )  # fmt: skip
-    return assessment, result
-
-
 def _binomial_error(p: float, n: int) -> float:
     return math.sqrt(p * (1 - p) / n)
 
 
-def test_products_sheet_range_moves_the_lines_that_take_the_products_value(engine, files):
+def test_products_sheet_range_moves_the_lines_that_take_the_products_value(
+    engine, files, assess_and_simulate
+):
     """R1 of lid and base = one draw U ~ U(0.1, 0.3) (the Products row), the rim's own 0.5:
     value = (1·U + 1·U + 2·0.5) / 4 = U/2 + 0.25, below 0.32 when U < 0.14: P = 0.04/0.2 = 0.2.
     (Two independent draws would give P(mean of two < 0.14) = 2·0.2² = 0.08.)
     Post-consumer: (1·V + 1·0.15 + 2·0.3) / 4 with V ~ U(0.05, 0.15) below 0.12 when
     V < −0.27: never; the deterministic value 0.2125 passes, and so does every draw."""
-    assessment, result = _run(engine, files["tray"], [files["rules"]], iterations=N, seed=3)
+    assessment, result = assess_and_simulate(
+        engine, files["tray"], [files["rules"]], iterations=N, seed=3
+    )
     deterministic = {c.rule: c for c in assessment.products[0].checks}
     assert deterministic["pet-min"].value == pytest.approx(0.35)  # (0.2 + 0.2 + 1.0) / 4
     checks = {c.rule: c for c in result.products[0].checks}
     expected = 0.2
     assert abs(checks["pet-min"].probability_fail - expected) < 4 * _binomial_error(expected, N)
     assert checks["pet-min"].varied == [
-        "base: R1 10–30 % (Products row) (checks only: cut-off model)",
-        "lid: R1 10–30 % (Products row) (checks only: cut-off model)",
+        "base: R1 10–30 % (Products row) (not the footprint: cut-off model)",
+        "lid: R1 10–30 % (Products row) (not the footprint: cut-off model)",
     ]
     # the value is U/2 + 0.25: its sd is 0.2/√12/2
     sd = 0.2 / math.sqrt(12) / 2
     assert abs(checks["pet-min"].value.sd - sd) < 4 * sd * math.sqrt(0.8 / (4 * N))
     post = checks["pet-post-consumer"]
     assert post.probability_fail == 0
-    assert post.varied == ["lid: R1 post-consumer 5–15 % (checks only: cut-off model)"]
+    assert post.varied == ["lid: R1 post-consumer 5–15 % (not the footprint: cut-off model)"]
     assert post.value.mean == pytest.approx(0.2125, abs=4 * 0.1 / math.sqrt(12 * N) / 4)
     assert post.value.p2_5 == pytest.approx((0.05 + 0.0025 + 0.15 + 0.6) / 4, abs=0.002)
 
 
-def test_products_sheet_range_under_the_cff_moves_both_lines_together(engine, files):
+def test_products_sheet_range_under_the_cff_moves_both_lines_together(
+    engine, files, assess_and_simulate
+):
     """Both lines take R1 from the Products row: one draw, so their CFF figures are perfectly
     correlated: sd = (2 + 1) kg · |c1| · 0.2/√12, c1 = −Ev + A·Erecycled + (1 − A)·Ev·Qsin/Qp
     (PEF Annex I); independent draws would give √(2² + 1²)·|c1|·0.2/√12."""
-    assessment, result = _run(engine, files["can"], [], iterations=N, seed=2)
+    assessment, result = assess_and_simulate(engine, files["can"], [], iterations=N, seed=2)
     cff_lines = assessment.products[0].circularity.cff.lines
     assert {c.parameters["R1"].origin for c in cff_lines} == {"product"}
     e = {k: v.value for k, v in cff_lines[0].parameters.items()}
@@ -223,3 +221,47 @@ def test_ranges_without_iterations_say_they_were_not_sampled(run_cli, files, tmp
     codes = [w.get("code") for w in document["warnings"]]
     assert "monte-carlo-inputs-not-sampled" not in codes
     assert document["uncertainty"]["products"][0]["ranges"]["lid"].startswith("R1 10–30 %")
+
+
+def test_mci_sampled_when_its_inputs_have_ranges(engine, files, assess_and_simulate):
+    """EMF 2015 with EC = EF = 1 (none given: assumed), FU = CU = 0, X = 1 (F = 0.9), M = 2 kg:
+    V = (1 − FRa) + 1, W = 2·(1 − CR), LFI = (V + W)/(2M) = 1 − FRa/4 − CR/2,
+    MCI = 1 − 0.9·LFI = 0.1 + 0.225·FRa + 0.45·CR; FRa ~ U(0.1, 0.3), CR ~ U(0.4, 0.6) one
+    draw for both lines: mean 0.37, sd = √(0.225² + 0.45²)·0.2/√12 (independent CR per line
+    would give √(0.225² + 2·0.225²)·0.2/√12)."""
+    assessment, result = assess_and_simulate(engine, files["cup"], [], iterations=N, seed=9)
+    assert assessment.products[0].circularity.mci.mci == pytest.approx(0.37)  # 0.1+0.045+0.225
+    mci = result.products[0].mci
+    assert mci is not None and mci.not_sampled is None
+    sd = math.sqrt(0.225**2 + 0.45**2) * 0.2 / math.sqrt(12)
+    assert abs(mci.value.mean - 0.37) < 4 * sd / math.sqrt(N)
+    assert abs(mci.value.sd - sd) < 4 * sd * math.sqrt(0.8 / (4 * N))
+    assert mci.varied == [
+        "a: R1 10–30 % (not the footprint: cut-off model)",
+        "a: R2 40–60 % (Products row) (not the footprint: cut-off model)",
+        "b: R2 40–60 % (Products row) (not the footprint: cut-off model)",
+    ]
+    # the extremes of a sum of two uniforms: within its support
+    low = 0.1 + 0.225 * 0.1 + 0.45 * 0.4
+    assert low < mci.value.p2_5 < mci.value.p97_5 < 0.1 + 0.225 * 0.3 + 0.45 * 0.6
+
+
+def test_reports_show_the_mci_over_the_iterations(engine, files, assess_and_simulate, tmp_path):
+    import openpyxl
+
+    from footprint.model import json_schema
+
+    assessment, result = assess_and_simulate(engine, files["cup"], [], iterations=300, seed=1)
+    with_mc = assessment.model_copy(update={"uncertainty": result})
+    document = json.loads(with_mc.to_json())
+    mci = document["uncertainty"]["products"][0]["mci"]
+    assert mci["value"]["mean"] == result.products[0].mci.value.mean
+    assert "Material Circularity Indicator" in json.dumps(json_schema())
+    sheet = openpyxl.load_workbook(with_mc.to_excel(tmp_path / "cup.xlsx"))["Uncertainty"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r[0] == "Material Circularity Indicator (0–1)")
+    assert rows[start + 2][:2] == ["cup", mci["value"]["mean"]]
+    assert "a: R1 10–30 %" in rows[start + 2][6]
+    page = with_mc.to_html(tmp_path / "cup.html").read_text(encoding="utf-8")
+    assert "Material Circularity Indicator (0–1) over the Monte Carlo iterations" in page
+    assert f"<td>{mci['value']['mean']:.3f}</td>" in page

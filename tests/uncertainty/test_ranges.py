@@ -61,31 +61,24 @@ sheet,can,Sheet,2,kg,rg-al,raw materials,0.3,20–40 %,0.6,0.5-0.7
 """
 
 
-def _write(folder: Path, name: str, bom: str, products: str) -> Path:
-    path = folder / f"{name}.csv"
-    path.write_text(bom, encoding="utf-8")
-    (folder / f"{name}.products.csv").write_text(products, encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def files(tmp_path_factory: pytest.TempPathFactory, write_bom) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("ranges")
     (folder / "rg-datasets.csv").write_text(DATASETS, encoding="utf-8")
     (folder / "rg-rules.yaml").write_text(PET_RULES, encoding="utf-8")
     return {
         "datasets": folder / "rg-datasets.csv",
         "rules": folder / "rg-rules.yaml",
-        "pet": _write(
+        "pet": write_bom(
             folder, "bottle", PET_BOM, "product,name,category\nbottle,Bottle,rg-bottle\n"
         ),
-        "battery": _write(
+        "battery": write_bom(
             folder,
             "pack",
             BATTERY_BOM,
             "product,name,category,placed_on_market\npack,Pack,ev-battery,2032-01-01\n",
         ),
-        "cff": _write(folder, "can", CFF_BOM, "product,name,eol_model\ncan,Can,cff\n"),
+        "cff": write_bom(folder, "can", CFF_BOM, "product,name,eol_model\ncan,Can,cff\n"),
     }
 
 
@@ -96,31 +89,18 @@ def engine(files):
     return footprint.Engine([files["datasets"]])
 
 
-def _run(engine, bom: Path, rules: list, **options):
-    from footprint.api import load_rules, read_products
-    from footprint.uncertainty.montecarlo import simulate
-
-    products, warnings = read_products(bom)
-    rule_sets = load_rules(rules)
-    assessment = engine.assess_products(products, warnings, rule_sets=rule_sets)
-    result = simulate(
-        assessment,
-        dict(engine.catalog.datasets),
-        rule_sets=rule_sets,
-        products=products,
-        **options,
-    )
-    return assessment, result
-
-
 def _binomial_error(p: float, n: int) -> float:
     return math.sqrt(p * (1 - p) / n)
 
 
-def test_uniform_recycled_content_range_against_a_company_minimum(engine, files) -> None:
+def test_uniform_recycled_content_range_against_a_company_minimum(
+    engine, files, assess_and_simulate
+) -> None:
     """R1 ~ U(0.15, 0.25) against a minimum of 0.18: P(fail) = (0.18 − 0.15) / 0.10 = 0.3.
     R2 ~ U(0.6, 0.8) + R3 0.1 against a recovery minimum of 0.75: P(fail) = 0.05 / 0.2 = 0.25."""
-    assessment, result = _run(engine, files["pet"], [files["rules"]], iterations=N, seed=4)
+    assessment, result = assess_and_simulate(
+        engine, files["pet"], [files["rules"]], iterations=N, seed=4
+    )
     deterministic = {c.rule: c for c in assessment.products[0].checks}
     assert deterministic["pet-min"].status == "pass"  # 0.2 ≥ 0.18
     assert deterministic["pet-recovery"].status == "pass"  # 0.8 ≥ 0.75
@@ -130,21 +110,22 @@ def test_uniform_recycled_content_range_against_a_company_minimum(engine, files)
         assert check.kind == "share"
         assert abs(check.probability_fail - expected) < 4 * _binomial_error(expected, N), rule
         assert check.probability_pass == pytest.approx(1 - check.probability_fail)
-    assert checks["pet-min"].varied == ["body: R1 15–25 % (checks only: cut-off model)"]
-    assert checks["pet-recovery"].varied == ["body: R2 60–80 % (checks only: cut-off model)"]
+    assert checks["pet-min"].varied == ["body: R1 15–25 % (not the footprint: cut-off model)"]
+    assert checks["pet-recovery"].varied == ["body: R2 60–80 % (not the footprint: cut-off model)"]
     # the mean of a uniform share is its midpoint
     assert checks["pet-min"].value.mean == pytest.approx(0.2, abs=4 * 0.1 / math.sqrt(12 * N))
     assert result.products[0].ranges == {
-        "body": "R1 15–25 % (checks only: cut-off model); R2 60–80 % (checks only: cut-off model)"
+        "body": "R1 15–25 % (not the footprint: cut-off model); "
+        "R2 60–80 % (not the footprint: cut-off model)"
     }
     # under the cut-off model the footprint does not depend on R1/R2: it stays fixed
     assert result.products[0].total.sd == 0
 
 
-def test_art8_cobalt_with_one_ranged_cathode(engine, files) -> None:
+def test_art8_cobalt_with_one_ranged_cathode(engine, files, assess_and_simulate) -> None:
     """Co share = (0.2 kg·U(0, 0.3) + 0.2 kg·0.1) / 0.4 kg = U/2 + 0.05 against the 2031
     minimum of 16 %: it fails when U < 0.22, P = 0.22 / 0.30."""
-    assessment, result = _run(
+    assessment, result = assess_and_simulate(
         engine, files["battery"], ["eu-battery-regulation"], iterations=N, seed=8
     )
     deterministic = {c.rule: c for c in assessment.products[0].checks}
@@ -153,18 +134,18 @@ def test_art8_cobalt_with_one_ranged_cathode(engine, files) -> None:
     check = next(c for c in result.products[0].checks if c.rule == "art8-cobalt")
     expected = 0.22 / 0.30
     assert abs(check.probability_fail - expected) < 4 * _binomial_error(expected, N)
-    assert check.varied == ["cathode-a: R1 0–30 % (checks only: cut-off model)"]
+    assert check.varied == ["cathode-a: R1 0–30 % (not the footprint: cut-off model)"]
     assert check.value.p2_5 == pytest.approx(0.05 + 0.15 * 0.025, abs=0.004)
     # an Art. 8 check without a value (no lithium in the pack) says why it has no probability
     not_sampled = result.products[0].not_sampled
     assert "art8-lithium" in not_sampled and "no value" in not_sampled["art8-lithium"]
 
 
-def test_cff_figure_moves_with_the_ranges(engine, files) -> None:
+def test_cff_figure_moves_with_the_ranges(engine, files, assess_and_simulate) -> None:
     """Under the CFF the line's figure per FU is m·(c0 + c1·R1 + c2·R2) with
     c1 = −Ev + A·Erecycled + (1 − A)·Ev·Qsin/Qp and c2 = (1 − A)·(ErecyclingEoL − E*v·Qsout/Qp)
     − ED (PEF Annex I); R1 ~ U(0.2, 0.4), R2 ~ U(0.5, 0.7): sd = m·√(c1² + c2²)·0.2/√12."""
-    assessment, result = _run(engine, files["cff"], [], iterations=N, seed=2)
+    assessment, result = assess_and_simulate(engine, files["cff"], [], iterations=N, seed=2)
     (cff_line,) = assessment.products[0].circularity.cff.lines
     e = {k: v.value for k, v in cff_line.parameters.items()}
     a, qsin, qsout = e["A"], e.get("Qsin/Qp", 1.0), e.get("Qsout/Qp", 1.0)
@@ -215,47 +196,52 @@ def test_bad_ranges_one_line_each(run_cli, files, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_ranges_reproducible_whatever_the_chunks(engine, files) -> None:
-    _, one = _run(engine, files["pet"], [files["rules"]], iterations=450, seed=5)
-    _, three = _run(
+def test_ranges_reproducible_whatever_the_chunks(engine, files, assess_and_simulate) -> None:
+    _, one = assess_and_simulate(engine, files["pet"], [files["rules"]], iterations=450, seed=5)
+    _, three = assess_and_simulate(
         engine, files["pet"], [files["rules"]], iterations=450, seed=5, blocks_per_task=3
     )
     assert one == three
-    _, other = _run(engine, files["pet"], [files["rules"]], iterations=450, seed=6)
+    _, other = assess_and_simulate(engine, files["pet"], [files["rules"]], iterations=450, seed=6)
     assert other.products[0].checks[0].value != one.products[0].checks[0].value
 
 
-def test_progress_sees_every_task_complete(engine, files) -> None:
+def test_progress_sees_every_task_complete(engine, files, assess_and_simulate) -> None:
     """The callback hears increasing counts up to the total (5 blocks of 100, one block per
     task → 5 draw tasks, then the product's summary: 6 tasks)."""
     heard: list[tuple[int, int]] = []
-    _run(engine, files["pet"], [files["rules"]], iterations=450, seed=5, blocks_per_task=1,
-         progress=lambda done, total: heard.append((done, total)))  # fmt: skip
+    assess_and_simulate(engine, files["pet"], [files["rules"]], iterations=450, seed=5,
+                        blocks_per_task=1,
+                        progress=lambda done, total: heard.append((done, total)))  # fmt: skip
     assert heard == [(i, 6) for i in range(1, 7)]
 
 
-def test_reports_show_the_share_check_probabilities(engine, files, tmp_path: Path) -> None:
+def test_reports_show_the_share_check_probabilities(
+    engine, files, assess_and_simulate, tmp_path: Path
+) -> None:
     import json
 
     import openpyxl
 
     from footprint.model import json_schema
 
-    assessment, result = _run(engine, files["pet"], [files["rules"]], iterations=300, seed=1)
+    assessment, result = assess_and_simulate(
+        engine, files["pet"], [files["rules"]], iterations=300, seed=1
+    )
     with_mc = assessment.model_copy(update={"uncertainty": result})
     document = json.loads(with_mc.to_json())
     check = next(
         c for c in document["uncertainty"]["products"][0]["checks"] if c["rule"] == "pet-min"
     )
     assert check["kind"] == "share" and check["unit"] == "fraction"
-    assert check["varied"] == ["body: R1 15–25 % (checks only: cut-off model)"]
+    assert check["varied"] == ["body: R1 15–25 % (not the footprint: cut-off model)"]
     properties = json.dumps(json_schema())
     assert "recycled-content or end-of-life-rate check" in properties  # the schema says so
     sheet = openpyxl.load_workbook(with_mc.to_excel(tmp_path / "rg.xlsx"))["Uncertainty"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     found = next(r for r in rows if r[:2] == ["bottle", "pet-min"])
     assert found[4] == check["probability_fail"]
-    assert found[8] == "body: R1 15–25 % (checks only: cut-off model)"
+    assert found[8] == "body: R1 15–25 % (not the footprint: cut-off model)"
     page = with_mc.to_html(tmp_path / "rg.html").read_text(encoding="utf-8")
     assert "<td>pet-min</td><td>18 %</td>" in page
     assert f"<td>{check['probability_fail']:.1%}</td>" in page

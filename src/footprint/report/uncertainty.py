@@ -6,6 +6,7 @@ failing probability.  Reads ``Assessment.uncertainty`` only."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 from openpyxl import Workbook
@@ -99,12 +100,47 @@ def add_uncertainty_sheet(workbook: Workbook, assessment: Assessment, footer: st
         [Column("Dataset", width=30), Column("Distribution", width=60, wrap=True)],
         source_rows,
     )
+    last = _mci_section(ws, last + 3, assessment)
     x.put(
         ws,
         last + 2,
         1,
-        f"{result.iterations} iterations, seed {result.seed}; kg CO2-eq per functional unit.",
+        f"{result.iterations} iterations, seed {result.seed}; kg CO2-eq per functional unit "
+        "(the MCI: 0–1).",
     )
+
+
+MCI_COLUMNS = [
+    Column("Product"),
+    Column("Mean", x.GENERAL),
+    Column("Median", x.GENERAL),
+    Column("Standard deviation", x.GENERAL),
+    Column("2.5th percentile", x.GENERAL),
+    Column("97.5th percentile", x.GENERAL),
+    Column("Inputs that varied", width=60, wrap=True),
+]
+
+
+def _mci_rows(assessment: Assessment) -> list[list[Value]]:
+    """One row per product with an MCI: its statistics, or why it is not sampled."""
+    rows: list[list[Value]] = []
+    for p in assessment.uncertainty.products if assessment.uncertainty else []:
+        if p.mci is None:
+            continue
+        v = p.mci.value
+        if v is None:
+            rows.append([p.product, None, None, None, None, None, p.mci.not_sampled])
+            continue
+        varied = "; ".join(p.mci.varied) or "none: the MCI is fixed"
+        rows.append([p.product, v.mean, v.median, v.sd, v.p2_5, v.p97_5, varied])
+    return rows
+
+
+def _mci_section(ws: Any, row: int, assessment: Assessment) -> int:
+    """The MCI's statistics per product (Material Circularity Indicator, 0–1)."""
+    x.put(ws, row, 1, "Material Circularity Indicator (0–1)").font = x.SECTION_FONT
+    rows = _mci_rows(assessment)
+    return x.write_table(ws, row + 1, MCI_COLUMNS, rows or [["none"] + [None] * 6])
 
 
 def uncertainty_figure(assessment: Assessment) -> go.Figure | None:
@@ -177,14 +213,39 @@ def uncertainty_table(assessment: Assessment) -> str:
                 f"<tr><td>{escape(product.product)}</td><td>{escape(rule)}</td>"
                 f'<td colspan="5">{escape(why)}</td></tr>'
             )
+    mci = _mci_table(assessment)
     if not rows:
-        return ""
+        return mci
     return (
         "<table><caption>Probability that each check fails (Monte Carlo, "
         f"{result.iterations} iterations, seed {result.seed}; value: its 2.5th – 97.5th "
         "percentile)</caption><thead><tr><th>Product</th><th>Rule</th><th>Limit</th>"
         "<th>Value 95 %</th><th>P(fail)</th><th>P(pass)</th><th>Inputs that varied</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>" + mci
+    )
+
+
+def _mci_table(assessment: Assessment) -> str:
+    """HTML table of each product's MCI over the iterations."""
+    cells = []
+    for row in _mci_rows(assessment):
+        product, mean, median, _sd, low, high, varied = row
+        if mean is None:
+            cells.append(
+                f"<tr><td>{escape(str(product))}</td>"
+                f'<td colspan="3">{escape(str(varied))}</td></tr>'
+            )
+            continue
+        cells.append(
+            f"<tr><td>{escape(str(product))}</td><td>{mean:.3f}</td>"
+            f"<td>{low:.3f} – {high:.3f}</td><td>{escape(str(varied))}</td></tr>"
+        )
+    if not cells:
+        return ""
+    return (
+        "<table><caption>Material Circularity Indicator (0–1) over the Monte Carlo iterations"
+        "</caption><thead><tr><th>Product</th><th>Mean</th><th>2.5th – 97.5th percentile</th>"
+        "<th>Inputs that varied</th></tr></thead><tbody>" + "".join(cells) + "</tbody></table>"
     )
 
 

@@ -44,6 +44,7 @@ from footprint.model import (
     Assessment,
     CheckUncertainty,
     Dataset,
+    MciUncertainty,
     Product,
     ProductResult,
     ProductUncertainty,
@@ -56,6 +57,7 @@ from footprint.uncertainty.distributions import (
     dqr_default,
     lognormal_from_interval,
 )
+from footprint.uncertainty.mci_sampling import MciInputs, MciPlan, mci_plan
 from footprint.uncertainty.ranges import (
     RANGE_SYMBOLS,
     SHARE_KINDS,
@@ -69,6 +71,7 @@ from footprint.uncertainty.ranges import (
     uses_product_value,
     without_figures,
 )
+from footprint.uncertainty.upstream import UpstreamInputs, brightway_weights, upstream_inputs
 
 BLOCK = 100  # iterations per random stream
 FIXED_KINDS = ("none", "fixed")  # uncertainty_type of a dataset whose value is kept fixed
@@ -146,6 +149,7 @@ class _Inputs:
     background_of_line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     background_values: np.ndarray = field(default_factory=lambda: np.zeros(0))  # static λ
     ranges: RangeInputs | None = None  # recycled-content / end-of-life-rate ranges and checks
+    upstream: UpstreamInputs | None = None  # lines on catalog datasets with Brightway inputs
 
 
 def _draw(
@@ -180,6 +184,8 @@ def _draw(
         per_line[:, on_background] = np.divide(
             scores, static, out=np.ones_like(scores), where=static != 0
         )
+    if background is not None and inputs.upstream is not None:
+        inputs.upstream.apply(per_line, background)
     with_tolerance = inputs.tolerance > 0
     quantity = np.ones((size, len(inputs.figures)))
     if with_tolerance.any():
@@ -250,7 +256,8 @@ def simulate(
             where = record.origin.problem(f"dataset {dataset_id!r}: ", column="uncertainty_type")
             problems.extend(found.problems(where))
         distributions[dataset_id] = found
-    background = _background(assessment, datasets) if brightway and not problems else None
+    reached = _brightway_inputs(assessment, datasets)
+    background = _background(assessment, datasets, reached) if brightway and not problems else None
     background_columns: dict[str, tuple[int, float]] = {}
     labels: dict[str, str] = {}
     if background is not None:
@@ -263,6 +270,16 @@ def simulate(
             background_columns[reference] = (k, float(static[k]))
             distributions[reference] = None
         labels = dict.fromkeys(background.references, origin)
+        for dataset_id, weights in reached.items():
+            own = distributions.get(dataset_id)
+            labels[dataset_id] = (
+                f"{own.origin if own else 'its own figure kept fixed'}; its Brightway inputs "
+                f"({len(weights)} activities) move with the sampled background"
+            )
+    unit_scores = {
+        info.id: info.unit_score.total for info in assessment.datasets if info.unit_score
+    }
+    through = set(reached) if background is not None else set()
     boms = _bom_products(assessment, products)
     inputs_by_product = []
     for product, bom in zip(assessment.products, boms, strict=True):
@@ -270,7 +287,24 @@ def simulate(
         inputs, fixed = _product_inputs(
             product, distributions, datasets, problems, background_columns
         )
+        if through:
+            linked_datasets = [line.dataset for line in _linked(product)]
+            inputs = dataclasses.replace(
+                inputs,
+                upstream=upstream_inputs(linked_datasets, reached, unit_scores, background_columns),
+            )
+            fixed = [
+                line.id
+                for line in _linked(product)
+                if line.id in fixed and line.dataset not in through
+            ]
         described = _varied_lines(product, inputs, slots, bom)
+        if through:
+            for line in _linked(product):
+                if line.dataset in through:
+                    described.setdefault(line.id, []).append(
+                        f"dataset {line.dataset}'s Brightway inputs"
+                    )
         plan = share_checks(
             product,
             bom,
@@ -280,9 +314,17 @@ def simulate(
             {line.id: j for j, line in enumerate(_linked(product))},
             lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
         )
-        if slots or plan.checks:
-            inputs = _with_ranges(inputs, product, slots, plan, bom)
-        inputs_by_product.append((product, inputs, fixed, plan, described))
+        mci = mci_plan(
+            product,
+            bom,
+            datasets,
+            slots,
+            {line.id: j for j, line in enumerate(_linked(product))},
+            lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
+        )
+        if slots or plan.checks or mci.inputs is not None:
+            inputs = _with_ranges(inputs, product, slots, plan, bom, mci.inputs)
+        inputs_by_product.append((product, inputs, fixed, (plan, mci), described))
     if problems:
         raise FootprintError(problems)
 
@@ -307,9 +349,25 @@ def simulate(
     )
 
 
-def _background(assessment: Assessment, datasets: dict[str, Dataset]) -> Any | None:
-    """The sampling problem of the Brightway activities the lines use, or None when there are
-    none or the project stores no distribution that varies (the lines then stay fixed)."""
+def _brightway_inputs(
+    assessment: Assessment, datasets: dict[str, Dataset]
+) -> dict[str, dict[str, float]]:
+    """The catalog datasets of the lines whose ``inputs`` reach Brightway activities, each
+    with its activities' amounts through every level (``upstream.brightway_weights``)."""
+    memo: dict[str, dict[str, float]] = {}
+    used = {line.dataset for p in assessment.products for line in p.lines if line.dataset}
+    found = {d: brightway_weights(d, datasets, memo) for d in sorted(used) if d in datasets}
+    return {d: weights for d, weights in found.items() if weights}
+
+
+def _background(
+    assessment: Assessment,
+    datasets: dict[str, Dataset],
+    reached: dict[str, dict[str, float]] | None = None,
+) -> Any | None:
+    """The sampling problem of the Brightway activities the lines use (themselves, or as
+    inputs of their catalog datasets: ``reached``), or None when there are none or the project
+    stores no distribution that varies (the lines then stay fixed)."""
     from footprint.link import BRIGHTWAY_SEPARATOR
 
     references = sorted(
@@ -319,6 +377,7 @@ def _background(assessment: Assessment, datasets: dict[str, Dataset]) -> Any | N
             for line in product.lines
             if line.dataset and BRIGHTWAY_SEPARATOR in line.dataset and line.dataset not in datasets
         }
+        | {activity for weights in (reached or {}).values() for activity in weights}
     )
     if not references or assessment.brightway_project is None:
         return None
@@ -337,7 +396,7 @@ class _Batch:
     inputs: tuple[_Inputs, ...]
     products: tuple[ProductResult, ...]
     fixed: tuple[list[str], ...]
-    plans: tuple[ShareCheckPlan, ...]
+    plans: tuple[tuple[ShareCheckPlan, MciPlan], ...]  # share checks, MCI
     described: tuple[dict[str, list[str]], ...]
     rules: dict[str, Any]
 
@@ -362,10 +421,12 @@ def _batch_summaries(batch: _Batch, *chunks: Draws) -> list[ProductUncertainty]:
     results = []
     for p, product in enumerate(batch.products):
         lines = np.vstack([chunk[p][0] for chunk in chunks])  # (iterations, lines)
-        shares = np.vstack([chunk[p][1] for chunk in chunks])  # (iterations, share checks)
+        # (iterations, share checks [+ the MCI])
+        shares = np.vstack([chunk[p][1] for chunk in chunks])
         described = batch.described[p]
+        plan, mci = batch.plans[p]
         summary = _summary(product, lines, batch.fixed[p], batch.rules, described)
-        results.append(_with_share_checks(summary, batch.plans[p], shares, described))
+        results.append(_with_share_checks(summary, plan, shares, described, mci))
     return results
 
 
@@ -632,7 +693,7 @@ def _varied_lines(
             found.setdefault(line.id, []).append(
                 f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %"
             )
-    how = "" if cff else " (checks only: cut-off model)"
+    how = "" if cff else " (not the footprint: cut-off model)"
     ids = [line.id for line in _linked(product)]
     lines, _ = slot_uses(
         slots,
@@ -651,8 +712,9 @@ def _with_ranges(
     slots: Sequence[Slot],
     plan: ShareCheckPlan,
     bom: Product | None = None,
+    mci: MciInputs | None = None,
 ) -> _Inputs:
-    """The inputs with the ranges' arrays: bounds, CFF figure changes, share checks."""
+    """The inputs with the ranges' arrays: bounds, CFF figure changes, share checks, MCI."""
     ids = [line.id for line in _linked(product)]
     cff_lines = {}
     if product.eol_model == "cff" and product.circularity and product.circularity.cff:
@@ -682,6 +744,7 @@ def _with_ranges(
             use_line=use_line,
             use_coefficient=use_coefficient,
             checks=tuple(plan.checks),
+            mci=mci,
         ),
     )
 
@@ -691,9 +754,11 @@ def _with_share_checks(
     plan: ShareCheckPlan,
     values: np.ndarray,
     described: dict[str, list[str]],
+    mci: MciPlan | None = None,
 ) -> ProductUncertainty:
     """The summary with the failing probability of each recycled-content / end-of-life-rate
-    check (a minimum: the value must reach the limit, both ends included)."""
+    check (a minimum: the value must reach the limit, both ends included), and the MCI's
+    statistics (the last column of ``values`` when it is sampled)."""
     checks = list(summary.checks)
     for i, (rule, check) in enumerate(zip(plan.rules, plan.checks, strict=True)):
         slack = 1e-9 * max(abs(check.limit), 1e-12)
@@ -713,11 +778,17 @@ def _with_share_checks(
     ranges = {
         line: [w for w in what if w.startswith(RANGE_SYMBOLS)] for line, what in described.items()
     }
+    found = None
+    if mci is not None and mci.inputs is not None:
+        found = MciUncertainty(value=_statistics(values[:, -1]), varied=mci.varied or [])
+    elif mci is not None and mci.not_sampled is not None:
+        found = MciUncertainty(not_sampled=mci.not_sampled)
     return summary.model_copy(
         update={
             "checks": checks,
             "not_sampled": {**summary.not_sampled, **plan.not_sampled},
             "ranges": {line: "; ".join(what) for line, what in ranges.items() if what},
+            "mci": found,
         }
     )
 
@@ -772,7 +843,7 @@ def _summary(
             for line, m in zip(linked, mask, strict=True)
             if m
             for what in (described or {}).get(line.id, [])
-            if "checks only" not in what
+            if "not the footprint" not in what
         ]
         checks.append(
             CheckUncertainty(

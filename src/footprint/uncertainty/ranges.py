@@ -218,9 +218,12 @@ class RangeInputs:
         return change
 
     def check_values(self, draws: np.ndarray, quantity: np.ndarray) -> np.ndarray:
-        """(size, checks) values of the share checks; ``quantity``: (size, lines) draws."""
+        """(size, checks) values of the share checks, then the MCI's when it is sampled (one
+        more column); ``quantity``: (size, lines) draws."""
         size = len(quantity)
-        out = np.empty((size, len(self.checks)))
+        out = np.empty((size, len(self.checks) + (self.mci is not None)))
+        if self.mci is not None:
+            out[:, -1] = self.mci.values(draws, quantity)
         change = draws - self.declared
         for i, check in enumerate(self.checks):
             shares = np.broadcast_to(check.shares, (size, len(check.shares))).copy()
