@@ -265,3 +265,21 @@ def test_reports_show_the_mci_over_the_iterations(engine, files, assess_and_simu
     page = with_mc.to_html(tmp_path / "cup.html").read_text(encoding="utf-8")
     assert "Material Circularity Indicator (0–1) over the Monte Carlo iterations" in page
     assert f"<td>{mci['value']['mean']:.3f}</td>" in page
+
+
+def test_mci_without_varying_inputs_is_its_value(engine, tmp_path, write_bom, assess_and_simulate):
+    """Nothing moves the MCI (no range, no tolerance): exactly the assessed MCI, sd 0, and
+    ``varied`` empty — not sampling noise."""
+    bom = write_bom(
+        tmp_path,
+        "plain",
+        "id,parent,name,quantity,unit,dataset,stage,recycled_content,eol_recycling_rate\n"
+        "cup,,Cup,1,piece,,,,\n"
+        "a,cup,A,1,kg,pr-pet,raw materials,0.2,0.5\n",
+        "product,name\ncup,Cup\n",
+    )
+    assessment, result = assess_and_simulate(engine, bom, [], iterations=200, seed=1)
+    assessed = assessment.products[0].circularity.mci.mci
+    assert assessed == pytest.approx(1 - 0.9 * ((1 - 0.2) + (1 - 0.5)) / 2)  # EMF 2015, X = 1
+    mci = result.products[0].mci
+    assert mci.varied == [] and mci.value.sd == 0 and mci.value.p2_5 == assessed

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from footprint.bom.columns import RANGE_COLUMNS, normalise_key
 from footprint.model import Product, Warning_
@@ -109,28 +111,28 @@ def row_inputs(
     for header, text in extra.items():
         if text is None or text == "":
             continue
-        key = normalise_key(header)
-        if key == _TOLERANCE_KEY:
+        column = _canonical(header)
+        if column is None:
+            continue
+        if column == TOLERANCE_COLUMN:
             if owner != "line":
                 problems.append(
                     (header, f"{label}: {TOLERANCE_COLUMN} is a column of the BOM sheet's lines "
                      "(the quantity of a line), not of the Products sheet")
                 )  # fmt: skip
                 continue
-            try:
-                tolerance = parse_tolerance(text)
-            except ValueError as error:
-                problems.append((header, f"{label}: {error}"))
-            continue
-        column = _RANGE_KEYS.get(key)
-        if column is None:
+            parsed = _parsed(parse_tolerance, text)
+            if isinstance(parsed, str):
+                problems.append((header, f"{label}: {parsed}"))
+            else:
+                tolerance = parsed
             continue
         parameter = RANGE_COLUMNS[column]
-        try:
-            low, high = parse_range(text)
-        except ValueError as error:
-            problems.append((header, f"{label}: {error}"))
+        bounds = _parsed(parse_range, text)
+        if isinstance(bounds, str):
+            problems.append((header, f"{label}: {bounds}"))
             continue
+        low, high = bounds
         declared = values.get(parameter)
         if declared is None:
             problems.append(
@@ -145,7 +147,8 @@ def row_inputs(
             )  # fmt: skip
             continue
         found[parameter] = RowRange(parameter, header, low, high, float(declared))
-    problems.extend(_combinations(found, values, label))
+    if found:
+        problems.extend(_combinations(found, values, label))
     for problem in problems:  # a row with a bad combination keeps none of its ranges
         found = {p: r for p, r in found.items() if r.header != problem[0]}
     return RowInputs(found, tolerance, problems)
@@ -190,9 +193,25 @@ def _combinations(
     return problems
 
 
+@lru_cache(maxsize=256)
 def _canonical(header: str) -> str | None:
+    """The Monte Carlo column a header is (None: another column); headers repeat per row."""
     key = normalise_key(header)
     return TOLERANCE_COLUMN if key == _TOLERANCE_KEY else _RANGE_KEYS.get(key)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_text(parse: Any, text: str) -> Any:
+    try:
+        return parse(text)
+    except ValueError as error:
+        return str(error)
+
+
+def _parsed(parse: Any, value: object) -> Any:
+    """``parse(value)``, or its error message; the same cell text (``±5 %`` on every line) is
+    parsed once."""
+    return _parsed_text(parse, value) if isinstance(value, str) else _parsed_text(parse, str(value))
 
 
 def given_columns(extra: Mapping[str, object]) -> list[str]:

@@ -125,7 +125,9 @@ def print_uncertainty(assessment: Any, console: Console) -> None:
         title=f"Monte Carlo, {assessment.uncertainty.iterations} iterations, "
         f"seed {assessment.uncertainty.seed} (kg CO2-eq per functional unit)"
     )
-    for column in ("product", "mean", "median", "2.5 %", "97.5 %", "P(fail)"):
+    with_mci = any(p.mci is not None for p in assessment.uncertainty.products)
+    columns = ("product", "mean", "median", "2.5 %", "97.5 %", "P(fail)")
+    for column in (*columns, "MCI (2.5–97.5 %)") if with_mci else columns:
         table.add_column(column)
     for product in assessment.uncertainty.products:
         stats = product.total
@@ -136,12 +138,22 @@ def print_uncertainty(assessment: Any, console: Console) -> None:
             )
             or "—"
         )
-        table.add_row(
+        cells = [
             escape(product.product),
             f"{stats.mean:.4g}",
             f"{stats.median:.4g}",
             f"{stats.p2_5:.4g}",
             f"{stats.p97_5:.4g}",
             escape(fails),
-        )
+        ]
+        if with_mci:
+            mci = product.mci.value if product.mci is not None else None
+            cells.append(
+                f"{mci.mean:.3f} ({mci.p2_5:.3f}–{mci.p97_5:.3f})"
+                if mci is not None
+                else escape(product.mci.not_sampled or "—")
+                if product.mci
+                else "—"
+            )
+        table.add_row(*cells)
     console.print(table)

@@ -71,9 +71,10 @@ class MciInputs:
 
 @dataclass
 class MciPlan:
-    inputs: MciInputs | None = None
+    inputs: MciInputs | None = None  # sampled per iteration
     varied: list[str] | None = None
     not_sampled: str | None = None
+    fixed: float | None = None  # none of its inputs varies: the assessed MCI, not sampled
 
 
 def mci_plan(
@@ -156,6 +157,8 @@ def mci_plan(
             or ((line, "eol_recycling_rate") in moved and what.startswith("R2 "))
         }
     )  # fmt: skip
+    if not varied:
+        return MciPlan(varied=[], fixed=float(assessed.mci))
     inputs = MciInputs(
         mass=np.array([f.mass_kg for f in flows], dtype=float),
         line_index=np.array([line_index.get(line, -1) for line in ids], dtype=int),

@@ -699,7 +699,7 @@ def _varied_lines(
         slots,
         ids,
         lambda line, parameter: True,
-        lambda line, parameter: uses_product_value(product, bom, line, parameter),
+        uses_product_value(product, bom),
     )
     for s, i in zip(lines, _, strict=True):
         found.setdefault(ids[i], []).append(slots[s].describe() + how)
@@ -728,7 +728,7 @@ def _with_ranges(
         slots,
         ids,
         lambda line, parameter: parameter in coefficients.get(line, {}),
-        lambda line, parameter: uses_product_value(product, bom, line, parameter),
+        uses_product_value(product, bom),
     )
     use_coefficient = np.array(
         [coefficients[ids[j]][slots[s].parameter] for s, j in zip(use_slot, use_line, strict=True)],
@@ -781,6 +781,13 @@ def _with_share_checks(
     found = None
     if mci is not None and mci.inputs is not None:
         found = MciUncertainty(value=_statistics(values[:, -1]), varied=mci.varied or [])
+    elif mci is not None and mci.fixed is not None:  # nothing moves it: exactly its value
+        fixed = mci.fixed
+        found = MciUncertainty(
+            value=UncertaintyStatistics(
+                mean=fixed, median=fixed, sd=0.0, p2_5=fixed, p25=fixed, p75=fixed, p97_5=fixed
+            )
+        )
     elif mci is not None and mci.not_sampled is not None:
         found = MciUncertainty(not_sampled=mci.not_sampled)
     return summary.model_copy(

@@ -86,20 +86,27 @@ def product_slots(product: Product, problems: list[Problem]) -> list[Slot]:
     return slots
 
 
-def uses_product_value(result: Any, product: Product | None, line_id: str, parameter: str) -> bool:
-    """Whether the line's ``parameter`` is the product's (Products row) value, as the
-    measures and the CFF resolve it: the CFF line's parameter origin, else no value of the
-    BOM line's own and one of the product's."""
-    if product is None or getattr(product.circularity, parameter) is None:
-        return False
+def uses_product_value(result: Any, product: Product | None) -> Callable[[str, str], bool]:
+    """``test(line_id, parameter)``: whether the line's ``parameter`` is the product's (Products
+    row) value, as the measures and the CFF resolve it: the CFF line's parameter origin, else
+    no value of the BOM line's own and one of the product's."""
+    if product is None:
+        return lambda line_id, parameter: False
     circularity = getattr(result, "circularity", None)
     cff = getattr(circularity, "cff", None)
-    symbol = SYMBOLS[parameter]
-    for cff_line in cff.lines if cff is not None else ():
-        if cff_line.line == line_id and symbol in cff_line.parameters:
-            return bool(cff_line.parameters[symbol].origin == "product")
-    bom = next((x for x in product.lines if x.id == line_id), None)
-    return bom is not None and getattr(bom.circularity, parameter) is None
+    cff_parameters = {c.line: c.parameters for c in (cff.lines if cff is not None else ())}
+    bom = {line.id: line for line in product.lines}
+
+    def test(line_id: str, parameter: str) -> bool:
+        if getattr(product.circularity, parameter) is None:
+            return False
+        used = cff_parameters.get(line_id, {}).get(SYMBOLS[parameter])
+        if used is not None:
+            return bool(used.origin == "product")
+        line = bom.get(line_id)
+        return line is not None and getattr(line.circularity, parameter) is None
+
+    return test
 
 
 def slot_uses(
@@ -287,7 +294,7 @@ def share_checks(
             slots,
             [term.line for term in terms],
             lambda line, parameter, named=parameters: parameter in named[line],  # type: ignore[misc]
-            lambda line, parameter: uses_product_value(result, product, line, parameter),
+            uses_product_value(result, product),
         )
         moved = {
             (terms[t].line, slots[s].parameter) for s, t in zip(use_slot, use_term, strict=True)
