@@ -5,16 +5,19 @@ What is sampled, per iteration:
 - one draw per **dataset** (every line using it moves together, as a factor does), from its
   distribution (``distributions.dataset_distribution``); the line's figure is scaled by
   draw / the dataset's value, so a credit keeps its sign.  The whole unit score of the dataset
-  (its own factor and its upstream inputs) moves with it;
+  (its own factor and its upstream inputs) moves with it — except the part that comes from
+  Brightway activities among its inputs, which moves with the sampled background
+  (``upstream``);
 - one draw per **line** with a ``quantity_tolerance`` (``±5 %``: a normal whose 95 % interval
   is ±5 % of the quantity);
 - a line on a **Brightway activity** (``<database>::<code>``) whose project stores
   distributions: the whole background is sampled and solved per iteration (``background``),
   and the line's figure is scaled by the activity's unit score in the iteration / its static
   unit score;
-- one draw per **range** of a line's recycled content or end-of-life rates (``ranges``): it
-  moves the line's CFF figure (products under the CFF) and the recycled-content and
-  end-of-life-rate checks, whose failing probability is computed too.
+- one draw per **range** of a line's or a Products row's recycled content, its post-consumer
+  part or end-of-life rates (``ranges``): it moves the lines' CFF figures (products under the
+  CFF), the recycled-content and end-of-life-rate checks, whose failing probability is
+  computed too, and the product's MCI (``mci_sampling``).
 A line's figure as assessed (cut-off, or its CFF figure) is scaled as a whole; stages follow
 the lines' stages.  Lines whose dataset has no distribution and no DQR stay fixed, and the
 result names them.
@@ -125,9 +128,6 @@ def dataset_distribution(
     if dataset.dqr.dqr is not None and dataset.climate_change:
         return dqr_default(dataset.climate_change, dataset.dqr.dqr)
     return None
-
-
-__all__ = ["parse_tolerance"]  # read-side parsing (bom.monte_carlo), kept importable here
 
 
 # --------------------------------------------------------------------------------------------

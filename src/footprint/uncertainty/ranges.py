@@ -1,14 +1,18 @@
-"""Ranges of a BOM line's recycled content and end-of-life rates, sampled in the Monte Carlo.
+"""Ranges of recycled content, its post-consumer part and end-of-life rates, sampled in the
+Monte Carlo.
 
-A BOM line may give, beside its value, a range of it:
+A BOM line or a Products row may give, beside its value, a range of it (read and checked by
+``bom.monte_carlo``):
 
-    recycled_content_range          "15–25 %"   R1
-    eol_recycling_rate_range        "0.6–0.8"   R2
-    eol_energy_recovery_rate_range  "5-10%"     R3
+    recycled_content_range                  "15–25 %"   R1
+    recycled_content_post_consumer_range    "5–10 %"    the post-consumer part of R1
+    eol_recycling_rate_range                "0.6–0.8"   R2
+    eol_energy_recovery_rate_range          "5-10%"     R3
 
 Each range is a uniform distribution between its ends (what "somewhere from 15 to 25 %"
-says and no more); the line's own value must lie inside it, as the deterministic figures use
-that value.  Every iteration draws one value per range, from its own stream
+says and no more); the row's own value must lie inside it, as the deterministic figures use
+that value.  Every iteration draws one value per range (a Products row's range: one draw for
+every line that takes the product's value), from its own stream
 (``SeedSequence(seed, spawn_key=(block, RANGE_STREAM))``: reproducible whatever the workers
 or chunks, and independent of the dataset and quantity draws).
 
@@ -21,9 +25,10 @@ What a range moves:
   affine in R1, R2 and R3 (``circularity.cff``), so the line's figure changes by
   coefficient × (draw − value), the coefficients computed from the E terms the CFF used
   (``CffLine.parameters``).  A term the declared value did not need but the range does is
-  filled as the CFF fills it (Erecycled = Ev, ErecyclingEoL = E*v·Qsout/Qp, EER = ED).
+  filled as the CFF fills it (Erecycled = Ev, ErecyclingEoL = E*v·Qsout/Qp, EER = ED);
+- the **MCI** (``mci_sampling``): FR with R1, CR with R2.
 Under the cut-off model the footprint does not depend on R1–R3: there a range moves the checks
-only, and the result says so.
+and the MCI only, and the result says so.
 """
 
 from __future__ import annotations
@@ -34,13 +39,11 @@ from typing import Any
 
 import numpy as np
 
-from footprint.bom.monte_carlo import parse_range, row_inputs, show_range
+from footprint.bom.monte_carlo import row_inputs, show_range
 from footprint.circularity.cff import cff_terms
 from footprint.circularity.parameters import SYMBOLS
 from footprint.errors import Problem
 from footprint.model import CffLine, Product
-
-__all__ = ["parse_range", "show_range"]  # read-side parsing, kept importable from here
 
 RANGE_STREAM = 2  # child of the block's stream the ranges draw from (1: the background)
 PRODUCT_ROW = "Products row"
