@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from footprint import finite
 from footprint.bom import bom_files
 from footprint.bom.files import duplicate_warning
 from footprint.catalog import Catalog, load_catalog
-from footprint.data_quality import ScoredContribution, product_data_quality
+from footprint.data_quality import data_quality_of
 from footprint.errors import BomError, FootprintError, InputTooLargeError, Problem
 from footprint.exchange.pact_import import expiry_warnings
 from footprint.lca.engine import LcaEngine
@@ -39,6 +40,8 @@ from footprint.link import (
     ExternalActivity,
     LinkedLine,
     LinkedProduct,
+    Recipe,
+    RecipeLines,
     link_columns,
     link_products,
 )
@@ -47,6 +50,7 @@ from footprint.model import (
     STAGES,
     Assessment,
     ClimateChange,
+    DataQuality,
     Dataset,
     DatasetInfo,
     MethodInfo,
@@ -303,21 +307,23 @@ class Engine:
 
     def _footprints(self, linked: list[LinkedProduct]) -> list[ProductResult]:
         """Cut-off footprints: Σ amount × unit score over all lines of all products at once."""
-        unit_scores, scored = self._scored_lines(linked)
-        with_dataset = np.fromiter(
-            (line.dataset is not None for item in linked for line in item.lines), dtype=bool
-        )
+        unit_scores, scored, with_dataset = self._line_scores(linked)
         figures = np.zeros((len(with_dataset), len(SCORE_COLUMNS)))
         figures[with_dataset] = scored  # lines without a dataset (assemblies) count 0
         scores = np.zeros_like(figures)
         scores[with_dataset] = unit_scores
         results = []
         start = 0
+        recipes = _RecipeFacts(self)
         for item in linked:
-            stop = start + len(item.lines)
+            stop = start + len(item)
             results.append(
                 self._product_result(
-                    item, figures[start:stop], scores[start:stop], with_dataset[start:stop]
+                    item,
+                    figures[start:stop],
+                    scores[start:stop],
+                    with_dataset[start:stop],
+                    recipes,
                 )
             )
             start = stop
@@ -330,23 +336,51 @@ class Engine:
     def _scored_lines(self, linked: list[LinkedProduct]) -> tuple[np.ndarray, np.ndarray]:
         """The unit scores (per reference unit) and the figures (per functional unit) of every
         line that has a dataset, in order: figure = amount × reference flow × unit score."""
-        references: list[str] = []
-        amounts: list[float] = []
+        return self._line_scores(linked)[:2]
+
+    def _line_scores(
+        self, linked: list[LinkedProduct]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_scored_lines`` and which of all lines have a dataset.  Each distinct reference
+        is scored once; lines held as columns take their recipe's (one look-up per recipe)."""
+        row_of: dict[str, int] = {}
+        rows_of_recipes: dict[int, np.ndarray] = {}  # by id of a recipe table
+        rows, amounts, with_dataset = [], [], []
         for item in linked:
             flow = item.product.reference_flow
-            for line in item.lines:
-                if line.dataset is not None:
-                    references.append(self._scored_reference(line))
-                    amounts.append(line.amount * flow)
-        unit_scores = (
-            self.lca.scores(references) if references else np.zeros((0, len(SCORE_COLUMNS)))
-        )
+            columns = item.columns
+            if columns is not None:
+                table = rows_of_recipes.get(id(columns.recipes))
+                if table is None:
+                    references = [_recipe_reference(self.lca, r) for r in columns.recipes]
+                    table = np.fromiter(
+                        (row_of.setdefault(r, len(row_of)) for r in references), np.int64
+                    )
+                    rows_of_recipes[id(columns.recipes)] = table
+                rows.append(table[columns.codes])
+                amounts.append(columns.amount * flow)
+                with_dataset.append(np.ones(len(columns), dtype=bool))
+                continue
+            scored = [line for line in item.lines if line.dataset is not None]
+            references = [self._scored_reference(line) for line in scored]
+            rows.append(
+                np.fromiter((row_of.setdefault(r, len(row_of)) for r in references), np.int64)
+            )
+            amounts.append(np.array([line.amount * flow for line in scored], dtype=np.float64))
+            with_dataset.append(np.array([ln.dataset is not None for ln in item.lines], bool))
+        width = len(SCORE_COLUMNS)
+        if row_of:
+            unit_scores = self.lca.scores(list(row_of))[np.concatenate(rows)]
+            amount = np.concatenate(amounts)
+        else:
+            unit_scores, amount = np.zeros((0, width)), np.zeros(0)
         with np.errstate(over="ignore", invalid="ignore"):  # found and named just below
-            figures = np.asarray(amounts)[:, None] * unit_scores
+            figures = amount[:, None] * unit_scores
         if not np.isfinite(figures).all():
             scored = [line for item in linked for line in item.lines if line.dataset is not None]
             raise BomError(finite.line_problems(scored, figures, "climate change"))
-        return unit_scores, figures
+        mask = np.concatenate(with_dataset) if with_dataset else np.zeros(0, dtype=bool)
+        return unit_scores, figures, mask
 
     def footprint_table(self, bom_or_products: BomInput) -> pd.DataFrame:
         """Cut-off footprints of every line, as one table: the fast path for pipelines that
@@ -425,12 +459,20 @@ class Engine:
         return self.lca.catalog_reference(line.dataset)
 
     def _product_result(
-        self, item: LinkedProduct, figures: np.ndarray, scores: np.ndarray, scored: np.ndarray
+        self,
+        item: LinkedProduct,
+        figures: np.ndarray,
+        scores: np.ndarray,
+        scored: np.ndarray,
+        recipes: _RecipeFacts,
     ) -> ProductResult:
         """``figures``: the product's lines × ``SCORE_COLUMNS``, per functional unit;
-        ``scores``: the unit scores of the lines (``scored``: those with a dataset)."""
+        ``scores``: the unit scores of the lines (``scored``: those with a dataset);
+        ``recipes``: what lines held as columns take from their recipe."""
         product = item.product
-        stages = [line.line.stage for line in item.lines]
+        columns = item.columns
+        bom = columns.bom if columns is not None else [line.line for line in item.lines]
+        stages = [line.stage for line in bom]
         totals = figures[:, _TOTAL]
         # sums beyond the largest float are named below (finite.product_problems), not warned
         with np.errstate(over="ignore", invalid="ignore"):
@@ -439,16 +481,22 @@ class Engine:
         by_stage = {stage: ClimateChange() for stage in STAGES}
         for stage, sums in stage_sums.items():
             by_stage[stage] = _climate(sums)
-        lines = _line_columns(item.lines, figures, stages, share, (scores, scored))
         line_totals = totals.tolist()
-        bases = self._basis_shares(item, line_totals)
-        quality = product_data_quality(
-            [
-                ScoredContribution(figure, link.record.dqr if link.record else None)
-                for figure, link in zip(line_totals, item.lines, strict=True)
-                if link.dataset is not None
-            ]
-        )
+        if columns is not None:
+            facts = recipes.of(columns.recipes)
+            codes = columns.codes.tolist()
+            lines = _recipe_line_columns(columns, codes, facts, figures, stages, share, scores)
+            bases = facts.shares(columns.codes, totals)
+            qualities = [facts.quality[c] for c in codes]
+            quality = data_quality_of(line_totals, qualities)
+        else:
+            lines = _line_columns(item.lines, figures, stages, share, (scores, scored))
+            bases = self._basis_shares(item, line_totals)
+            linked = [k for k, line in enumerate(item.lines) if line.dataset is not None]
+            quality = data_quality_of(
+                [line_totals[k] for k in linked],
+                [_quality(item.lines[k].record) for k in linked],
+            )
         return ProductResult(
             id=product.id,
             name=product.name,
@@ -469,24 +517,32 @@ class Engine:
             extra=dict(product.extra),
         )
 
+    def _basis_split(self, reference: str) -> dict[str, float]:
+        """The share of one reference unit's |total| on each GWP basis (kept per engine)."""
+        return self._basis_splits([reference])[0]
+
+    def _basis_splits(self, references: Sequence[str]) -> list[dict[str, float]]:
+        """``_basis_split`` of each reference, those not yet kept worked out together."""
+        known = self._basis_fractions
+        new = [r for r in dict.fromkeys(references) if r not in known]
+        for reference, bases in zip(new, self.lca.bases_of(new), strict=True):
+            parts = {b: abs(v) for b, v in bases.items() if v}
+            scale = sum(parts.values()) or 1.0
+            known[reference] = {b: v / scale for b, v in parts.items()}
+        return [known[r] for r in references]
+
     def _basis_shares(self, item: LinkedProduct, totals: Sequence[float]) -> dict[str, float]:
         """Share of Σ |line figure| resting on each GWP basis (see ``ProductResult``);
         ``totals``: each line's climate-change total."""
-        weights: dict[str, float] = {}
-        fractions = self._basis_fractions  # kept per engine: one look-up per reference
-        for line, line_total in zip(item.lines, totals, strict=True):
-            if line.dataset is None or not line_total:
-                continue
-            reference = self._scored_reference(line)
-            split = fractions.get(reference)
-            if split is None:
-                parts = {b: abs(v) for b, v in self.lca.bases(reference).items() if v}
-                scale = sum(parts.values()) or 1.0
-                split = fractions[reference] = {b: v / scale for b, v in parts.items()}
-            for basis, fraction in split.items():
-                weights[basis] = weights.get(basis, 0.0) + abs(line_total) * fraction
-        total = sum(weights.values())
-        return {b: w / total for b, w in sorted(weights.items())} if total else {}
+        lines = item.lines
+
+        def split_of(k: int) -> dict[str, float]:
+            line = lines[k]
+            if line.dataset is None:
+                return {}
+            return self._basis_split(self._scored_reference(line))
+
+        return _shares(split_of, totals)
 
     def _activity_info(
         self, activity: ExternalActivity, input_of: list[str] | None = None
@@ -504,15 +560,24 @@ class Engine:
         every level, the upstream datasets their ``inputs`` name (e.g. well-to-tank)."""
         infos: dict[str, DatasetInfo] = {}
         upstream: list[tuple[str, str]] = []  # (input id, the dataset that uses it)
+        tables: set[int] = set()  # recipe tables met (``RecipeLines.recipes``)
         for item in linked:
-            for line in item.lines:
-                if line.dataset is None or line.dataset in infos:
+            targets: Sequence[tuple[str | None, Dataset | ExternalActivity | None]]
+            if item.columns is not None:
+                if id(item.columns.recipes) in tables:
                     continue
-                if line.record is not None:
-                    infos[line.dataset] = _dataset_info(line.record)
-                    upstream.extend((name, line.dataset) for name in line.record.inputs)
-                elif line.activity is not None:
-                    infos[line.dataset] = self._activity_info(line.activity)
+                tables.add(id(item.columns.recipes))
+                targets = [(recipe.dataset, recipe.target) for recipe in item.columns.recipes]
+            else:
+                targets = [(line.dataset, line.record or line.activity) for line in item.lines]
+            for dataset, target in targets:
+                if dataset is None or dataset in infos:
+                    continue
+                if isinstance(target, Dataset):
+                    infos[dataset] = _dataset_info(target)
+                    upstream.extend((name, dataset) for name in target.inputs)
+                elif target is not None:
+                    infos[dataset] = self._activity_info(target)
         while upstream:
             name, user = upstream.pop()
             if name not in infos:
@@ -531,8 +596,9 @@ class Engine:
             references = [self._reference(info.id) for info in ordered]
             for info, score in zip(ordered, self.lca.scores(references).tolist(), strict=True):
                 info.input_of.sort()
-                info.unit_score = _climate(score).model_copy(
-                    update={"unit": _per_unit(info.unit)}
+                info.unit_score = ClimateChange(
+                    **{name: float(score[column]) for name, column in _NAMED_COLUMNS},
+                    unit=_per_unit(info.unit),
                 )
         return ordered
 
@@ -695,6 +761,152 @@ def _line_columns(
         "row": [b.source.row for b in bom],
     }
     return LineColumns(columns, len(bom))
+
+
+def _recipe_line_columns(
+    columns: RecipeLines,
+    codes: list[int],
+    facts: _RecipeTable,
+    figures: np.ndarray,
+    stages: list[Stage],
+    share: np.ndarray,
+    unit_scores: np.ndarray,
+) -> LineColumns:
+    """``_line_columns`` of a product held as ``RecipeLines``: what each line takes from its
+    recipe looked up per code, the rest from the BOM lines (one level: the path is the id)."""
+    bom = columns.bom
+    n = len(bom)
+
+    def of_bom(name: str) -> list[Any]:
+        return list(map(attrgetter(name), bom))
+
+    def of_recipe(values: list[Any]) -> list[Any]:
+        return list(map(values.__getitem__, codes))
+
+    unit_score = climate_parts(unit_scores, dict(_NAMED_COLUMNS))
+    unit_score["unit"] = of_recipe(facts.per_unit)
+    ids = of_bom("id")
+    return LineColumns(
+        {
+            "id": ids,
+            "path": ids,
+            "depth": [0] * n,
+            "name": of_bom("name"),
+            "dataset": of_recipe(facts.dataset),
+            "dataset_name": of_recipe(facts.dataset_name),
+            "quantity": columns.amount,
+            "unit": of_recipe(facts.unit),
+            "unit_score": (unit_score, np.zeros(n, dtype=bool)),  # every line has a dataset
+            "bom_quantity": of_bom("quantity"),
+            "bom_unit": of_bom("unit"),
+            "mass_kg": (columns.mass_kg, ~columns.has_mass),
+            "stage": stages,
+            "climate_change": climate_parts(figures, dict(_NAMED_COLUMNS)),
+            "climate_change_cut_off": [None] * n,
+            "note": [None] * n,
+            "share": share,
+            "material": of_recipe(facts.material),
+            "recycled_content": of_bom("circularity.recycled_content"),  # R1
+            "country": of_bom("country"),
+            "supplier": of_bom("supplier"),
+            "smelter_id": of_bom("smelter_id"),
+            "certification": of_bom("certification"),
+            "extra": of_bom("extra"),  # copied for each line built
+            "row": of_bom("source.row"),
+        },
+        n,
+    )
+
+
+def _recipe_reference(lca: LcaEngine, recipe: Recipe) -> str:
+    """The reference a recipe's lines are scored by (as ``Engine._scored_reference``)."""
+    if isinstance(recipe.target, ExternalActivity):
+        return recipe.target.reference
+    return lca.catalog_reference(recipe.dataset)
+
+
+def _quality(record: Dataset | None) -> DataQuality | None:
+    return record.dqr if record is not None else None
+
+
+class _RecipeTable:
+    """What the lines linked by each recipe of a table (``RecipeLines.recipes``) take from
+    it, one entry per recipe: result-line fields, quality scores, GWP-basis split."""
+
+    def __init__(self, engine: Engine, recipes: Sequence[Recipe]) -> None:
+        records = [r.target if isinstance(r.target, Dataset) else None for r in recipes]
+        self.dataset = [r.dataset for r in recipes]
+        self.dataset_name = [r.target.name for r in recipes]
+        self.unit = [r.unit for r in recipes]
+        self.per_unit = [_per_unit(r.unit) for r in recipes]
+        self.material = [record.material if record else None for record in records]
+        self.quality = [_quality(record) for record in records]
+        self.splits = engine._basis_splits([_recipe_reference(engine.lca, r) for r in recipes])
+        keys: dict[tuple[str, ...], int] = {}
+        self.signature = np.fromiter(
+            (keys.setdefault(tuple(split), len(keys)) for split in self.splits), np.int64
+        )
+        self.keys = list(keys)
+        bases = sorted({b for split in self.splits for b in split})
+        self.fractions = {
+            b: np.fromiter((split.get(b, 0.0) for split in self.splits), np.float64)
+            for b in bases
+        }
+
+    def shares(self, codes: np.ndarray, totals: np.ndarray) -> dict[str, float]:
+        """``_shares`` of lines linked by ``codes`` with these climate-change ``totals``: as
+        arrays when every contributing line's split names the same bases in the same order
+        (Σ added left to right, as the loop adds), else by ``_shares``."""
+        contributing = totals != 0
+        used = codes[contributing]
+        if not len(used):
+            return {}
+        signature = self.signature[used]
+        if (signature != signature[0]).any():
+            splits = self.splits
+            return _shares(lambda k: splits[int(codes[k])], totals.tolist())
+        sizes = np.abs(totals[contributing])
+        zero = np.zeros(1)
+        weights = {
+            basis: np.add.accumulate(np.concatenate((zero, sizes * self.fractions[basis][used])))[
+                -1
+            ].item()
+            for basis in self.keys[signature[0]]
+        }
+        return _shared_out(weights)
+
+
+class _RecipeFacts:
+    """``_RecipeTable`` of each recipe table met in one assessment, made once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._tables: dict[int, tuple[Sequence[Recipe], _RecipeTable]] = {}
+
+    def of(self, recipes: Sequence[Recipe]) -> _RecipeTable:
+        known = self._tables.get(id(recipes))
+        if known is None:
+            known = self._tables[id(recipes)] = (recipes, _RecipeTable(self._engine, recipes))
+        return known[1]
+
+
+def _shares(
+    split_of: Callable[[int], dict[str, float]], totals: Sequence[float]
+) -> dict[str, float]:
+    """Share of Σ |line total| on each GWP basis; ``split_of(k)``: line ``k``'s split of one
+    reference unit (asked only for lines whose total is not 0)."""
+    weights: dict[str, float] = {}
+    for k, line_total in enumerate(totals):
+        if not line_total:
+            continue
+        for basis, fraction in split_of(k).items():
+            weights[basis] = weights.get(basis, 0.0) + abs(line_total) * fraction
+    return _shared_out(weights)
+
+
+def _shared_out(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values())  # in the order the bases were met
+    return {b: w / total for b, w in sorted(weights.items())} if total else {}
 
 
 @lru_cache(maxsize=1024)

@@ -71,24 +71,35 @@ def dqr_level(dqr: float) -> str:
 
 
 def product_data_quality(items: Sequence[ScoredContribution]) -> DataQualityResult:
-    total = sum(abs(i.contribution) for i in items)
+    return data_quality_of([i.contribution for i in items], [i.quality for i in items])
+
+
+def data_quality_of(
+    contributions: Sequence[float], qualities: Sequence[DataQuality | None]
+) -> DataQualityResult:
+    """``product_data_quality`` of lines given as two columns: each line's contribution and
+    its dataset's quality scores (None: none)."""
+    sizes = [abs(c) for c in contributions]
+    total = sum(sizes)
     if total == 0:
         return DataQualityResult()
-    ranked = sorted(items, key=lambda i: abs(i.contribution), reverse=True)
-    relevant: list[ScoredContribution] = []
+    ranked = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)  # stable
+    threshold = _relevance_share() * total
+    scored: list[tuple[float, DataQuality]] = []
     cumulative = 0.0
-    for item in ranked:
-        if cumulative >= _relevance_share() * total:
+    for k in ranked:
+        if cumulative >= threshold:
             break
-        relevant.append(item)
-        cumulative += abs(item.contribution)
-    scored = [i for i in relevant if i.quality is not None and i.quality.dqr is not None]
-    weight_sum = sum(abs(i.contribution) for i in scored)
+        quality = qualities[k]
+        if quality is not None and quality.dqr is not None:
+            scored.append((sizes[k], quality))
+        cumulative += sizes[k]
+    weight_sum = sum(size for size, _ in scored)
     if weight_sum == 0:
         return DataQualityResult(coverage=0.0)
 
     def weighted(criterion: str) -> float:
-        return sum(abs(i.contribution) * getattr(i.quality, criterion) for i in scored) / weight_sum
+        return sum(size * getattr(quality, criterion) for size, quality in scored) / weight_sum
 
     criteria = {name: weighted(name) for name in ("ter", "ger", "tir", "p")}
     dqr = sum(criteria.values()) / 4

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ import numpy as np
 
 from footprint import units
 from footprint.errors import BomError, FootprintError, Problem, cap_problems
-from footprint.model import BomLine, Dataset, Product, is_waste_treatment
+from footprint.model import BomLine, Dataset, Product, Stage, is_waste_treatment
 
 BRIGHTWAY_SEPARATOR = "::"
 
@@ -79,23 +79,134 @@ class LinkedLine:
         return self.activity.name if self.activity is not None else None
 
 
-@dataclass(frozen=True, slots=True)
 class LinkedProduct:
-    product: Product
-    lines: list[LinkedLine]
+    """A product and its lines, linked: ``lines``, one ``LinkedLine`` each, in BOM order.
+
+    A one-level product whose lines all link by a recipe (``link_products``) is held as
+    ``columns`` (``RecipeLines``) instead; its ``lines`` are then built when first asked for
+    (the engine reads the columns, and a million ``LinkedLine`` objects are never made)."""
+
+    __slots__ = ("product", "columns", "_lines")
+
+    def __init__(
+        self,
+        product: Product,
+        lines: list[LinkedLine] | None = None,
+        *,
+        columns: RecipeLines | None = None,
+    ) -> None:
+        if (lines is None) == (columns is None):
+            raise ValueError("give the lines or their columns")
+        self.product = product
+        self.columns = columns
+        self._lines = lines
+
+    @property
+    def lines(self) -> list[LinkedLine]:
+        if self._lines is None:
+            assert self.columns is not None
+            self._lines = self.columns.linked_lines()
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self.columns) if self.columns is not None else len(self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LinkedProduct):
+            return NotImplemented
+        return self.product == other.product and self.lines == other.lines
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LinkedProduct({self.product.id!r}, {len(self)} lines)"
+
+    def lines_linking(self, keep: Callable[[Dataset], bool]) -> list[LinkedLine]:
+        """The lines linked to a catalog record for which ``keep`` is true (for columns: only
+        those lines are built)."""
+        if self.columns is None or self._lines is not None:
+            return [ln for ln in self.lines if ln.record is not None and keep(ln.record)]
+        return self.columns.linked_lines(keep)
 
     @property
     def mass_kg(self) -> float | None:
         """Mass of one product: its leaf lines that are masses, not counting waste treatments
         (an end-of-life line of 23 kg treats the product's own 23 kg).  None when none is."""
-        masses = [
-            ln.mass_kg
-            for ln in self.lines
-            if not ln.is_assembly
-            and ln.mass_kg is not None
-            and not is_waste_treatment(ln.line.stage, ln.dataset)
-        ]
+        if self.columns is not None:
+            masses = self.columns.product_masses()
+        else:
+            masses = [
+                ln.mass_kg
+                for ln in self.lines
+                if not ln.is_assembly
+                and ln.mass_kg is not None
+                and not is_waste_treatment(ln.line.stage, ln.dataset)
+            ]
         return sum(masses) if masses else None
+
+
+class RecipeTable(list["Recipe"]):
+    """The recipes of one ``link_products`` call, shared by its ``RecipeLines``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: dict[Callable[[Dataset], bool], np.ndarray] = {}
+
+    def kept(self, keep: Callable[[Dataset], bool]) -> np.ndarray:
+        """Per recipe: does it link a catalog record that ``keep`` keeps (asked once)."""
+        known = self._kept.get(keep)
+        if known is None:
+            known = self._kept[keep] = np.fromiter(
+                (isinstance(r.target, Dataset) and keep(r.target) for r in self), bool, len(self)
+            )
+        return known
+
+
+@dataclass(frozen=True, slots=True)
+class RecipeLines:
+    """The lines of a one-level product, linked column by column: line ``k`` is ``bom[k]``,
+    linked by ``recipes[codes[k]]`` (a table shared by the products of one ``link_products``
+    call); ``amount`` and ``mass_kg`` (no mass where ``has_mass`` is false) per line, the
+    figures ``_linked_by_recipe`` gives each line."""
+
+    bom: Sequence[BomLine]
+    codes: np.ndarray
+    recipes: RecipeTable
+    amount: np.ndarray
+    mass_kg: np.ndarray
+    has_mass: np.ndarray
+    counted: np.ndarray  # has a mass that is the product's (not a waste treatment)
+
+    def __len__(self) -> int:
+        return len(self.bom)
+
+    def linked_lines(self, keep: Callable[[Dataset], bool] | None = None) -> list[LinkedLine]:
+        """The ``LinkedLine`` of every line (``keep``: only of lines whose catalog record it
+        keeps)."""
+        recipes = self.recipes
+        codes = self.codes.tolist()
+        wanted: Iterable[int] = range(len(codes))
+        if keep is not None:
+            wanted = np.flatnonzero(recipes.kept(keep)[self.codes]).tolist()
+        amount, mass, has_mass = self.amount.tolist(), self.mass_kg.tolist(), self.has_mass.tolist()
+        lines = []
+        for k in wanted:
+            line, recipe = self.bom[k], recipes[codes[k]]
+            target = recipe.target
+            lines.append(
+                LinkedLine(
+                    line, line.id, 0, 1.0, False, recipe.dataset, amount[k], recipe.unit,
+                    mass[k] if has_mass[k] else None,
+                    target if isinstance(target, Dataset) else None,
+                    target if isinstance(target, ExternalActivity) else None,
+                )
+            )  # fmt: skip
+        return lines
+
+    def product_masses(self) -> list[float]:
+        """The masses ``LinkedProduct.mass_kg`` adds: lines with a mass, waste treatments
+        left out, in BOM order."""
+        return self.mass_kg[self.counted].tolist()
 
 
 def link_products(
@@ -109,8 +220,13 @@ def link_products(
 
     problems: list[Problem] = []
     linked: list[LinkedProduct] = []
-    recipes: dict[tuple[str | None, str, float | None], _Recipe | None] = {}
-    for product in products:
+    by_columns = _recipe_columns(products, catalog, external)
+    recipes: dict[tuple[str | None, str, float | None], Recipe | None] = {}
+    for index, product in enumerate(products):
+        columns = by_columns.get(index)
+        if columns is not None:
+            linked.append(LinkedProduct(product, columns=columns))
+            continue
         lines = []
         try:
             flat_lines = flatten(product)
@@ -131,9 +247,71 @@ def link_products(
     return linked
 
 
+def _one_level(product: Product) -> bool:
+    lines = product.lines
+    return (
+        bool(lines)
+        and all(line.parent is None for line in lines)
+        and len({line.id for line in lines}) == len(lines)
+    )
+
+
+def _recipe_columns(
+    products: Sequence[Product], catalog: DatasetLookup, external: ExternalResolver | None
+) -> dict[int, RecipeLines]:
+    """``RecipeLines`` of every one-level product whose lines all link by a recipe of their
+    (dataset, unit, mass per piece) with finite figures, by position in ``products``: the
+    lines of all of them linked at once, each recipe worked out once, amounts and masses
+    computed as arrays with the multiplications ``_linked_by_recipe`` makes.  The others
+    (another shape, a line without a recipe, a problem to name) are left to the line path."""
+    chosen = [k for k, product in enumerate(products) if _one_level(product)]
+    if not chosen:
+        return {}
+    lines = [line for k in chosen for line in products[k].lines]
+    code_of: dict[tuple[str | None, str, float | None], int] = {}
+    table = RecipeTable()
+    codes = []
+    for line in lines:
+        key = (line.dataset, line.unit, line.mass_per_piece_kg)
+        known = code_of.get(key)
+        if known is None:
+            recipe = _recipe(key, catalog, external)
+            known = code_of[key] = -1 if recipe is None else len(table)
+            if recipe is not None:
+                table.append(recipe)
+        codes.append(known)
+    n = len(lines)
+    code = np.array(codes, dtype=np.int64)  # -1 (no recipe) picks the sentinel at the end
+    quantity = np.fromiter((line.quantity for line in lines), dtype=np.float64, count=n)
+    factor = np.array([r.factor for r in table] + [np.nan])[code]
+    bom_mass = np.array([r.bom_mass_factor for r in table] + [0.0])[code]
+    dataset_mass = np.array([r.dataset_mass_factor for r in table] + [0.0])[code]
+    with np.errstate(over="ignore", invalid="ignore"):
+        amount = quantity * factor
+        mass = np.where(bom_mass != 0, quantity * bom_mass, amount * dataset_mass)
+    has_mass = (bom_mass != 0) | (dataset_mass != 0)
+    good = (code >= 0) & np.isfinite(quantity) & (quantity >= 0) & np.isfinite(amount)
+    good &= ~has_mass | np.isfinite(mass)
+    end_of_life = np.fromiter((line.stage == Stage.END_OF_LIFE for line in lines), bool, n)
+    eol_dataset = np.array([r.dataset.startswith("eol-") for r in table] + [False])[code]
+    counted = has_mass & ~(end_of_life | eol_dataset)
+    columns = {}
+    start = 0
+    for k in chosen:
+        stop = start + len(products[k].lines)
+        if good[start:stop].all():
+            part = slice(start, stop)
+            columns[k] = RecipeLines(
+                products[k].lines, code[part], table, amount[part], mass[part],
+                has_mass[part], counted[part],
+            )  # fmt: skip
+        start = stop
+    return columns
+
+
 def _linked_by_recipe(
     line: BomLine,
-    recipes: dict[tuple[str | None, str, float | None], _Recipe | None],
+    recipes: dict[tuple[str | None, str, float | None], Recipe | None],
     catalog: DatasetLookup,
     external: ExternalResolver | None,
 ) -> LinkedLine | None:
@@ -364,7 +542,7 @@ def link_columns(
 
 
 @dataclass(frozen=True)
-class _Recipe:
+class Recipe:
     dataset: str
     unit: str
     factor: float
@@ -377,7 +555,7 @@ def _recipe(
     key: tuple[str | None, str, float | None],
     catalog: DatasetLookup,
     external: ExternalResolver | None,
-) -> _Recipe | None:
+) -> Recipe | None:
     """How the lines of one (dataset, BOM unit, mass per piece) link, as ``_link_line`` would
     link them; None when they need ``_link_line`` (or it would report a problem)."""
     written, bom_unit, per_piece = key
@@ -402,4 +580,4 @@ def _recipe(
     bom_mass = units.to_kg(1.0, bom_unit) if _is_mass(bom_unit) else 0.0
     dataset_mass = units.to_kg(1.0, unit) if not bom_mass and _is_mass(unit) else 0.0
     assert dataset is not None
-    return _Recipe(dataset, unit, factor, bom_mass, dataset_mass, target)
+    return Recipe(dataset, unit, factor, bom_mass, dataset_mass, target)

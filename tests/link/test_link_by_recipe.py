@@ -67,9 +67,48 @@ def test_recipe_links_as_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 0 < len(calls) < lines / 4  # pieces, assemblies and their children: line by line
     calls.clear()
     monkeypatch.setattr(footprint.link, "_linked_by_recipe", lambda *a: None)
+    monkeypatch.setattr(footprint.link, "_recipe_columns", lambda *a: {})
     expected = link_products(products, catalog)
     assert len(calls) == lines
     assert by_recipe == expected  # dataclass equality: every field, floats exactly
+
+
+def test_one_level_products_linked_as_columns_as_line_by_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Products whose lines all have a recipe are held as columns (``RecipeLines``); their
+    lines, the product mass and the lines kept by a record test are what ``_link_line``
+    gives line by line — also for a product with an end-of-life line (not product mass);
+    a product with a line that overflows is named as line by line."""
+    catalog = load_catalog()
+    products = [
+        p.model_copy(update={"lines": [ln for ln in p.lines if ln.mass_per_piece_kg is None]})
+        for p in _products(13)
+        if all(ln.parent is None for ln in p.lines)
+    ]
+    eol = next(i for i in sorted(catalog.datasets) if i.startswith("eol-"))
+    first = products[0].lines
+    first.append(first[0].model_copy(update={"id": "eol", "dataset": eol, "unit": "kg"}))
+    by_columns = link_products(products, catalog)
+    assert all(item.columns is not None for item in by_columns)
+    monkeypatch.setattr(footprint.link, "_linked_by_recipe", lambda *a: None)
+    monkeypatch.setattr(footprint.link, "_recipe_columns", lambda *a: {})
+    expected = link_products(products, catalog)
+    assert [item.mass_kg for item in by_columns] == [item.mass_kg for item in expected]
+    kept = [item.lines_linking(lambda r: r.unit == "kg") for item in by_columns]
+    assert kept == [[ln for ln in item.lines if ln.unit == "kg"] for item in expected]
+    assert by_columns == expected  # built lines: every field, floats exactly
+    assert any(ln.line.id == "eol" and ln.mass_kg for ln in expected[0].lines)
+    overflowing = products[1].lines
+    k = next(k for k, ln in enumerate(overflowing) if catalog.get(ln.dataset or "").unit == "kg")
+    overflowing[k] = overflowing[k].model_copy(update={"quantity": 1e308, "unit": "t"})
+    with pytest.raises(BomError) as line_by_line:
+        link_products(products, catalog)
+    monkeypatch.undo()
+    with pytest.raises(BomError) as by_columns_error:
+        link_products(products, catalog)
+    assert str(by_columns_error.value) == str(line_by_line.value)
+    assert "too large" in str(line_by_line.value)
 
 
 def test_a_line_with_a_problem_is_named_as_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,3 +125,4 @@ def test_a_line_with_a_problem_is_named_as_line_by_line(monkeypatch: pytest.Monk
         link_products(products, catalog)
     assert str(by_recipe.value) == str(expected.value)
     assert len(by_recipe.value.problems) >= 2
+

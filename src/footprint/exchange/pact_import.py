@@ -329,16 +329,19 @@ _V2_UNITS = {
 }
 
 
+def _imported(record: Dataset) -> bool:
+    return "pact_id" in record.extra
+
+
 def expiry_warnings(linked: Iterable[Any], on: date) -> list[Warning_]:
     """A warning for each imported PACT footprint a product uses whose validity period has
     ended by ``on`` (the end is exclusive), or whose status is Deprecated."""
     warnings: list[Warning_] = []
     seen: set[tuple[str, str]] = set()
     for item in linked:
-        for line in item.lines:
+        for line in item.lines_linking(_imported):
             record = line.record
-            if record is None or "pact_id" not in record.extra:
-                continue
+            assert record is not None
             key = (item.product.id, record.id)
             if key in seen:
                 continue

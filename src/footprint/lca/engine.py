@@ -192,10 +192,25 @@ class LcaEngine:
 
     def bases(self, reference: str) -> Bases:
         """The total of one reference unit split by the GWP basis of the factors behind it."""
-        database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
-        if database == self.datasets_database and code in self._bases:
-            return self._bases[code]
-        return {BRIGHTWAY_BASIS: float(self.scores([reference])[0][INDICATORS.index("total")])}
+        return self.bases_of([reference])[0]
+
+    def bases_of(self, references: Sequence[str]) -> list[Bases]:
+        """``bases`` of each reference, the unit scores of those without a split looked up
+        together."""
+        found: list[Bases] = []
+        others: list[int] = []
+        for k, reference in enumerate(references):
+            database, _, code = reference.partition(BRIGHTWAY_SEPARATOR)
+            if database == self.datasets_database and code in self._bases:
+                found.append(self._bases[code])
+            else:
+                found.append({})
+                others.append(k)
+        if others:
+            totals = self.scores([references[k] for k in others])[:, INDICATORS.index("total")]
+            for k, total in zip(others, totals.tolist(), strict=True):
+                found[k] = {BRIGHTWAY_BASIS: total}
+        return found
 
     def _exact_scores(self, records: list[Dataset]) -> np.ndarray:
         """Brightway's climate-change unit scores with their not-split column, the catalog's
