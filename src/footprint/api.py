@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -471,8 +470,10 @@ class Engine:
         ``recipes``: what lines held as columns take from their recipe."""
         product = item.product
         columns = item.columns
-        bom = columns.bom if columns is not None else [line.line for line in item.lines]
-        stages = [line.stage for line in bom]
+        if columns is not None:
+            stages = columns.fields["stage"]
+        else:
+            stages = [line.line.stage for line in item.lines]
         totals = figures[:, _TOTAL]
         # sums beyond the largest float are named below (finite.product_problems), not warned
         with np.errstate(over="ignore", invalid="ignore"):
@@ -774,31 +775,28 @@ def _recipe_line_columns(
 ) -> LineColumns:
     """``_line_columns`` of a product held as ``RecipeLines``: what each line takes from its
     recipe looked up per code, the rest from the BOM lines (one level: the path is the id)."""
-    bom = columns.bom
-    n = len(bom)
-
-    def of_bom(name: str) -> list[Any]:
-        return list(map(attrgetter(name), bom))
+    of_bom = columns.fields
+    n = len(columns)
 
     def of_recipe(values: list[Any]) -> list[Any]:
         return list(map(values.__getitem__, codes))
 
     unit_score = climate_parts(unit_scores, dict(_NAMED_COLUMNS))
     unit_score["unit"] = of_recipe(facts.per_unit)
-    ids = of_bom("id")
+    none = np.zeros(n, dtype=bool)
     return LineColumns(
         {
-            "id": ids,
-            "path": ids,
+            "id": of_bom["id"],
+            "path": of_bom["id"],
             "depth": [0] * n,
-            "name": of_bom("name"),
+            "name": of_bom["name"],
             "dataset": of_recipe(facts.dataset),
             "dataset_name": of_recipe(facts.dataset_name),
             "quantity": columns.amount,
             "unit": of_recipe(facts.unit),
-            "unit_score": (unit_score, np.zeros(n, dtype=bool)),  # every line has a dataset
-            "bom_quantity": of_bom("quantity"),
-            "bom_unit": of_bom("unit"),
+            "unit_score": (unit_score, none),  # every line has a dataset
+            "bom_quantity": (columns.quantity, none),
+            "bom_unit": of_bom["unit"],
             "mass_kg": (columns.mass_kg, ~columns.has_mass),
             "stage": stages,
             "climate_change": climate_parts(figures, dict(_NAMED_COLUMNS)),
@@ -806,13 +804,13 @@ def _recipe_line_columns(
             "note": [None] * n,
             "share": share,
             "material": of_recipe(facts.material),
-            "recycled_content": of_bom("circularity.recycled_content"),  # R1
-            "country": of_bom("country"),
-            "supplier": of_bom("supplier"),
-            "smelter_id": of_bom("smelter_id"),
-            "certification": of_bom("certification"),
-            "extra": of_bom("extra"),  # copied for each line built
-            "row": of_bom("source.row"),
+            "recycled_content": of_bom["circularity.recycled_content"],  # R1
+            "country": of_bom["country"],
+            "supplier": of_bom["supplier"],
+            "smelter_id": of_bom["smelter_id"],
+            "certification": of_bom["certification"],
+            "extra": of_bom["extra"],  # copied for each line built
+            "row": of_bom["source.row"],
         },
         n,
     )

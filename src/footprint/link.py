@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -176,6 +177,8 @@ class RecipeLines:
     mass_kg: np.ndarray
     has_mass: np.ndarray
     counted: np.ndarray  # has a mass that is the product's (not a waste treatment)
+    quantity: np.ndarray  # as on the BOM
+    fields: Mapping[str, list[Any]]  # ``BOM_FIELDS`` → the lines' values, read once
 
     def __len__(self) -> int:
         return len(self.bom)
@@ -256,6 +259,14 @@ def _one_level(product: Product) -> bool:
     )
 
 
+#: the BOM line fields ``RecipeLines.fields`` holds, read in one pass over the lines
+BOM_FIELDS = (
+    "id", "name", "quantity", "unit", "stage", "country", "supplier", "smelter_id",
+    "certification", "extra", "circularity.recycled_content", "source.row",
+)  # fmt: skip
+_KEY_FIELDS = ("dataset", "unit", "mass_per_piece_kg")
+
+
 def _recipe_columns(
     products: Sequence[Product], catalog: DatasetLookup, external: ExternalResolver | None
 ) -> dict[int, RecipeLines]:
@@ -268,21 +279,21 @@ def _recipe_columns(
     if not chosen:
         return {}
     lines = [line for k in chosen for line in products[k].lines]
+    n = len(lines)
+    read = attrgetter(*_KEY_FIELDS, *BOM_FIELDS)  # one pass: each line's fields read once
+    columns = list(zip(*map(read, lines), strict=True))
+    keys = list(zip(*columns[: len(_KEY_FIELDS)], strict=True))
+    fields = dict(zip(BOM_FIELDS, columns[len(_KEY_FIELDS) :], strict=True))
     code_of: dict[tuple[str | None, str, float | None], int] = {}
     table = RecipeTable()
-    codes = []
-    for line in lines:
-        key = (line.dataset, line.unit, line.mass_per_piece_kg)
-        known = code_of.get(key)
-        if known is None:
-            recipe = _recipe(key, catalog, external)
-            known = code_of[key] = -1 if recipe is None else len(table)
-            if recipe is not None:
-                table.append(recipe)
-        codes.append(known)
-    n = len(lines)
-    code = np.array(codes, dtype=np.int64)  # -1 (no recipe) picks the sentinel at the end
-    quantity = np.fromiter((line.quantity for line in lines), dtype=np.float64, count=n)
+    for key in dict.fromkeys(keys):
+        recipe = _recipe(key, catalog, external)
+        code_of[key] = -1 if recipe is None else len(table)
+        if recipe is not None:
+            table.append(recipe)
+    # -1 (no recipe) picks the sentinel at the end of each per-recipe array
+    code = np.fromiter(map(code_of.__getitem__, keys), dtype=np.int64, count=n)
+    quantity = np.fromiter(fields["quantity"], dtype=np.float64, count=n)
     factor = np.array([r.factor for r in table] + [np.nan])[code]
     bom_mass = np.array([r.bom_mass_factor for r in table] + [0.0])[code]
     dataset_mass = np.array([r.dataset_mass_factor for r in table] + [0.0])[code]
@@ -292,21 +303,22 @@ def _recipe_columns(
     has_mass = (bom_mass != 0) | (dataset_mass != 0)
     good = (code >= 0) & np.isfinite(quantity) & (quantity >= 0) & np.isfinite(amount)
     good &= ~has_mass | np.isfinite(mass)
-    end_of_life = np.fromiter((line.stage == Stage.END_OF_LIFE for line in lines), bool, n)
+    end_of_life = np.fromiter(map(Stage.END_OF_LIFE.__eq__, fields["stage"]), bool, n)
     eol_dataset = np.array([r.dataset.startswith("eol-") for r in table] + [False])[code]
     counted = has_mass & ~(end_of_life | eol_dataset)
-    columns = {}
+    linked = {}
     start = 0
     for k in chosen:
         stop = start + len(products[k].lines)
         if good[start:stop].all():
             part = slice(start, stop)
-            columns[k] = RecipeLines(
+            linked[k] = RecipeLines(
                 products[k].lines, code[part], table, amount[part], mass[part],
-                has_mass[part], counted[part],
+                has_mass[part], counted[part], quantity[part],
+                {name: list(values[part]) for name, values in fields.items()},
             )  # fmt: skip
         start = stop
-    return columns
+    return linked
 
 
 def _linked_by_recipe(
@@ -573,11 +585,22 @@ def _recipe(
         dataset, unit = target.id, target.unit
     else:
         return None
+    factors = _unit_factors(bom_unit, unit)
+    if factors is None:
+        return None
+    assert dataset is not None
+    return Recipe(dataset, unit, *factors, target)
+
+
+@lru_cache(maxsize=4096)
+def _unit_factors(bom_unit: str, unit: str) -> tuple[float, float, float] | None:
+    """A recipe's factors from a BOM unit to a dataset's unit (a handful of pairs over
+    millions of lines): 1 × the conversion factor, the BOM unit's kg (0: not a mass) and,
+    when that is 0, the dataset unit's kg; None when the units do not convert by a factor."""
     try:
         factor = units.convert(1.0, bom_unit, unit)  # 1 × the factor: no other path without
     except FootprintError:  # a mass per piece
         return None
     bom_mass = units.to_kg(1.0, bom_unit) if _is_mass(bom_unit) else 0.0
     dataset_mass = units.to_kg(1.0, unit) if not bom_mass and _is_mass(unit) else 0.0
-    assert dataset is not None
-    return Recipe(dataset, unit, factor, bom_mass, dataset_mass, target)
+    return factor, bom_mass, dataset_mass
