@@ -40,6 +40,7 @@ from pydantic import (
     SerializationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    model_validator,
 )
 
 from footprint.errors import Problem
@@ -90,7 +91,34 @@ class _Model(BaseModel):
 # --------------------------------------------------------------------------------------------
 
 
-class SourceRef(_Model):
+class _Record(_Model):
+    """An input record held by the million (a BOM line and its parts).  The records of one
+    product that set the same fields share one fields-set (pydantic's set of the fields
+    given, most of a small record's memory; ``share_fields_sets``); an assignment copies it
+    first, so each record's ``model_fields_set`` stays its own."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__delattr__(name)
+
+
+def share_fields_sets(records: Sequence[_Record]) -> None:
+    """Records with equal fields-sets share the first one's (see ``_Record``)."""
+    last: Any = None
+    seen: dict[frozenset[str], set[str]] = {}
+    for record in records:
+        given = record.__pydantic_fields_set__
+        if given != last:  # most lines set the fields their neighbour sets
+            last = seen.setdefault(frozenset(given), given)
+        if given is not last:
+            object.__setattr__(record, "__pydantic_fields_set__", last)
+
+
+class SourceRef(_Record):
     """Where an input record came from, for error messages that name file, sheet and row."""
 
     file: str | None = None
@@ -102,7 +130,7 @@ class SourceRef(_Model):
         return Problem(message, file=self.file, sheet=self.sheet, row=self.row, column=column)
 
 
-class CircularityParameters(_Model):
+class CircularityParameters(_Record):
     """Circular Footprint Formula / MCI parameters a BOM line or product may override.
 
     Every field is optional: ``None`` means "use the next level" (line → product → the
@@ -138,7 +166,7 @@ class CircularityParameters(_Model):
 CIRCULARITY_PARAMETER_NAMES: tuple[str, ...] = tuple(CircularityParameters.model_fields)
 
 
-class BomLine(_Model):
+class BomLine(_Record):
     """One row of the BOM sheet, validated; quantities still in the unit the user wrote."""
 
     id: str
@@ -195,6 +223,14 @@ class Product(_Model):
     lines: list[BomLine] = Field(default_factory=list)
     extra: dict[str, Scalar] = Field(default_factory=dict)
     source: SourceRef = Field(default_factory=SourceRef)
+
+    @model_validator(mode="after")
+    def _lines_share_fields_sets(self) -> Product:
+        """A million lines in 1.5 KiB each instead of 2.6 KiB (``_Record``)."""
+        share_fields_sets(self.lines)
+        share_fields_sets([line.source for line in self.lines])
+        share_fields_sets([line.circularity for line in self.lines])
+        return self
 
     def total_energy_kwh(self) -> float | None:
         """E_total: the declared energy, else capacity × full cycles per year × years."""
