@@ -253,11 +253,12 @@ class Engine:
         stages: StageCallback = _no_stages,
     ) -> Assessment:
         warnings = list(warnings)
-        from footprint.compliance.categories import category_problems
+        if any(product.category is not None for product in products):
+            from footprint.compliance.categories import category_problems
 
-        unknown = category_problems(products, rule_sets)
-        if unknown:  # a category no rule set knows would switch every check off unseen
-            raise BomError(unknown)
+            unknown = category_problems(products, rule_sets)
+            if unknown:  # a category no rule set knows would switch every check off unseen
+                raise BomError(unknown)
         stages("linking", 0, 1)
         linked = self.link(products)
         stages("linking", 1, 1)
@@ -865,12 +866,11 @@ class _RecipeTable:
             return _shares(lambda k: splits[int(codes[k])], totals.tolist())
         sizes = np.abs(totals[contributing])
         zero = np.zeros(1)
-        weights = {
-            basis: np.add.accumulate(np.concatenate((zero, sizes * self.fractions[basis][used])))[
-                -1
-            ].item()
-            for basis in self.keys[signature[0]]
-        }
+        weights = {}
+        with np.errstate(over="ignore", invalid="ignore"):  # inf as the loop adds it: named
+            for basis in self.keys[signature[0]]:  # later (finite.product_problems)
+                parts = np.concatenate((zero, sizes * self.fractions[basis][used]))
+                weights[basis] = np.add.accumulate(parts)[-1].item()
         return _shared_out(weights)
 
 

@@ -82,6 +82,7 @@ FIELDS: tuple[_Field, ...] = tuple(
     _field(n, f.annotation) for n, f in LineResult.model_fields.items()
 )
 NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+_PLAIN = {field: field.plain() for field in FIELDS}  # made once, not for each column stored
 _POSITION = {name: k for k, name in enumerate(NAMES)}
 # what a validated construction by the engine records as set: cut-off figure and note are
 # set only on the lines the CFF changed (``model_copy(update=…)`` adds them)
@@ -89,8 +90,12 @@ _UNSET_BY_DEFAULT = frozenset({"climate_change_cut_off", "note"})
 
 
 def _missing(values: list[Any]) -> np.ndarray | None:
-    missing = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    return missing if missing.any() else None
+    nones = values.count(None)
+    if not nones:
+        return None
+    if nones == len(values):
+        return np.ones(len(values), dtype=bool)
+    return np.fromiter((v is None for v in values), dtype=bool, count=len(values))
 
 
 def _stored(field: _Field, values: Any, n: int) -> Any:
@@ -103,7 +108,7 @@ def _stored(field: _Field, values: Any, n: int) -> Any:
             raise ValueError(f"column {field.name!r}: {array.shape} values for {n} lines")
         return array
     if field.kind.startswith("optional "):
-        plain = field.plain()
+        plain = _PLAIN[field]
         if isinstance(values, tuple):  # (plain values, None mask)
             given, missing = values
             return (_stored(plain, given, n), missing if missing.any() else None)
@@ -139,7 +144,7 @@ def _chunk(field: _Field, column: Any, start: int, stop: int, as_dicts: bool = F
         stored, missing = column
         if stored is None:
             return [None] * (stop - start)
-        values = _chunk(field.plain(), stored, start, stop, as_dicts)
+        values = _chunk(_PLAIN[field], stored, start, stop, as_dicts)
         if missing is not None:
             for k in np.flatnonzero(missing[start:stop]).tolist():
                 values[k] = None

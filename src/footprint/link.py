@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -264,7 +264,26 @@ BOM_FIELDS = (
     "id", "name", "quantity", "unit", "stage", "country", "supplier", "smelter_id",
     "certification", "extra", "circularity.recycled_content", "source.row",
 )  # fmt: skip
-_KEY_FIELDS = ("dataset", "unit", "mass_per_piece_kg")
+_KEY_FIELDS = ("dataset", "mass_per_piece_kg")  # with "unit": a line's recipe
+
+
+def _bom_fields(lines: Sequence[BomLine]) -> dict[str, Sequence[Any]]:
+    """``BOM_FIELDS`` and ``_KEY_FIELDS`` of every line, each field of a line read once (from
+    the line's field dict: pydantic keeps a model's fields there; nested ones from theirs)."""
+    top = [name for name in (*_KEY_FIELDS, *BOM_FIELDS) if "." not in name]
+    nested = [name.partition(".") for name in BOM_FIELDS if "." in name]
+    holders = list(dict.fromkeys(outer for outer, _, _ in nested))
+    read = itemgetter(*top, *holders)
+    try:
+        values = list(zip(*map(read, map(vars, lines)), strict=True))
+    except KeyError:  # a line built without a field (``model_construct``): by attribute
+        values = list(zip(*map(attrgetter(*top, *holders), lines), strict=True))
+    fields: dict[str, Sequence[Any]] = dict(zip([*top, *holders], values, strict=True))
+    for outer, _, inner in nested:
+        fields[f"{outer}.{inner}"] = list(map(attrgetter(inner), fields[outer]))
+    for outer in holders:
+        del fields[outer]
+    return fields
 
 
 def _recipe_columns(
@@ -280,10 +299,10 @@ def _recipe_columns(
         return {}
     lines = [line for k in chosen for line in products[k].lines]
     n = len(lines)
-    read = attrgetter(*_KEY_FIELDS, *BOM_FIELDS)  # one pass: each line's fields read once
-    columns = list(zip(*map(read, lines), strict=True))
-    keys = list(zip(*columns[: len(_KEY_FIELDS)], strict=True))
-    fields = dict(zip(BOM_FIELDS, columns[len(_KEY_FIELDS) :], strict=True))
+    fields = _bom_fields(lines)
+    keys = list(
+        zip(fields.pop("dataset"), fields["unit"], fields.pop("mass_per_piece_kg"), strict=True)
+    )
     code_of: dict[tuple[str | None, str, float | None], int] = {}
     table = RecipeTable()
     for key in dict.fromkeys(keys):
