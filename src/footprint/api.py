@@ -486,11 +486,9 @@ class Engine:
         line_totals = totals.tolist()
         if columns is not None:
             facts = recipes.of(columns.recipes)
-            codes = columns.codes.tolist()
-            lines = _recipe_line_columns(columns, codes, facts, figures, stages, share, scores)
+            lines = _recipe_line_columns(columns, facts, figures, stages, share, scores)
             bases = facts.shares(columns.codes, totals)
-            qualities = [facts.quality[c] for c in codes]
-            quality = data_quality_of(line_totals, qualities)
+            quality = data_quality_of(line_totals, facts.of("quality", columns.codes))
         else:
             lines = _line_columns(item.lines, figures, stages, share, (scores, scored))
             bases = self._basis_shares(item, line_totals)
@@ -767,7 +765,6 @@ def _line_columns(
 
 def _recipe_line_columns(
     columns: RecipeLines,
-    codes: list[int],
     facts: _RecipeTable,
     figures: np.ndarray,
     stages: list[Stage],
@@ -779,11 +776,11 @@ def _recipe_line_columns(
     of_bom = columns.fields
     n = len(columns)
 
-    def of_recipe(values: list[Any]) -> list[Any]:
-        return list(map(values.__getitem__, codes))
+    def of_recipe(name: str) -> list[Any]:
+        return facts.of(name, columns.codes)
 
     unit_score = climate_parts(unit_scores, dict(_NAMED_COLUMNS))
-    unit_score["unit"] = of_recipe(facts.per_unit)
+    unit_score["unit"] = of_recipe("per_unit")
     none = np.zeros(n, dtype=bool)
     return LineColumns(
         {
@@ -791,10 +788,10 @@ def _recipe_line_columns(
             "path": of_bom["id"],
             "depth": [0] * n,
             "name": of_bom["name"],
-            "dataset": of_recipe(facts.dataset),
-            "dataset_name": of_recipe(facts.dataset_name),
+            "dataset": of_recipe("dataset"),
+            "dataset_name": of_recipe("dataset_name"),
             "quantity": columns.amount,
-            "unit": of_recipe(facts.unit),
+            "unit": of_recipe("unit"),
             "unit_score": (unit_score, none),  # every line has a dataset
             "bom_quantity": (columns.quantity, none),
             "bom_unit": of_bom["unit"],
@@ -804,7 +801,7 @@ def _recipe_line_columns(
             "climate_change_cut_off": [None] * n,
             "note": [None] * n,
             "share": share,
-            "material": of_recipe(facts.material),
+            "material": of_recipe("material"),
             "recycled_content": of_bom["circularity.recycled_content"],  # R1
             "country": of_bom["country"],
             "supplier": of_bom["supplier"],
@@ -834,12 +831,18 @@ class _RecipeTable:
 
     def __init__(self, engine: Engine, recipes: Sequence[Recipe]) -> None:
         records = [r.target if isinstance(r.target, Dataset) else None for r in recipes]
-        self.dataset = [r.dataset for r in recipes]
-        self.dataset_name = [r.target.name for r in recipes]
-        self.unit = [r.unit for r in recipes]
-        self.per_unit = [_per_unit(r.unit) for r in recipes]
-        self.material = [record.material if record else None for record in records]
-        self.quality = [_quality(record) for record in records]
+        values: dict[str, list[Any]] = {
+            "dataset": [r.dataset for r in recipes],
+            "dataset_name": [r.target.name for r in recipes],
+            "unit": [r.unit for r in recipes],
+            "per_unit": [_per_unit(r.unit) for r in recipes],
+            "material": [record.material if record else None for record in records],
+            "quality": [_quality(record) for record in records],
+        }
+        self.values: dict[str, np.ndarray] = {}  # object arrays: gathered by code in C
+        for name, column in values.items():
+            self.values[name] = np.empty(len(column), dtype=object)
+            self.values[name][:] = column
         self.splits = engine._basis_splits([_recipe_reference(engine.lca, r) for r in recipes])
         keys: dict[tuple[str, ...], int] = {}
         self.signature = np.fromiter(
@@ -851,6 +854,11 @@ class _RecipeTable:
             b: np.fromiter((split.get(b, 0.0) for split in self.splits), np.float64)
             for b in bases
         }
+
+    def of(self, name: str, codes: np.ndarray) -> list[Any]:
+        """The lines' values of one field, by their recipe's ``codes``."""
+        values: list[Any] = self.values[name][codes].tolist()
+        return values
 
     def shares(self, codes: np.ndarray, totals: np.ndarray) -> dict[str, float]:
         """``_shares`` of lines linked by ``codes`` with these climate-change ``totals``: as

@@ -83,6 +83,8 @@ def data_quality_of(
     total = sum(sizes)
     if total == 0:
         return DataQualityResult()
+    if not any(quality is not None and quality.dqr is not None for quality in qualities):
+        return DataQualityResult(coverage=0.0)  # what the ranking below comes to
     ranked = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)  # stable
     threshold = _relevance_share() * total
     scored: list[tuple[float, DataQuality]] = []
