@@ -12,7 +12,6 @@ byte with the one made with the column path switched off.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +21,7 @@ from footprint.bom.hierarchy import flatten
 from footprint.lca.datasets_db import DATASETS_DATABASE
 from footprint.model import Product
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(
-    p for p in (REPO / "examples").iterdir() if p.suffix in (".xlsx", ".csv")
-    and not p.name.endswith(".products.csv")
-)  # fmt: skip
-RULE_SETS = sorted(p.stem for p in (REPO / "templates" / "rules").glob("*.yaml"))
+from .test_line_columns import EXAMPLES, RULE_SETS
 
 
 @pytest.fixture(scope="module")

@@ -125,4 +125,3 @@ def test_a_line_with_a_problem_is_named_as_line_by_line(monkeypatch: pytest.Monk
         link_products(products, catalog)
     assert str(by_recipe.value) == str(expected.value)
     assert len(by_recipe.value.problems) >= 2
-
