@@ -265,20 +265,26 @@ BOM_FIELDS = (
     "certification", "extra", "circularity.recycled_content", "source.row",
 )  # fmt: skip
 _KEY_FIELDS = ("dataset", "mass_per_piece_kg")  # with "unit": a line's recipe
+_CHUNK = 4096
 
 
-def _bom_fields(lines: Sequence[BomLine]) -> dict[str, Sequence[Any]]:
+def _bom_fields(lines: Sequence[BomLine]) -> dict[str, list[Any]]:
     """``BOM_FIELDS`` and ``_KEY_FIELDS`` of every line, each field of a line read once (from
     the line's field dict: pydantic keeps a model's fields there; nested ones from theirs)."""
     top = [name for name in (*_KEY_FIELDS, *BOM_FIELDS) if "." not in name]
     nested = [name.partition(".") for name in BOM_FIELDS if "." in name]
     holders = list(dict.fromkeys(outer for outer, _, _ in nested))
-    read = itemgetter(*top, *holders)
-    try:
-        values = list(zip(*map(read, map(vars, lines)), strict=True))
-    except KeyError:  # a line built without a field (``model_construct``): by attribute
-        values = list(zip(*map(attrgetter(*top, *holders), lines), strict=True))
-    fields: dict[str, Sequence[Any]] = dict(zip([*top, *holders], values, strict=True))
+    by_key, by_name = itemgetter(*top, *holders), attrgetter(*top, *holders)
+    values: list[list[Any]] = [[] for _ in (*top, *holders)]
+    for start in range(0, len(lines), _CHUNK):  # a chunk of rows at a time: little memory
+        chunk = lines[start : start + _CHUNK]
+        try:
+            rows = list(map(by_key, map(vars, chunk)))
+        except KeyError:  # a line built without a field (``model_construct``): by attribute
+            rows = list(map(by_name, chunk))
+        for column, part in zip(values, zip(*rows, strict=True), strict=True):
+            column.extend(part)
+    fields: dict[str, list[Any]] = dict(zip([*top, *holders], values, strict=True))
     for outer, _, inner in nested:
         fields[f"{outer}.{inner}"] = list(map(attrgetter(inner), fields[outer]))
     for outer in holders:
@@ -300,18 +306,21 @@ def _recipe_columns(
     lines = [line for k in chosen for line in products[k].lines]
     n = len(lines)
     fields = _bom_fields(lines)
-    keys = list(
-        zip(fields.pop("dataset"), fields["unit"], fields.pop("mass_per_piece_kg"), strict=True)
-    )
+    datasets, bom_units = fields.pop("dataset"), fields["unit"]
+    per_piece = fields.pop("mass_per_piece_kg")
     code_of: dict[tuple[str | None, str, float | None], int] = {}
     table = RecipeTable()
-    for key in dict.fromkeys(keys):
-        recipe = _recipe(key, catalog, external)
-        code_of[key] = -1 if recipe is None else len(table)
-        if recipe is not None:
-            table.append(recipe)
-    # -1 (no recipe) picks the sentinel at the end of each per-recipe array
-    code = np.fromiter(map(code_of.__getitem__, keys), dtype=np.int64, count=n)
+    code = np.empty(n, dtype=np.int64)  # -1 (no recipe): the sentinel ending each array below
+    for start in range(0, n, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        keys = list(zip(datasets[part], bom_units[part], per_piece[part], strict=True))
+        for key in dict.fromkeys(keys):
+            if key not in code_of:
+                recipe = _recipe(key, catalog, external)
+                code_of[key] = -1 if recipe is None else len(table)
+                if recipe is not None:
+                    table.append(recipe)
+        code[part] = list(map(code_of.__getitem__, keys))
     quantity = np.fromiter(fields["quantity"], dtype=np.float64, count=n)
     factor = np.array([r.factor for r in table] + [np.nan])[code]
     bom_mass = np.array([r.bom_mass_factor for r in table] + [0.0])[code]
@@ -334,7 +343,7 @@ def _recipe_columns(
             linked[k] = RecipeLines(
                 products[k].lines, code[part], table, amount[part], mass[part],
                 has_mass[part], counted[part], quantity[part],
-                {name: list(values[part]) for name, values in fields.items()},
+                {name: values[part] for name, values in fields.items()},
             )  # fmt: skip
         start = stop
     return linked
