@@ -264,6 +264,8 @@ def _products_table(products: Sequence[ProductResult]) -> str:
 
 def _product_section(product: ProductResult, anchor: str, ids: Iterable[str]) -> str:
     id_iter = iter(ids)
+    if not isinstance(product.lines, list):  # lines held as columns build their objects on
+        product = product.model_copy(update={"lines": list(product.lines)})  # each pass: once
     circ = product.circularity
     facts = [
         ("Climate change", f"{num(product.climate_change.total)} {e(product.climate_change.unit)}"),
