@@ -434,22 +434,22 @@ class Engine:
         width = len(SCORE_COLUMNS)
         unit_scores = self.lca.scores(references) if references else np.zeros((0, width))
         with np.errstate(over="ignore", invalid="ignore"):
-            figures = (linked.amount * linked.reference_flow)[:, None] * unit_scores[linked.codes]
+            # indicator by indicator (rows): each a contiguous column of the table
+            scale = linked.amount * linked.reference_flow
+            figures = scale * np.ascontiguousarray(unit_scores.T)[:, linked.codes]
         if not np.isfinite(figures).all():
             return None  # ``link`` and ``_line_figures`` name the lines
-        table = pd.DataFrame(
-            {
-                "product": linked.product,
-                "line": linked.line,
-                "path": linked.line,  # one level: the path is the line's id
-                "stage": linked.stage,
-                "dataset": linked.dataset,
-                "quantity": linked.amount,
-                "unit": linked.unit,
-            }
-        )
-        for column, indicator in enumerate(SCORE_COLUMNS):
-            table[indicator] = figures[:, column]
+        columns = {
+            "product": linked.product,
+            "line": linked.line,
+            "stage": linked.stage,
+            "dataset": linked.dataset,
+            "quantity": linked.amount,
+            "unit": linked.unit,
+        }
+        columns.update(zip(SCORE_COLUMNS, figures, strict=True))
+        table = pd.DataFrame(columns)
+        table.insert(2, "path", table["line"])  # one level: the path is the line's id (shared)
         return table
 
     def _scored_reference(self, line: LinkedLine) -> str:

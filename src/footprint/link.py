@@ -14,6 +14,7 @@ dataset's unit.  Unknown ids come with the closest ids as suggestions.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -506,20 +507,24 @@ def _unknown(reference: str, hints: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class LinkedColumns:
     """The lines with a dataset of many one-level products, linked column by column (what
-    ``Engine.footprint_table`` needs): per line its product, id, stage, dataset (as
-    ``LinkedLine.dataset``), amount in the dataset's unit and that unit; ``codes`` numbers
-    each line's (dataset, unit) and ``targets`` holds, per code, the catalog record or the
-    Brightway activity."""
+    ``Engine.footprint_table`` needs): per line its product, id, stage (its value), dataset
+    (as ``LinkedLine.dataset``), amount in the dataset's unit and that unit (object arrays of
+    ``str`` for the texts); ``codes`` numbers each line's (dataset, unit) and ``targets``
+    holds, per code, the catalog record or the Brightway activity."""
 
-    product: list[str]
-    line: list[str]
-    stage: list[str]
-    dataset: list[str]
+    product: np.ndarray
+    line: np.ndarray
+    stage: np.ndarray
+    dataset: np.ndarray
     amount: np.ndarray
-    unit: list[str]
+    unit: np.ndarray
     reference_flow: np.ndarray
     codes: np.ndarray
     targets: list[Dataset | ExternalActivity]
+
+
+# what ``link_columns`` reads of a line (from its field dict: one look-up a field)
+_LINE_FIELDS = ("parent", "id", "quantity", "unit", "dataset", "mass_per_piece_kg", "stage")
 
 
 def link_columns(
@@ -530,28 +535,44 @@ def link_columns(
 ) -> LinkedColumns | None:
     """``link_products`` for the common shape — one-level products whose lines all name a
     dataset, in units convertible by a factor, no mass per piece — without a ``LinkedLine``
-    per line: each distinct (dataset, unit) is resolved once and the amounts converted as
+    per line: the lines' fields are read once into columns, each distinct (dataset, unit) is
+    resolved once (the lines numbered by ``pandas.factorize``) and the amounts converted as
     arrays (``quantity × factor``, the multiplication ``units.convert`` makes).  None when
     any product or line is of another shape or any line has a problem: then
     ``link_products`` links them (and names the problems)."""
-    lines: list[BomLine] = []
-    for product in products:
-        if any(line.parent is not None for line in product.lines):
-            return None
-        if len({line.id for line in product.lines}) != len(product.lines):
-            return None
-        lines.extend(product.lines)
-    code_of: dict[tuple[str | None, str, float | None], int] = {}
-    codes = [
-        code_of.setdefault((line.dataset, line.unit, line.mass_per_piece_kg), len(code_of))
-        for line in lines
+    import pandas as pd
+
+    counts = np.fromiter((len(p.lines) for p in products), np.int64, len(products))
+    if not counts.sum():  # no lines: empty columns (as empty lists, a table of float64)
+        empty = np.empty(0)
+        codes = np.empty(0, np.intp)
+        return LinkedColumns(empty, empty, empty, empty, empty, empty, empty, codes, [])
+    read = itemgetter(*_LINE_FIELDS)
+    try:
+        rows = map(read, map(vars, itertools.chain.from_iterable(p.lines for p in products)))
+        parents, ids, quantities, bom_units, datasets, per_piece, stages = zip(*rows, strict=True)
+    except KeyError:  # a line built without a field (``model_construct``)
+        return None
+    n = len(ids)
+    if parents.count(None) != n or per_piece.count(None) != n:
+        return None  # an assembly, or pieces of a per-mass dataset: ``link_products``
+    ends = np.cumsum(counts).tolist()
+    if any(len(set(ids[a:b])) != b - a for a, b in zip([0, *ends], ends, strict=False)):
+        return None  # a line id repeated within a product
+    dataset_code, written = pd.factorize(np.fromiter(datasets, object, n))
+    unit_code, bom_unit = pd.factorize(np.fromiter(bom_units, object, n))
+    if (dataset_code < 0).any() or (unit_code < 0).any():
+        return None  # a line without a dataset
+    code, keys = pd.factorize(dataset_code * len(bom_unit) + unit_code)  # per (dataset, unit)
+    pairs = divmod(keys, len(bom_unit))
+    recipes = [
+        _recipe((written[d], bom_unit[u], None), catalog, external)
+        for d, u in zip(*pairs, strict=True)
     ]
-    recipes = [_recipe(key, catalog, external) for key in code_of]
     if any(recipe is None for recipe in recipes):
         return None
     resolved = [r for r in recipes if r is not None]
-    code = np.asarray(codes, dtype=np.int64)
-    quantity = np.fromiter((line.quantity for line in lines), dtype=np.float64, count=len(lines))
+    quantity = np.fromiter(quantities, np.float64, n)
     with np.errstate(over="ignore", invalid="ignore"):
         amount = quantity * np.array([r.factor for r in resolved])[code]
         bom_mass = quantity * np.array([r.bom_mass_factor for r in resolved])[code]
@@ -565,16 +586,19 @@ def link_columns(
     )
     if not finite:
         return None
-    stage_value = {stage: stage.value for stage in {line.stage for line in lines}}
+    # stages are ``Stage`` members: numbered by identity (an enum's hash is Python code)
+    stage_code, distinct = pd.factorize(np.fromiter(map(id, stages), np.intp, n))
+    first = [int(np.argmax(stage_code == k)) for k in range(len(distinct))]
+    stage_value = np.array([stages[i].value for i in first], dtype=object)
     return LinkedColumns(
-        product=[p.id for p in products for _ in p.lines],
-        line=[line.id for line in lines],
-        stage=[stage_value[line.stage] for line in lines],
-        dataset=[resolved[c].dataset for c in codes],
+        product=np.repeat(np.array([p.id for p in products], dtype=object), counts),
+        line=np.fromiter(ids, object, n),
+        stage=stage_value[stage_code],
+        dataset=np.array([r.dataset for r in resolved], dtype=object)[code],
         amount=amount,
-        unit=[resolved[c].unit for c in codes],
-        reference_flow=np.fromiter(
-            (p.reference_flow for p in products for _ in p.lines), np.float64, len(lines)
+        unit=np.array([r.unit for r in resolved], dtype=object)[code],
+        reference_flow=np.repeat(
+            np.fromiter((p.reference_flow for p in products), np.float64, len(products)), counts
         ),
         codes=code,
         targets=[r.target for r in resolved],

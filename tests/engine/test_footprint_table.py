@@ -86,7 +86,7 @@ def test_one_level_products_linked_column_by_column_give_the_same_table(
                     quantity=float(rng.uniform(0, 50)),
                     unit=unit,
                     dataset=dataset,
-                    stage=Stage.MANUFACTURING if k % 3 else Stage.USE,
+                    stage=list(Stage)[k % 7 % 5],  # every stage, in no fixed order
                 )
                 for k, (dataset, unit) in enumerate(
                     choices[int(i)] for i in rng.integers(0, len(choices), 30)
@@ -95,6 +95,7 @@ def test_one_level_products_linked_column_by_column_give_the_same_table(
         )
         for p in range(40)
     ]
+    products.insert(3, Product(id="no lines"))
     used = []
     original = Engine._table_columns
 
@@ -109,6 +110,10 @@ def test_one_level_products_linked_column_by_column_give_the_same_table(
     by_line = engine.footprint_table(products)
     assert used[-1] is None
     pd.testing.assert_frame_equal(fast, by_line, check_exact=True)
+    for column in ["quantity", "total", "fossil", "biogenic", "luluc", "not_split"]:
+        assert fast[column].to_numpy().tobytes() == by_line[column].to_numpy().tobytes()
+    assert {type(v) for c in ["product", "line", "path", "stage", "dataset", "unit"]
+            for v in fast[c]} == {str}  # fmt: skip
     first = products[0].lines[0]
     row = fast.iloc[0]
     factor = {"steel": 2.0, "st-37": 2.0, "grid": 0.5, external: 0.5, "truck": 0.1}[first.dataset]
@@ -126,3 +131,27 @@ def test_one_level_products_linked_column_by_column_give_the_same_table(
     with pytest.raises(BomError) as link_error:
         engine.link(broken)
     assert str(fast_error.value) == str(link_error.value) and "stel" in str(fast_error.value)
+
+
+def test_tables_without_lines_and_shapes_linked_line_by_line(bw_project: str) -> None:
+    """No line: an empty table with the columns; assemblies and pieces of a per-mass dataset
+    go line by line (``link``) and keep their figures (by hand)."""
+    catalog = Catalog([Dataset(id="steel", name="steel", unit="kg", climate_change=2.0)])
+    engine = Engine(catalog=catalog, brightway_project=bw_project, use_cache=False)
+    columns = ["product", "line", "path", "stage", "dataset", "quantity", "unit", "total",
+               "fossil", "biogenic", "luluc", "not_split"]  # fmt: skip
+    for empty in ([], [Product(id="a")]):
+        table = engine.footprint_table(empty)
+        assert list(table.columns) == columns and len(table) == 0
+    steel = {"unit": "kg", "dataset": "steel"}
+    shapes = [
+        Product(id="kit", lines=[BomLine(id="box", quantity=2, unit="piece"),
+                                 BomLine(id="x", parent="box", quantity=1, **steel),
+                                 BomLine(id="y", quantity=2, **steel)]),
+        Product(id="pieces", lines=[BomLine(id="bolt", quantity=4, unit="piece", dataset="steel",
+                                            mass_per_piece_kg=0.25)]),
+    ]  # fmt: skip
+    table = engine.footprint_table(shapes)
+    expected = [2 * 1 * 2.0, 2 * 2.0, 4 * 0.25 * 2.0]  # kg CO2-eq: box × x, y, bolts
+    assert table["total"].tolist() == pytest.approx(expected, rel=1e-6)
+    assert table["path"].tolist() == ["box / x", "y", "bolt"]
