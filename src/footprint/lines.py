@@ -238,6 +238,11 @@ class LineColumns(LineView):
         values = [_chunk(f, self._columns[f.name], start, stop, as_dicts=True) for f in FIELDS]
         return [dict(zip(NAMES, row, strict=True)) for row in zip(*values, strict=True)]
 
+    def stored(self, name: str) -> Any:
+        """A field's column as stored (see ``_stored``): for writing it (``json_writer``);
+        not a copy, not to be changed."""
+        return self._columns[name]
+
     def values(self, name: str) -> list[Any]:
         """Every line's value of one field (``"climate_change.total"``: of a nested model's
         field), as the line objects would hold it."""

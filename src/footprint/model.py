@@ -908,10 +908,10 @@ class Assessment(_Model):
         """The JSON document (``model_dump_json``'s bytes), also written to ``path`` when
         given.  Built piece by piece (``footprint.json_writer``): the lines are serialised a
         chunk at a time, never all as objects; ``write_json`` does not hold the text."""
-        from footprint.json_writer import json_pieces
-
         if path is None:
-            return "".join(json_pieces(self, indent))
+            from footprint.json_writer import document
+
+            return document(self, indent)
         from footprint.json_writer import write_json
 
         pieces: list[str] = []

@@ -312,6 +312,77 @@ def test_a_nan_line_is_not_written(tmp_path: Path) -> None:
     assert not (tmp_path / "out.json").exists()
 
 
+def test_floats_are_written_as_pydantic_writes_them() -> None:
+    """``float_texts`` (Python's repr, pydantic's exponent form) against pydantic's own
+    serialiser: random bit patterns, every magnitude, the boundaries where repr and pydantic
+    switch to exponents, -0.0, subnormals; a column of one value, repeated values (the
+    distinct-value path) and a column equal to one already formatted."""
+    from pydantic import TypeAdapter
+
+    from footprint.json_writer import float_texts
+
+    rng = np.random.default_rng(11)
+    patterns = rng.integers(-(2**63), 2**63 - 1, 50_000, dtype=np.int64).view(np.float64)
+    magnitudes = rng.uniform(-1, 1, 50_000) * 10.0 ** rng.integers(-12, 22, 50_000)
+    edges = np.array([1e-5, 1.5e-5, 9.99e-5, 9.999999999999999e-05, 1e-4, 1e-3, 1e-6, 1e15,
+                      9999999999999998.0, 1e16, 1.5e16, -0.0, 0.0, 5e-324, -5e-324,
+                      2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2,
+                      1 / 3])  # fmt: skip
+    pool = np.concatenate([edges, magnitudes[:10]])
+    columns = [patterns[np.isfinite(patterns)], magnitudes, edges, rng.choice(pool, 4000),
+               np.full(5, -0.0), np.full(3, 1e-5)]  # fmt: skip
+    adapter = TypeAdapter(list[float])
+    seen: list[Any] = []
+    for values in columns:
+        expected = adapter.dump_json(values.tolist()).decode()
+        for _ in range(2):  # the second time: the texts of the equal column already seen
+            texts = float_texts(values, seen)
+            texts = [texts] * len(values) if isinstance(texts, str) else texts
+            assert "[" + ",".join(texts) + "]" == expected
+    assert float_texts(np.array([-0.0, 0.0])) == ["-0.0", "0.0"]
+
+
+def test_streamed_json_of_lines_of_every_shape_is_pydantics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Products of many sizes (none, one line, more than a chunk) written together and
+    alone: every field with escapes and None on some lines (``_lines``), plain texts, a
+    column of None, repeated figures, non-empty ``extra``, lines held as a list between."""
+    import footprint.json_writer
+
+    monkeypatch.setattr(footprint.json_writer, "WRITTEN", 1500)  # chunks and groups at test size
+    rng = random.Random(4)
+    pool = [1e-5, 2.5, 1e16, -0.0, 0.1 + 0.2, 7.0]
+
+    def plain(lines: list[LineResult]) -> list[LineResult]:
+        return [
+            x.model_copy(update={"id": f"l{k}", "path": f"a / l{k}", "unit_score": None,
+                                 "quantity": rng.choice(pool), "extra": {} if k % 9 else
+                                 {"cost": 1.5, "note": 'a "b"', "n": k, "ok": True}})
+            for k, x in enumerate(lines)
+        ]  # fmt: skip
+
+    sizes = [1, 7, 0, 300, 1100, 40, 2000, 3, 1497]
+    products = []
+    for p, size in enumerate(sizes):
+        lines = _lines(size) if p % 2 else plain(_lines(size))
+        held: Any = list(lines) if p == 5 else LineColumns.from_lines(lines)
+        products.append(_result(held).model_copy(update={"id": f"p{p}"}))
+    assessment = Assessment(
+        tool_version="0", created="2026-12-02T00:00:00Z", method={}, products=products
+    )
+    batches: list[int] = []
+    batch_json = footprint.json_writer._batch_json
+
+    def spy(views: list[LineColumns], *args: Any) -> list[str]:
+        batches.append(sum(len(v) for v in views))
+        return batch_json(views, *args)
+
+    monkeypatch.setattr(footprint.json_writer, "_batch_json", spy)
+    _same_json(assessment, tmp_path)
+    assert batches[:2] == [1 + 7 + 0 + 300 + 1100, 3 + 1497]  # alone: 40, the list, 2000
+
+
 def test_sums_add_left_to_right_as_before() -> None:
     rng = np.random.default_rng(5)
     figures = rng.normal(size=(300, 5)) * 10.0 ** rng.integers(-8, 8, size=(300, 5))
