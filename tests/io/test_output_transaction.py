@@ -182,6 +182,37 @@ def test_json_to_standard_output(work: Path, capsys: pytest.CaptureFixture[str])
     assert "Climate change" in out.err
 
 
+def test_json_is_streamed_into_its_file_all_or_none(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--json`` is streamed (``Assessment.write_json``, the text never held whole): the
+    file holds pydantic's bytes of the document it holds; a failure in the middle of the
+    stream leaves every earlier file as it was and no temporary file behind."""
+    from footprint import json_writer
+    from footprint.model import Assessment
+
+    held: list[str] = []
+    monkeypatch.setattr(json_writer, "document", lambda *a: held.append("text") or "")
+    code, errors = assess(work, "--json", "new.json", capsys=capsys)
+    assert code == 0, errors
+    text = (work / "new.json").read_text(encoding="utf-8")
+    assert text == Assessment.model_validate_json(text).model_dump_json(indent=2)
+    assert held == []  # the whole text was never built
+
+    pieces = json_writer.json_pieces
+
+    def failing(*args: object, **kwargs: object) -> object:
+        first = next(pieces(*args, **kwargs))  # type: ignore[arg-type]
+        yield first
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json_writer, "json_pieces", failing)
+    before = tree(work)
+    code, errors = assess(work, "--json", "old.json", "--html", "r.html", capsys=capsys)
+    assert code == 1 and len(errors) == 1 and "No space left on device" in errors[0]
+    assert tree(work) == before  # old.json as it was, no r.html, no temporary file
+
+
 # -- the transaction itself -------------------------------------------------------------------
 
 

@@ -92,6 +92,11 @@ def test_the_downloads_of_a_result_match_its_json(live_server):
     # saved under the BOM's name, not footprint.xlsx for every BOM
     as_json = httpx.get(live_server.url + links["footprint.json"], timeout=60)
     assert as_json.json() == answer.json()
+    # the answer is the download's file (streamed to it once), pydantic's bytes of the result
+    assert answer.content == as_json.content
+    assert answer.headers["content-type"].startswith("application/json")
+    assert "content-disposition" not in answer.headers  # shown, not saved, by a browser
+    assert answer.text == Assessment.model_validate_json(answer.text).model_dump_json(indent=2)
     workbook = httpx.get(live_server.url + links["footprint.xlsx"], timeout=120)
     assert workbook.status_code == 200
     assert 'filename="widget-footprint.xlsx"' in workbook.headers["content-disposition"]

@@ -205,7 +205,7 @@ def assess_command(
             products=products, scenarios=what_if, console=console,
         )  # fmt: skip
         writers: dict[str, Callable[[Path], object]] = {
-            "--json": assessment.to_json,
+            "--json": assessment.write_json,  # streamed: the text is never held whole
             "--xlsx": assessment.to_excel,
             "--html": assessment.to_html,
         }

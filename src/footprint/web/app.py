@@ -323,8 +323,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             f'<{base}/{d.filename}>; rel="alternate"; type="{d.media_type.split(";")[0]}"'
             for d in DOWNLOADS.values()
         )
-        return Response(
-            assessment.to_json(),
+        # the JSON download of the result, streamed to its file once, sent from there
+        path = await anyio.to_thread.run_sync(
+            state.results.file, stored, "json", limiter=state.limiter
+        )
+        return FileResponse(
+            path,
             media_type="application/json",
             headers={"Link": links, "X-Footprint-Result": stored.id},
         )

@@ -33,7 +33,7 @@ class Download:
 
 
 def _write_json(assessment: Assessment, path: Path) -> None:
-    assessment.to_json(path)
+    assessment.write_json(path)  # streamed: the text is never held whole
 
 
 DOWNLOADS: dict[str, Download] = {
