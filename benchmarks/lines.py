@@ -2,6 +2,7 @@
 and ``Assessment.to_json`` — this checkout against a baseline revision, in the same run.
 
     BRIGHTWAY_DIR=/tmp/footprint-bench/bw python benchmarks/lines.py   # --products 10000
+    ... --what table --baseline 35b834f,0043523   # several baselines, in one run
 
 Background and products are ``benchmarks/engine.py``'s (nearly triangular background of
 20,000 activities, written once into the project ``footprint-bench`` — run engine.py once, or
@@ -10,7 +11,10 @@ a fresh process with ``PYTHONPATH`` on its own code: this checkout's ``src`` or 
 (extracted with ``git archive``), each with its own copy of the Brightway folder and its own
 cache folder.  Untimed in the child: the warm ``Engine`` (unit scores from the cache, computed
 on the first run; the background's activity table read by a one-product table) and the
-products (validated ``Product`` models).  Timed: the call alone.
+products (validated ``Product`` models).  Timed: the call alone, wall-clock and CPU seconds
+of the process (on a loaded machine the CPU seconds are the steadier figure; ratios of both
+are printed).  ``write_json`` (streamed to a file, where the revision has it) is timed before
+``to_json`` (which also returns the text), each with the peak resident set after it.
 Memory: the process's peak resident set (VmHWM) and its resident set just before the call
 (the products and the engine), so the call's own part is the difference.
 
@@ -22,6 +26,7 @@ product totals, and the JSON documents (``created`` set to a fixed time) the sam
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -31,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from warm_start import _extract  # noqa: E402  # a revision's src, datasets, templates
 
-BASELINE = "caf1b8b"  # main before column-oriented lines (with LineResult.unit_score)
+BASELINE = "35b834f,0043523"  # before column-oriented lines; main before this session
 
 
 def _engine_benchmark():  # benchmarks/engine.py: its products and its background
@@ -57,6 +63,32 @@ def _memory() -> dict[str, float]:
         if line.startswith(("VmHWM:", "VmRSS:")):
             fields[line.split(":")[0]] = int(line.split()[1]) / 1024
     return fields
+
+
+def _reset_peak() -> None:
+    """Peak resident set back to the present one (Linux: ``clear_refs`` 5), so that the peak
+    after a call is that call's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _timed(result: dict, name: str, call: Callable[[], object]) -> None:
+    """Time ``call`` (wall, CPU) with the resident set before it and the peak after it."""
+    _reset_peak()
+    result[f"{name}_rss_before_mib"] = _memory()["VmRSS"]
+    start, cpu = time.perf_counter(), time.process_time()
+    call()
+    result[f"{name}_seconds"] = time.perf_counter() - start
+    result[f"{name}_cpu_seconds"] = time.process_time() - cpu
+    result[f"{name}_peak_mib"] = _memory()["VmHWM"]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _products(n_products: int) -> list:
@@ -119,15 +151,13 @@ def _child(what: str, n_products: int, out: Path, json_path: Path | None) -> Non
         result["totals"] = [p.climate_change.total for p in assessment.products]
         if json_path is not None:
             fixed = assessment.model_copy(update={"created": datetime(2026, 12, 2, tzinfo=UTC)})
-            start = time.perf_counter()
-            fixed.to_json(json_path)
-            result["to_json_seconds"] = time.perf_counter() - start
-            result["to_json_peak_mib"] = _memory()["VmHWM"]
-            digest = hashlib.sha256()
-            with json_path.open("rb") as handle:
-                while block := handle.read(1 << 24):
-                    digest.update(block)
-            result["sha256"] = digest.hexdigest()
+            del assessment, products
+            if hasattr(fixed, "write_json"):
+                _timed(result, "write_json", lambda: fixed.write_json(json_path))
+                result["write_json_sha256"] = _sha256(json_path)
+                json_path.unlink()
+            _timed(result, "to_json", lambda: fixed.to_json(json_path))
+            result["sha256"] = _sha256(json_path)
             result["json_mib"] = json_path.stat().st_size / 2**20
             json_path.unlink()
     out.write_text(json.dumps(result), encoding="utf-8")
@@ -144,7 +174,9 @@ def _run(src: Path, env: dict[str, str], what: str, products: int, work: Path) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=10_000, help="products of 100 lines")
-    parser.add_argument("--baseline", default=BASELINE, help="git revision of the baseline")
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="git revision(s) of the baseline(s), comma-separated"
+    )
     parser.add_argument("--what", default="table,pipeline")
     parser.add_argument("--child")
     parser.add_argument("--out")
@@ -158,10 +190,9 @@ def main() -> None:
     bench = _engine_benchmark()
     bench.prepare("triangular")  # the background, once
     work = Path(tempfile.mkdtemp(prefix="footprint-lines-bench-"))
-    contenders = {
-        "this checkout": ROOT / "src",
-        f"baseline {args.baseline}": _extract(args.baseline, work / "baseline"),
-    }
+    contenders = {"this checkout": ROOT / "src"}
+    for revision in args.baseline.split(","):
+        contenders[f"baseline {revision}"] = _extract(revision, work / f"baseline-{revision}")
     envs = {}
     for i, name in enumerate(contenders):
         folder = work / f"bw-{i}"
@@ -179,27 +210,44 @@ def main() -> None:
             _run(src, envs[name], what, 10, work)  # untimed: unit scores into the cache
             results[name] = result = _run(src, envs[name], what, args.products, work)
             extra = ""
+            if "write_json_seconds" in result:
+                extra += (
+                    f"; write_json {result['write_json_seconds']:.2f} s "
+                    f"(CPU {result['write_json_cpu_seconds']:.2f} s), "
+                    f"peak then {result['write_json_peak_mib']:,.0f} MiB (before "
+                    f"{result['write_json_rss_before_mib']:,.0f} MiB)"
+                )
             if "to_json_seconds" in result:
-                extra = (
-                    f"; to_json {result['to_json_seconds']:.2f} s, {result['json_mib']:.0f} MiB, "
+                extra += (
+                    f"; to_json {result['to_json_seconds']:.2f} s "
+                    f"(CPU {result['to_json_cpu_seconds']:.2f} s), {result['json_mib']:.0f} MiB, "
                     f"peak then {result['to_json_peak_mib']:,.0f} MiB"
                 )
             print(
-                f"{what:<9} {name:<22} {result['seconds']:8.2f} s ({result['cpu_seconds']:.2f} s "
-                f"CPU)   peak {result['peak_mib']:7,.0f} MiB (before the call "
-                f"{result['rss_before_mib']:,.0f} MiB){extra}",
+                f"{what:<9} {name:<22} {result['seconds']:8.2f} s (CPU {result['cpu_seconds']:.2f}"
+                f" s)   peak {result['peak_mib']:7,.0f} MiB (before the call "
+                f"{result['rss_before_mib']:,.0f} MiB){extra}   load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-        ours, baseline = results.values()
-        ratio = baseline["seconds"] / ours["seconds"]
-        cpu_ratio = baseline["cpu_seconds"] / ours["cpu_seconds"]
-        print(f"{what:<9} ratio baseline / this checkout: {ratio:.1f}× ({cpu_ratio:.1f}× CPU)")
-        if "to_json_seconds" in ours:
-            ratio = baseline["to_json_seconds"] / ours["to_json_seconds"]
-            print(f"{'to_json':<9} ratio baseline / this checkout: {ratio:.1f}×")
-        assert ours.get("totals") == baseline.get("totals"), "product totals differ"
-        assert ours["sha256"] == baseline["sha256"], f"{what}: outputs differ"
-        print(f"{what:<9} same figures and same bytes under both revisions: yes")
+        ours = results["this checkout"]
+        for name, baseline in results.items():
+            if name == "this checkout":
+                continue
+            for call in ("", "write_json_", "to_json_"):
+                if f"{call}seconds" not in ours or "to_json_seconds" not in baseline and call:
+                    continue
+                theirs = call if f"{call}seconds" in baseline else "to_json_"  # no write_json
+                wall = baseline[f"{theirs}seconds"] / ours[f"{call}seconds"]
+                cpu = baseline[f"{theirs}cpu_seconds"] / ours[f"{call}cpu_seconds"]
+                label = (call.rstrip("_") or what) + (
+                    f" vs its {theirs.rstrip('_')}" if theirs != call else ""
+                )
+                print(f"{label:<9} {name} / this checkout: {wall:.2f}× wall, {cpu:.2f}× CPU")
+            assert ours.get("totals") == baseline.get("totals"), f"{name}: product totals differ"
+            assert ours["sha256"] == baseline["sha256"], f"{what}: outputs differ from {name}"
+        if "write_json_sha256" in ours:
+            assert ours["write_json_sha256"] == ours["sha256"], "write_json and to_json differ"
+        print(f"{what:<9} same figures and same bytes under every revision: yes")
     print(f"load average at the end: {os.getloadavg()}")
     shutil.rmtree(work)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from json.encoder import encode_basestring  # in C; escapes what serde_json (pydantic) does
@@ -173,7 +174,7 @@ def _columns_json(
     level = pad + (indent or 0)  # the items' indentation
     prefix: Column = "," if indent is None else ",\n" + " " * level
     pieces: list[Column] = [prefix if prefixes is None else prefixes]
-    _object(pieces, LineResult, FIELDS, lines.stored, start, stop, indent, level, [])
+    _object(pieces, LineResult, FIELDS, lines.stored, _Chunk(start, stop, indent, []), level)
     return _joined(pieces, stop - start)
 
 
@@ -228,29 +229,36 @@ def _blank(field: _Field, count: int) -> Any:
     return [None] * count
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """Lines start … stop − 1, written with ``indent``; ``seen``: the float columns of the
+    chunk formatted so far."""
+
+    start: int
+    stop: int
+    indent: int | None
+    seen: list[tuple[np.ndarray, Column]]
+
+
 def _object(
     pieces: list[Column],
     model: type[BaseModel],
     fields: Sequence[_Field],
     column: Any,
-    start: int,
-    stop: int,
-    indent: int | None,
+    chunk: _Chunk,
     level: int,
-    seen: list[tuple[np.ndarray, Column]],
 ) -> None:
-    """The pieces of one object per line (``column(name)``: a field's stored column;
-    ``seen``: the float columns of the chunk formatted so far)."""
+    """The pieces of one object per line (``column(name)``: a field's stored column)."""
+    indent = chunk.indent
     if indent is None:
         first, between, colon, close = "{", ",", ":", "}"
     else:
         inner = "\n" + " " * (level + indent)
         first, between, colon, close = "{" + inner, "," + inner, ": ", "\n" + " " * level + "}"
-    for k, field in enumerate(fields):
-        pieces.append((between if k else first) + encode_basestring(field.name) + colon)
-        annotation = model.model_fields[field.name].annotation
-        deeper = level + (indent or 0)
-        _value(pieces, field, annotation, column(field.name), start, stop, indent, deeper, seen)
+    for k, part in enumerate(fields):
+        pieces.append((between if k else first) + encode_basestring(part.name) + colon)
+        annotation = model.model_fields[part.name].annotation
+        _value(pieces, part, annotation, column(part.name), chunk, level + (indent or 0))
     pieces.append(close if fields else "{}")
 
 
@@ -259,13 +267,11 @@ def _value(
     field: _Field,
     annotation: Any,
     column: Any,
-    start: int,
-    stop: int,
-    indent: int | None,
+    chunk: _Chunk,
     level: int,
-    seen: list[tuple[np.ndarray, Column]],
 ) -> None:
     """The pieces of one field's values (``column`` in the field's storage, see lines.py)."""
+    start, stop, seen = chunk.start, chunk.stop, chunk.seen
     count = stop - start
     kind = field.kind
     if kind == "float":
@@ -279,9 +285,7 @@ def _value(
         pieces.append(_with_nulls(texts, missing, start, stop))
     elif kind == "model":
         assert field.model is not None
-        _object(
-            pieces, field.model, field.parts, column.__getitem__, start, stop, indent, level, seen
-        )
+        _object(pieces, field.model, field.parts, column.__getitem__, chunk, level)
     elif kind == "optional model":
         assert field.model is not None
         stored, missing = column
@@ -289,9 +293,7 @@ def _value(
             pieces.append("null")
             return
         nested: list[Column] = []
-        _object(
-            nested, field.model, field.parts, stored.__getitem__, start, stop, indent, level, seen
-        )
+        _object(nested, field.model, field.parts, stored.__getitem__, chunk, level)
         if missing is None or not missing[start:stop].any():
             pieces.extend(nested)
             return
@@ -299,7 +301,7 @@ def _value(
         texts = _joined([*nested, "\x00"], count).split("\x00")[:-1]
         pieces.append(_with_nulls(texts, missing, start, stop))
     else:
-        _plain(pieces, annotation, column[start:stop], indent, level)
+        _plain(pieces, annotation, column[start:stop], chunk.indent, level)
 
 
 def _with_nulls(texts: Column, missing: np.ndarray | None, start: int, stop: int) -> Column:
