@@ -1,7 +1,7 @@
 """Benchmark: writing the compliance workbook (and all outputs) for big assessments.
 
     python benchmarks/workbook.py [--products 3000 --lines-per-product 3] [--big-lines 10000]
-                                  [--baseline 807fb55] [--no-baseline]
+                                  [--baseline 807fb55,0043523] [--no-baseline] [--no-html]
 
 Two shapes, each from a generated BOM file (products × parts on shipped datasets: steel,
 aluminium, copper, PP, grid electricity, lorry freight; recycled content on every third
@@ -14,13 +14,14 @@ has checks):
 - one product of 10,000 lines (the Lines sheet: 10,000 rows × ~30 columns); target: the
   workbook in a few seconds.
 
-The baseline is the workbook writer of commit ``--baseline`` (default 807fb55, main before
-this work): that commit's ``src/`` is extracted with ``git archive`` into a temporary folder
-and run in a child process of the same run, on the same BOM file, assessing it with its own
-code and timing only its ``build_workbook`` + save (the same step as timed here).  Each
-contender's workbook is then read back and every number in it compared (as a multiset; the
-layout changed, the figures may not), so the faster writer is shown to write the same
-figures.  Times are wall and CPU seconds (CPU is the better guide on a loaded machine).
+The baselines are the workbook writers of the commits ``--baseline`` (default 807fb55, main
+before any of this work, and 0043523, main after the previous session's writer): each
+commit's ``src/`` is extracted with ``git archive`` into a temporary folder and run in a child
+process of the same run, on the same BOM file, assessing it with its own code and timing
+only its ``build_workbook`` + save (the same step as timed here).  Each contender's workbook
+is then read back and every number in it compared (as a multiset; the layout changed, the
+figures may not), so the faster writer is shown to write the same figures.  Times are wall
+and CPU seconds (CPU is the better guide on a loaded machine).
 
 The HTML step has its own baseline, ``--html-baseline`` (default 0043523, main before the HTML
 report was made fast): that commit's ``write_html`` in a child process on the same BOM file;
@@ -128,22 +129,30 @@ def compare(new: Path, old: Path) -> str:
     (a, texts_a), (b, texts_b) = figures(new), figures(old)
     extra, missing = sum((a - b).values()), sum((b - a).values())
     same = "the same" if a == b else f"DIFFERENT (+{extra} / -{missing})"
+    if a != b:  # which values: e.g. a row of zeros one writer has and the other not
+        same += (f"; most common extra {(a - b).most_common(3)}, "
+                 f"missing {(b - a).most_common(3)}")  # fmt: skip
     return (f"numbers: {sum(a.values()):,} here, {sum(b.values()):,} in the baseline: {same}; "
             f"text cells {texts_a:,} / {texts_b:,}")  # fmt: skip
 
 
 def timed(label: str, function):  # type: ignore[no-untyped-def]
     """Wall and CPU seconds: under a shared machine's load the CPU time is the closer guide
-    to what an idle machine takes."""
+    to what an idle machine takes.  Returns the result and the CPU seconds."""
     start, cpu = time.perf_counter(), time.process_time()
     result = function()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"  {label:<44} {seconds:8.2f} s  (CPU {cpu:.2f} s)", flush=True)
-    return result, seconds
+    return result, cpu
 
 
 def run(
-    folder: Path, label: str, products: int, lines: int, baseline: Path | None, html: bool,
+    folder: Path,
+    label: str,
+    products: int,
+    lines: int,
+    baselines: dict[str, Path],
+    html: bool,
     html_baseline: Path | None = None,
 ) -> None:
     from footprint.api import Engine
@@ -160,20 +169,21 @@ def run(
     out.mkdir()
     _, j = timed("JSON", lambda: assessment.to_json(out / "r.json"))
     _, w = timed("workbook (this tree)", lambda: build_workbook(assessment).save(out / "r.xlsx"))
+    print(f"  {'workbook file':<44} {(out / 'r.xlsx').stat().st_size / 1e6:8.2f} MB")
     if html:
         _, h = timed("HTML", lambda: assessment.to_html(out / "r.html"))
-        print(f"  {'all outputs (JSON + workbook + HTML)':<44} {j + w + h:8.2f} s")
+        print(f"  {'all outputs (JSON + workbook + HTML), CPU':<44} {j + w + h:8.2f} s")
         if html_baseline is not None:  # the HTML report of --html-baseline, same BOM file
             old_html = folder / f"{label}.baseline.html"
             seconds, cpu = child(html_baseline, bom, old_html, html_figures.CHILD)
             print(f"  {'HTML (baseline, child process)':<44} {seconds:8.2f} s  (CPU {cpu:.2f} s)"
-                  f"  {seconds / h:.1f}× this tree's time")  # fmt: skip
+                  f"  {cpu / h:.1f}× this tree's CPU time")  # fmt: skip
             print(f"  {html_figures.compare(out / 'r.html', old_html)}", flush=True)
-    if baseline is not None:
-        old = folder / f"{label}.baseline.xlsx"
-        seconds, cpu = child(baseline, bom, old)
-        print(f"  {'workbook (baseline, child process)':<44} {seconds:8.2f} s  (CPU {cpu:.2f} s)"
-              f"  {seconds / w:.1f}× this tree's time")  # fmt: skip
+    for commit, src in baselines.items():
+        old = folder / f"{label}.{commit}.xlsx"
+        seconds, cpu = child(src, bom, old)
+        print(f"  {f'workbook (baseline {commit}, child process)':<44} {seconds:8.2f} s  "
+              f"(CPU {cpu:.2f} s)  {cpu / w:.1f}× this tree's CPU time")  # fmt: skip
         print(f"  {compare(out / 'r.xlsx', old)}", flush=True)
 
 
@@ -182,7 +192,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=3000)
     parser.add_argument("--lines-per-product", type=int, default=3)
     parser.add_argument("--big-lines", type=int, default=10000)
-    parser.add_argument("--baseline", default="807fb55")
+    parser.add_argument("--baseline", default="807fb55,0043523", help="commits, comma-separated")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML report")
     parser.add_argument("--html-baseline", default="0043523",
@@ -193,14 +203,17 @@ def main() -> None:
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; {uptime}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        baseline = None if args.no_baseline else extract(args.baseline, folder / "baseline")
+        commits = [] if args.no_baseline else [c for c in args.baseline.split(",") if c]
+        baselines = {c: extract(c, folder / f"baseline-{c}") for c in commits}
         html_baseline = (None if args.no_html or args.html_baseline == "none"
                          else extract(args.html_baseline, folder / "html-baseline"))  # fmt: skip
         if args.products:
-            run(folder, "many", args.products, args.lines_per_product, baseline,
+            run(folder, "many", args.products, args.lines_per_product, baselines,
                 not args.no_html, html_baseline)  # fmt: skip
         if args.big_lines:
-            run(folder, "big", 1, args.big_lines, baseline, not args.no_html, html_baseline)
+            run(folder, "big", 1, args.big_lines, baselines, not args.no_html, html_baseline)
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"end: {uptime}")
 
 
 if __name__ == "__main__":

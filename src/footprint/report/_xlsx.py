@@ -53,6 +53,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import tostring
 
+from footprint.memory import cyclic_gc_paused
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_TEXT = 32767
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -230,9 +232,14 @@ def _fit_heights(
     """``_fit_height`` of each row from ``first``, column by column."""
     lines: dict[int, int] = {}
     for j, per_line in wrapped:
+        counted: dict[str, int] = {}  # a text's lines (texts repeat: a source, a note)
         for i, value in enumerate(map(itemgetter(j), rows)):
             if isinstance(value, str) and (len(value) > per_line or "\n" in value):
-                n = sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n"))
+                n = counted.get(value)
+                if n is None:
+                    n = counted[value] = sum(
+                        math.ceil(max(len(part), 1) / per_line) for part in value.split("\n")
+                    )
                 if n > lines.get(i, 1):
                     lines[i] = n
     for i in sorted(lines):
@@ -431,6 +438,14 @@ class _LazyCells(dict[tuple[int, int], Cell]):
 
     def dimension(self) -> str:
         """``Worksheet.calculate_dimension()``: the range of every cell, made or held."""
+        bounds = self.bounds()
+        if bounds is None:
+            return "A1:A1"
+        first, last, left, right = bounds
+        return f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        """(first row, last row, first column, last column) of every cell, made or held."""
         rows: set[int] = set()
         columns: set[int] = set()
         for r, c in dict.keys(self):
@@ -442,9 +457,8 @@ class _LazyCells(dict[tuple[int, int], Cell]):
                 rows.update(bounds[:2])
                 columns.update(bounds[2:])
         if not rows:
-            return "A1:A1"
-        return (f"{get_column_letter(min(columns))}{min(rows)}:"
-                f"{get_column_letter(max(columns))}{max(rows)}")  # fmt: skip
+            return None
+        return min(rows), max(rows), min(columns), max(columns)
 
     def materialize(self) -> None:
         """Every held cell made into an openpyxl cell (in table order, row by row)."""
@@ -792,10 +806,12 @@ def save(workbook: Workbook, filename: str | Path | IO[bytes]) -> None:
     if workbook.write_only:
         Workbook.save(workbook, filename)
         return
-    # deflate level 1: a fifth of the time of the default 6 for a few percent more bytes
-    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
+    # deflate level 5: a third less time than the default 6 for 4 % more bytes (measured on
+    # a 1,000-product workbook: 0.35 against 0.52 s, 3.43 against 3.29 MB; level 1: 4.78 MB)
+    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=5)
     workbook.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
-    _ExcelWriter(workbook, archive).save()
+    with cyclic_gc_paused():
+        _ExcelWriter(workbook, archive).save()
 
 
 class ChartStamp(ChartBase):
@@ -944,20 +960,30 @@ def _write_rows(ws: Worksheet, out: IO[str]) -> None:
             if gone is None or len(gone) < width:
                 table_of.setdefault(r, []).append(table)
     dimensions = ws.row_dimensions
-    writer = _RowWriter(ws)
+    writer = _RowWriter(ws, out)
     parts = writer.parts
     row_attributes = writer.row_attributes
     table_row = writer.table_row
+    run: list[int] = []  # rows of one table alone, none of its cells gone: written at once
+    run_table: _Table | None = None
     for r in sorted(made.keys() | table_of.keys() | dimensions.keys()):
-        dimension = dimensions.get(r)
-        parts.append(f'<row r="{r}"{"" if dimension is None else row_attributes(dimension)}>')
         row_cells = made.get(r, ())
         held = table_of.get(r)
+        if held is not None and len(held) == 1 and not row_cells and r not in held[0].taken:
+            if held[0] is not run_table and run:
+                writer.table_rows(run_table, run, dimensions)  # type: ignore[arg-type]
+                run = []
+            run_table = held[0]
+            run.append(r)
+            continue
+        if run:
+            writer.table_rows(run_table, run, dimensions)  # type: ignore[arg-type]
+            run = []
+        dimension = dimensions.get(r)
+        parts.append(f'<row r="{r}"{"" if dimension is None else row_attributes(dimension)}>')
         if held is None:
             for cell in row_cells:
                 writer.made(cell)
-        elif len(held) == 1 and not row_cells:
-            table_row(held[0], r, {})
         elif len(held) == 1 and all(
             held[0].left <= cell.column <= held[0].right for cell in row_cells
         ):
@@ -972,17 +998,19 @@ def _write_rows(ws: Worksheet, out: IO[str]) -> None:
                     writer.made(item)
         parts.append("</row>")
         if len(parts) > 50_000:
-            out.write("".join(parts))
-            parts.clear()
-    out.write("".join(parts))
+            writer.flush()
+    if run:
+        writer.table_rows(run_table, run, dimensions)  # type: ignore[arg-type]
+    writer.flush()
 
 
 class _RowWriter:
     """Renders cells as ``openpyxl.cell._writer.etree_write_cell`` writes them, with each
     distinct style id and column letter computed once."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, out: IO[str]) -> None:
         self.ws = ws
+        self.out = out
         self.parts: list[str] = []
         self.letters: dict[int, str] = {}
         self.style_ids: dict[tuple[int, ...], str] = {}
@@ -1112,6 +1140,77 @@ class _RowWriter:
                 dict.__setitem__(self.ws._cells, key2, cell)
                 self.made(cell)
 
+    def table_rows(self, table: _Table, rows: list[int], dimensions: Any) -> None:
+        """Rows of a table that hold all their cells (``table_row`` of each, inlined)."""
+        out = self.parts
+        parts: list[str] = []
+        row_attributes = self.row_attributes
+        table_ids = self.table_ids
+        table_id = self.table_id
+        texts = self.texts
+        text = self.text
+        plan = self.plan(table)
+        first = table.first
+        all_values = table.rows
+        row_formats = table.row_formats
+        significant = SIGNIFICANT
+        for r in rows:
+            dimension = dimensions.get(r)
+            parts.append(f'<row r="{r}"{"" if dimension is None else row_attributes(dimension)}>')
+            i = r - first
+            values = all_values[i]
+            overrides = row_formats[i] if row_formats else None
+            for j, letter, fmt, wrap, unit in plan:
+                value = values[j]
+                kind = type(value)
+                if kind is str:
+                    key = (value, wrap, unit)
+                    known = texts.get(key)  # type: ignore[arg-type]
+                    if known is None:
+                        known = texts[key] = text(value, wrap, unit)  # type: ignore[index, arg-type]
+                    parts.append(f'<c r="{letter}{r}"{known[0]}{known[1]}')
+                    continue
+                if overrides:
+                    fmt = overrides.get(j, fmt)
+                if kind is float or kind is int:
+                    if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+                        sid = table_ids.get((fmt, wrap, False))
+                        if sid is None:
+                            sid = table_id(fmt, wrap, False)
+                        if sid:
+                            parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
+                        continue
+                    number = f"{value:.16g}"
+                    if kind is float and float(number) != value:
+                        number = repr(value)  # see ``_put_number``
+                    if fmt == significant and value and -0.1 < value < 0.1:  # type: ignore[operator]
+                        fmt = display_format(fmt, value)
+                    sid = table_ids.get((fmt, wrap, False))
+                    if sid is None:
+                        sid = table_id(fmt, wrap, False)
+                    parts.append(f'<c r="{letter}{r}"{sid} t="n"><v>{number}</v></c>')
+                elif value is None:
+                    sid = table_ids.get((None, wrap, False))
+                    if sid is None:
+                        sid = table_id(None, wrap, False)
+                    if sid:
+                        parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
+                else:  # a bool or a rarer type: as ``table_row`` writes it
+                    self.parts = parts
+                    self.table_row(table, r, {}, only=table.left + j)
+            parts.append("</row>")
+            if len(parts) > 50_000:
+                out.extend(parts)
+                parts.clear()
+                self.flush()
+        self.parts = out
+        out.extend(parts)
+
+    def flush(self) -> None:
+        """Write what is rendered so far to the sheet's rows file."""
+        self.out.write("".join(self.parts))
+        self.parts.clear()
+
     def made(self, cell: Any) -> None:
         """An openpyxl cell, as openpyxl's row writer writes it."""
         ws = self.ws
@@ -1198,7 +1297,9 @@ def print_in_groups(ws: Worksheet, starts: Sequence[int], *, repeat: int = 0) ->
     a group too wide for the page at ``PRINT_SCALE`` % is cut where it overflows), the first
     ``repeat`` columns repeated on every page, and one scale (``MIN_PRINT_SCALE`` to 100 %)
     at which the widest group fits the page width.  Return the scale."""
-    last = ws.max_column
+    cells = ws._cells
+    extent = cells.bounds() if isinstance(cells, _LazyCells) else None
+    last = ws.max_column if extent is None else extent[3]  # without listing every cell
     inches = [column_inches(ws.column_dimensions[get_column_letter(c)].width or 8.43)
               for c in range(1, last + 1)]  # fmt: skip
     repeated = sum(inches[:repeat])
