@@ -1080,68 +1080,20 @@ class _RowWriter:
     def table_row(
         self, table: _Table, r: int, made: dict[int, Cell], only: int | None = None
     ) -> None:
-        """Row ``r`` of a table (or its column ``only``) as ``made`` would write the cells
-        ``_table_cell`` makes; ``made``: the row's cells that left the table, by column."""
-        parts = self.parts
-        i = r - table.first
-        values = table.rows[i]
-        overrides = table.row_formats[i] if table.row_formats else None
-        gone = table.taken.get(r)
-        left = table.left
-        table_ids = self.table_ids
-        texts = self.texts
-        plan = self.plan(table)
-        for j, letter, fmt, wrap, unit in plan if only is None else (plan[only - left],):
-            if gone is not None and left + j in gone:
-                cell = made.get(left + j)
-                if cell is not None:
-                    self.made(cell)
-                continue
-            value = values[j]
-            kind = type(value)
-            if kind is str:
-                key = (value, wrap, unit)
-                known = texts.get(key)  # type: ignore[arg-type]
-                if known is None:
-                    known = texts[key] = self.text(value, wrap, unit)  # type: ignore[index, arg-type]
-                parts.append(f'<c r="{letter}{r}"{known[0]}{known[1]}')
-                continue
-            if overrides:
-                fmt = overrides.get(j, fmt)
-            if kind is float or kind is int:
-                if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-                    sid = table_ids.get((fmt, wrap, False))
-                    if sid is None:
-                        sid = self.table_id(fmt, wrap, False)
-                    if sid:
-                        parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
-                    continue
-                number = f"{value:.16g}"
-                if kind is float and float(number) != value:
-                    number = repr(value)  # see ``_put_number``
-                if fmt == SIGNIFICANT:
-                    fmt = display_format(fmt, value)
-                sid = table_ids.get((fmt, wrap, False))
-                if sid is None:
-                    sid = self.table_id(fmt, wrap, False)
-                parts.append(f'<c r="{letter}{r}"{sid} t="n"><v>{number}</v></c>')
-            elif value is None:
-                sid = table_ids.get((None, wrap, False))
-                if sid is None:
-                    sid = self.table_id(None, wrap, False)
-                if sid:
-                    parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
-            elif kind is bool:
-                sid = self.table_id(None, wrap, False)
-                parts.append(f'<c r="{letter}{r}"{sid} t="b"><v>{value:.16g}</v></c>')
-            else:  # a rarer type (date, numpy number): as an openpyxl cell
-                key2 = (r, left + j)
-                cell = table.cell(key2)
-                dict.__setitem__(self.ws._cells, key2, cell)
-                self.made(cell)
+        """The cells of row ``r`` of a table (or of its column ``only``) in an open row;
+        ``made``: the row's cells that left the table, by column."""
+        self.table_rows(table, [r], None, made, only)
 
-    def table_rows(self, table: _Table, rows: list[int], dimensions: Any) -> None:
-        """Rows of a table that hold all their cells (``table_row`` of each, inlined)."""
+    def table_rows(
+        self,
+        table: _Table,
+        rows: list[int],
+        dimensions: Any,
+        made: dict[int, Cell] | None = None,
+        only: int | None = None,
+    ) -> None:
+        """Rows of a table, each cell as ``made`` would write the cell ``_table_cell`` makes
+        (``dimensions`` None: the cells alone, the row being open; see ``table_row``)."""
         out = self.parts
         parts: list[str] = []
         row_attributes = self.row_attributes
@@ -1150,17 +1102,30 @@ class _RowWriter:
         texts = self.texts
         text = self.text
         plan = self.plan(table)
+        if only is not None:
+            plan = [plan[only - table.left]]
         first = table.first
+        left = table.left
         all_values = table.rows
         row_formats = table.row_formats
+        taken = table.taken
         significant = SIGNIFICANT
         for r in rows:
-            dimension = dimensions.get(r)
-            parts.append(f'<row r="{r}"{"" if dimension is None else row_attributes(dimension)}>')
+            if dimensions is not None:
+                dimension = dimensions.get(r)
+                attributes = "" if dimension is None else row_attributes(dimension)
+                parts.append(f'<row r="{r}"{attributes}>')
             i = r - first
             values = all_values[i]
             overrides = row_formats[i] if row_formats else None
+            gone = taken.get(r) if taken else None
             for j, letter, fmt, wrap, unit in plan:
+                if gone is not None and left + j in gone:
+                    cell = made.get(left + j) if made else None
+                    if cell is not None:
+                        self.parts = parts
+                        self.made(cell)
+                    continue
                 value = values[j]
                 kind = type(value)
                 if kind is str:
@@ -1195,13 +1160,21 @@ class _RowWriter:
                         sid = table_id(None, wrap, False)
                     if sid:
                         parts.append(f'<c r="{letter}{r}"{sid} t="n"></c>')
-                else:  # a bool or a rarer type: as ``table_row`` writes it
+                elif kind is bool:
+                    sid = table_id(None, wrap, False)
+                    parts.append(f'<c r="{letter}{r}"{sid} t="b"><v>{value:.16g}</v></c>')
+                else:  # a rarer type (date, numpy number): as an openpyxl cell
+                    key2 = (r, left + j)
+                    cell = table.cell(key2)
+                    dict.__setitem__(self.ws._cells, key2, cell)
                     self.parts = parts
-                    self.table_row(table, r, {}, only=table.left + j)
-            parts.append("</row>")
+                    self.made(cell)
+            if dimensions is not None:
+                parts.append("</row>")
             if len(parts) > 50_000:
                 out.extend(parts)
                 parts.clear()
+                self.parts = out
                 self.flush()
         self.parts = out
         out.extend(parts)
