@@ -10,13 +10,16 @@ Two openpyxl defaults are unsafe for a document that travels to an auditor:
   sums need (0.1 + 0.2).  A float that would not survive that is written with ``repr``,
   the shortest text that reads back to the same double, so the workbook equals the JSON.
 
-Speed: openpyxl spends most of a big workbook's time hashing each cell's style into the
-workbook's style lists (every ``cell.font = …``) and serialising each cell through lxml.  Here
-each distinct style is built once per workbook and later cells get a copy of its style ids
-(``style``, ``write_table``); table cells are created directly; and ``save`` (also
-``ReportWorkbook.save``) writes the cells of every sheet as text in one pass, the rest of the
-file (styles, charts, print setup, comments, hyperlinks) through openpyxl's own writer.  The
-result is the same workbook: tests compare every part of the file with openpyxl's writer.
+Speed: openpyxl spends most of a big workbook's time making a ``Cell`` per value, hashing
+each cell's style into the workbook's style lists and serialising each cell through lxml.
+Here each distinct style is built once per workbook and cells get a copy of its style ids
+(``style``); a table's data cells stay the rows they were given (``write_table`` →
+``_LazyCells``: an openpyxl cell is made only for a cell other code touches); ``save`` (also
+``ReportWorkbook.save``) writes every sheet's rows as text in one pass, straight from those
+rows, and each per-product chart from one serialised template (``ChartStamp``); the rest of
+the file (styles, print setup, comments, hyperlinks, drawings) goes through openpyxl's own
+writer.  The result is the same workbook: tests compare every part of the file with what
+openpyxl's writer makes of the same build (which makes every cell and builds every chart).
 """
 
 from __future__ import annotations
