@@ -33,12 +33,14 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from footprint.api import _constructed
 from footprint.errors import FootprintError, Problem
+from footprint.lines import LineColumns
 from footprint.memory import cyclic_gc_paused
 from footprint.model import (
     SCHEMA_VERSION,
@@ -67,6 +69,25 @@ LINE_FIELDS: tuple[str, ...] = (
     "supplier",
 )
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Line(Protocol):
+    """What matching reads of a line (a ``LineResult`` or a ``LineSide``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def dataset(self) -> str | None: ...
+
+
+_L = TypeVar("_L", bound=_Line)
 _SAME = 1e-12  # relative tolerance under which two figures count as equal (float noise)
 
 
@@ -541,7 +562,7 @@ def _fast(cls: type[M], values: dict[str, Any]) -> M:
 _ZERO = ClimateChange()
 
 
-def _name_paths(lines: Sequence[LineResult]) -> dict[str, str]:
+def _name_paths(lines: Sequence[_Line]) -> dict[str, str]:
     """Line id → the path by name (name, else id, of every assembly from the top down)."""
     names = {line.id: line.name or line.id for line in lines}
     return {
@@ -552,11 +573,23 @@ def _name_paths(lines: Sequence[LineResult]) -> dict[str, str]:
 
 
 def match_lines(
-    before: Sequence[LineResult],
-    after: Sequence[LineResult],
+    before: Sequence[_L],
+    after: Sequence[_L],
     name_paths: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
-) -> list[tuple[LineResult | None, LineResult | None, str | None]]:
+) -> list[tuple[_L | None, _L | None, str | None]]:
     """Pairs (before, after, matched_by): base lines in order, then the added ones."""
+    return [
+        (before[i] if i is not None else None, after[j] if j is not None else None, how)
+        for i, j, how in _matched(before, after, name_paths)
+    ]
+
+
+def _matched(
+    before: Sequence[_Line],
+    after: Sequence[_Line],
+    name_paths: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
+) -> list[tuple[int | None, int | None, str | None]]:
+    """``match_lines`` as positions in ``before`` and ``after``."""
     matched: dict[int, tuple[int, str]] = {}  # index in before → (index in after, how)
     free_after = set(range(len(after)))
     by_id = {line.id: j for j, line in enumerate(after)}
@@ -588,19 +621,46 @@ def match_lines(
         j = by_dataset[line.dataset].pop(0)
         matched[i] = (j, "dataset")
         free_after.discard(j)
-    out: list[tuple[LineResult | None, LineResult | None, str | None]] = []
-    for i, line in enumerate(before):
+    out: list[tuple[int | None, int | None, str | None]] = []
+    for i in range(len(before)):
         if i in matched:
             j, how = matched[i]
-            out.append((line, after[j], how))
+            out.append((i, j, how))
         else:
-            out.append((line, None, None))
-    out.extend((None, after[j], None) for j in sorted(free_after))
+            out.append((i, None, None))
+    out.extend((None, j, None) for j in sorted(free_after))
     return out
 
 
-def _line_side(line: LineResult) -> LineSide:
-    return _fast(LineSide, {name: getattr(line, name) for name in LineSide.model_fields})
+class _Sides:
+    """A product's lines as the comparison shows them: a ``LineSide`` and the climate-change
+    figure (parts as an array, one row per line) of each, read from the result's columns."""
+
+    def __init__(self, lines: Sequence[LineResult]) -> None:
+        fields = tuple(LineSide.model_fields)
+        if isinstance(lines, LineColumns):  # the engine's: no LineResult built
+            values = [lines.values(name) for name in fields]
+            self.units = lines.values("climate_change.unit")
+            parts = [lines.array(f"climate_change.{k}") for k in INDICATORS]
+        else:
+            items = list(lines)
+            values = [[getattr(line, name) for line in items] for name in fields]
+            self.units = [line.climate_change.unit for line in items]
+            parts = [
+                np.array([getattr(line.climate_change, k) for line in items]) for k in INDICATORS
+            ]
+        self.sides = [
+            _fast(LineSide, dict(zip(fields, row, strict=True)))
+            for row in zip(*values, strict=True)
+        ]
+        self.figures = (
+            np.column_stack(parts).astype(float) if self.units else np.zeros((0, len(INDICATORS)))
+        )
+
+    def figure(self, k: int, parts: list[float]) -> ClimateChange:
+        return _fast(
+            ClimateChange, {**dict(zip(INDICATORS, parts, strict=True)), "unit": self.units[k]}
+        )
 
 
 def _differs(a: object, b: object) -> bool:
@@ -612,43 +672,61 @@ def _differs(a: object, b: object) -> bool:
 def _line_deltas(
     before: ProductResult, after: ProductResult, fu_ratio: float, total_delta: float
 ) -> list[LineDelta]:
-    # the lines are built once here (a result holds them as columns; each access builds them)
-    old_lines, new_lines = list(before.lines), list(after.lines)
-    pairs = match_lines(old_lines, new_lines, (_name_paths(old_lines), _name_paths(new_lines)))
+    # the lines are read once, column by column (a result holds them as columns)
+    old, new = _Sides(before.lines), _Sides(after.lines)
+    pairs = _matched(old.sides, new.sides, (_name_paths(old.sides), _name_paths(new.sides)))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # as Python's floats
+        new_figures = new.figures if fu_ratio == 1.0 else new.figures * fu_ratio
+        b = np.zeros((len(pairs), len(INDICATORS)))  # a missing side counts as 0
+        a = np.zeros((len(pairs), len(INDICATORS)))
+        has_b = np.array([i is not None for i, _, _ in pairs], dtype=bool)
+        has_a = np.array([j is not None for _, j, _ in pairs], dtype=bool)
+        b[has_b] = old.figures[[i for i, _, _ in pairs if i is not None]]
+        a[has_a] = new_figures[[j for _, j, _ in pairs if j is not None]]
+        deltas_of = a - b
+        percents = np.where(has_b & (b[:, 0] != 0), 100 * deltas_of[:, 0] / b[:, 0] + 0.0, 0.0)
+        moved = (deltas_of != 0.0).any(axis=1).tolist()
+        shares = (deltas_of[:, 0] / total_delta).tolist() if total_delta else None
+    old_rows, new_rows = old.figures.tolist(), new_figures.tolist()
     deltas: list[LineDelta] = []
-    for old, new, how in pairs:
-        figure = climate_delta(
-            old.climate_change if old else None,
-            (new.climate_change if fu_ratio == 1.0 else new.climate_change.scaled(fu_ratio))
-            if new
-            else None,
+    for k, ((i, j, how), delta_row) in enumerate(zip(pairs, deltas_of.tolist(), strict=True)):
+        old_side = old.sides[i] if i is not None else None
+        new_side = new.sides[j] if j is not None else None
+        unit = new.units[j] if j is not None else old.units[i] if i is not None else _ZERO.unit
+        figure = _fast(
+            ClimateDelta,
+            {
+                "before": old.figure(i, old_rows[i]) if i is not None else None,
+                "after": new.figure(j, new_rows[j]) if j is not None else None,
+                "delta": _fast(
+                    ClimateChange, {**dict(zip(INDICATORS, delta_row, strict=True)), "unit": unit}
+                ),
+                "percent": float(percents[k]) if has_b[k] and old_rows[i][0] else None,
+            },
         )
         changed = (
-            [f for f in LINE_FIELDS if _differs(getattr(old, f), getattr(new, f))]
-            if old is not None and new is not None
+            [f for f in LINE_FIELDS if _differs(getattr(old_side, f), getattr(new_side, f))]
+            if old_side is not None and new_side is not None
             else []
         )
-        moved = any(getattr(figure.delta, k) != 0.0 for k in INDICATORS)
         status: LineStatus
-        if old is None:
+        if old_side is None:
             status = "added"
-        elif new is None:
+        elif new_side is None:
             status = "removed"
         else:
-            status = "changed" if changed or moved else "unchanged"
+            status = "changed" if changed or moved[k] else "unchanged"
         deltas.append(
             _fast(
                 LineDelta,
                 {
                     "status": status,
                     "matched_by": how,
-                    "before": _line_side(old) if old else None,
-                    "after": _line_side(new) if new else None,
+                    "before": old_side,
+                    "after": new_side,
                     "changed_fields": changed,
                     "climate_change": figure,
-                    "share_of_difference": (
-                        figure.delta.total / total_delta if total_delta else None
-                    ),
+                    "share_of_difference": shares[k] if shares is not None else None,
                     "rank": None,
                 },
             )
