@@ -206,3 +206,97 @@ def test_cli_assess_folder_with_workers_writes_the_same_json(run_cli, folder: Pa
     assert first == second
     assert len(first["products"]) == 5
     assert first["uncertainty"]["products"][0]["checks"][1]["kind"] == "share"
+
+
+MIXED_DATASETS = """id,name,unit,climate_change,material,inputs
+mx-steel,steel,kg,2,steel,
+mx-power,power,kWh,0.5,,
+mx-part,machined part,kg,0.4,steel,mx-steel=1.2; mx-power=0.5
+mx-frame,welded frame,kg,0.3,steel,mx-steel=1.1
+mx-pet,PET,kg,3,pet,
+"""
+
+
+def _mixed_bom(i: int) -> str:
+    """Files that differ: some use the part, some the frame (both made from steel, so steel's
+    ``input_of`` is gathered from different workers), one has a column the reader warns of."""
+    dataset = "mx-part" if i % 2 else "mx-frame"
+    extra = ",colour" if i == 3 else ""
+    value = ",red" if i == 3 else ""
+    return (
+        f"id,parent,name,quantity,unit,dataset,stage,recycled_content{extra}\n"
+        f"kit{i},,Kit {i},1,piece,,,{',' if extra else ''}\n"
+        f"body,kit{i},Body,{1 + i},kg,{dataset},raw materials,{value}\n"
+        f"press,kit{i},Press,{2 + i},kWh,mx-power,manufacturing,{value}\n"
+        f"cap,kit{i},Cap,0.1,kg,mx-pet,raw materials,0.{i}{value}\n"
+    )
+
+
+def test_footprints_of_many_files_on_the_workers_same_json(tmp_path: Path) -> None:
+    """``assess_files``: 7 files in groups on 2 workers (each builds its engine once), read,
+    linked, computed, checked there; the assessment's JSON equals one process's assessment
+    of all files at once (``created`` aside): products, figures, checks, warnings in the same
+    order, datasets merged with every ``input_of``."""
+    import footprint
+    from footprint.api import load_rules, read_products
+    from footprint.bom.distributed import AssessOptions, EngineSpec, _engine, assess_files
+    from footprint.uncertainty.cluster import dask_client
+
+    boms = tmp_path / "boms"
+    boms.mkdir()
+    for i in range(7):
+        (boms / f"kit{i}.csv").write_text(_mixed_bom(i), encoding="utf-8")
+        (boms / f"kit{i}.products.csv").write_text(
+            f"product,name,category\nkit{i},Kit {i},bt-kit\n", encoding="utf-8"
+        )
+    datasets = tmp_path / "mx-datasets.csv"
+    datasets.write_text(MIXED_DATASETS, encoding="utf-8")
+    rules_file = tmp_path / "bt-rules.yaml"
+    rules_file.write_text(RULES.replace("limit: 11.5", "limit: 9"), encoding="utf-8")
+    rules = load_rules([rules_file])
+    engine = footprint.Engine([datasets])
+    products, warnings = read_products(boms)
+    alone = engine.assess_products(products, warnings, rule_sets=rules)
+    paths = sorted(boms.glob("kit?.csv"))
+    options = AssessOptions(EngineSpec((str(datasets),)), rule_sets=tuple(rules))
+    told: list[tuple[int, int]] = []
+    with dask_client(workers=2) as client:
+        found, distributed = assess_files(
+            paths, client, options, catalog=engine.catalog,
+            progress=lambda *count: told.append(count),
+        )  # fmt: skip
+        engines = client.run(
+            lambda: len(__import__("footprint.bom.distributed").bom.distributed._ENGINES)
+        )
+    assert found == products
+    first, second = (json.loads(a.to_json()) for a in (alone, distributed))
+    first.pop("created"), second.pop("created")
+    assert first == second
+    # the case is not trivial: warnings, a dataset used by groups on both workers, checks
+    assert any("colour" in w["message"] for w in first["warnings"])
+    steel = next(d for d in first["datasets"] if d["id"] == "mx-steel")
+    assert steel["input_of"] == ["mx-frame", "mx-part"]
+    assert {c["status"] for p in first["products"] for c in p["checks"]} >= {"pass", "fail"}
+    # the work happened on the workers: each built its engine; 6 groups (3 per worker: 2 files
+    # in the first, 1 in each other)
+    assert sorted(engines.values()) == [1, 1]
+    assert told == [(i, 6) for i in range(1, 7)]
+    assert _engine(EngineSpec((str(datasets),))) is _engine(EngineSpec((str(datasets),)))
+
+
+def test_cli_bad_file_among_many_on_the_workers_same_errors(run_cli, folder: Path) -> None:
+    """One file of the folder names an unknown dataset: the same error lines and exit 2 with
+    the footprints on the workers as in one process."""
+    boms = folder.parent / "with-bad"
+    boms.mkdir(exist_ok=True)
+    for i in range(3):
+        (boms / f"kit{i}.csv").write_text(_bom(i), encoding="utf-8")
+    (boms / "kit1.csv").write_text(_bom(1).replace("bt-power", "bt-nothing"), encoding="utf-8")
+    common = ["assess", str(boms), "--datasets", str(folder / "bt-datasets.csv"), "--quiet"]
+    one = run_cli(*common)
+    two = run_cli(*common, "--workers", "2")
+    assert one.returncode == 2 and two.returncode == 2, two.stderr
+    errors = [line for line in one.stderr.splitlines() if line.startswith("error")]
+    assert errors and "bt-nothing" in errors[0]
+    assert errors == [line for line in two.stderr.splitlines() if line.startswith("error")]
+    assert "Traceback" not in two.stderr

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -174,32 +174,50 @@ def assess_command(
         ],
     )
     console = make_console(stderr=True, quiet=quiet)
-    # --workers/--scheduler: the files are read on the cluster, then the Monte Carlo runs there
+    # --workers/--scheduler: the files are read and assessed on the cluster (read there only
+    # with what-if options: assessed here), then the Monte Carlo runs there
     with outputs, uncertainty.cluster(workers, scheduler) as client:
-        shown = client is not None or len(files) >= PROGRESS_FROM_FILES
-        with uncertainty.task_progress(console if shown else None, "reading BOMs") as progress:
-            products, warnings = read_products(files, progress=progress, client=client)
-        warnings = [
+        duplicates = [
             Warning_(message=duplicate_warning(*pair), file=str(pair[0])) for pair in repeated
-        ] + warnings
+        ]
+
+        def read() -> tuple[list[Any], list[Warning_]]:
+            shown = client is not None or len(files) >= PROGRESS_FROM_FILES
+            with uncertainty.task_progress(console if shown else None, "reading BOMs") as bar:
+                products, warnings = read_products(files, progress=bar, client=client)
+            return products, duplicates + warnings
+
+        if client is None:
+            products, warnings = read()
         rule_sets = load_rules(rules)
         what_if = what_if_scenarios(
             scenario, swap, recycled_content, scale, eol_recycling_rate, grid_country,
             placed_on_market,
         )  # fmt: skip
         sourcing = read_sourcing(suppliers, approved_smelters, high_risk_countries)
-        with console.status("computing footprints"):
-            engine = Engine(datasets, brightway_project=brightway_project, indicators=indicators)
-            assessment = assess_with_scenarios(
-                engine,
-                products,
-                warnings,
-                what_if,
-                rule_sets=rule_sets,
-                as_of=when,
-                sourcing=sourcing,
-                hotspots=hotspots,
-            )
+        if client is not None and what_if:  # what-if: read on the cluster, assess here
+            products, warnings = read()
+        if client is not None and not what_if:  # read, link, compute, check on the workers
+            engine, products, assessment = uncertainty.assess_on_cluster(
+                files, client, console, datasets, brightway_project, indicators,
+                rule_sets=rule_sets, as_of=when, sourcing=sourcing, hotspots=hotspots,
+                warnings=duplicates,
+            )  # fmt: skip
+        else:
+            with console.status("computing footprints"):
+                engine = Engine(
+                    datasets, brightway_project=brightway_project, indicators=indicators
+                )
+                assessment = assess_with_scenarios(
+                    engine,
+                    products,
+                    warnings,
+                    what_if,
+                    rule_sets=rule_sets,
+                    as_of=when,
+                    sourcing=sourcing,
+                    hotspots=hotspots,
+                )
         assessment = uncertainty.with_uncertainty(
             assessment, engine.catalog, iterations, seed, client, rule_sets,
             products=products, scenarios=what_if, console=console,

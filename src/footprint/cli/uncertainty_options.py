@@ -48,6 +48,35 @@ def cluster(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         yield client
 
 
+def assess_on_cluster(
+    files: Any,
+    client: Any,
+    console: Console,
+    datasets: Any,
+    brightway_project: str | None,
+    indicators: Any,
+    *,
+    warnings: Any,
+    **options: Any,
+) -> tuple[Any, Any, Any]:
+    """The engine (here, for the Monte Carlo's catalog), the products and the assessment of
+    the BOM files, computed on the cluster's workers (``footprint.bom.distributed``): each
+    worker builds the same engine (the command's dataset files, project, indicators)."""
+    from footprint.api import Engine
+    from footprint.bom.distributed import AssessOptions, EngineSpec, assess_files
+
+    with console.status("starting the engine"):
+        engine = Engine(datasets, brightway_project=brightway_project, indicators=indicators)
+    spec = EngineSpec(tuple(str(p) for p in datasets or ()), brightway_project, indicators)
+    options["rule_sets"] = tuple(options.get("rule_sets") or ())
+    with task_progress(console, "assessing BOMs") as progress:
+        products, assessment = assess_files(
+            files, client, AssessOptions(spec, **options), catalog=engine.catalog,
+            warnings=warnings, progress=progress,
+        )  # fmt: skip
+    return engine, products, assessment
+
+
 def with_uncertainty(
     assessment: Any,
     catalog: Any,
