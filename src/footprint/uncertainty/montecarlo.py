@@ -541,7 +541,9 @@ def _run_batches(
         draws.append(parts)
         futures += [*parts, summary]
     results: list[list[ProductUncertainty]] = [[] for _ in batches]
-    for done, future in enumerate(as_completed(futures), start=1):
+    completed = as_completed(futures)
+    futures.clear()  # from here a batch's draws are held by ``draws`` only, until summarised
+    for done, future in enumerate(completed, start=1):
         if future.key in summaries:
             b = summaries[future.key]
             results[b] = future.result()
