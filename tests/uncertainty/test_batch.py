@@ -52,16 +52,20 @@ def _bom(i: int) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("batch")
-    boms = root / "boms"
+def _write_boms(boms: Path, texts: list[str]) -> None:
+    """kit0.csv, kit1.csv, … with their Products sheets (category bt-kit)."""
     boms.mkdir()
-    for i in range(5):
-        (boms / f"kit{i}.csv").write_text(_bom(i), encoding="utf-8")
+    for i, text in enumerate(texts):
+        (boms / f"kit{i}.csv").write_text(text, encoding="utf-8")
         (boms / f"kit{i}.products.csv").write_text(
             f"product,name,category\nkit{i},Kit {i},bt-kit\n", encoding="utf-8"
         )
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("batch")
+    _write_boms(root / "boms", [_bom(i) for i in range(5)])
     (root / "bt-datasets.csv").write_text(DATASETS, encoding="utf-8")
     (root / "bt-rules.yaml").write_text(RULES, encoding="utf-8")
     return root
@@ -243,12 +247,7 @@ def test_footprints_of_many_files_on_the_workers_same_json(tmp_path: Path) -> No
     from footprint.uncertainty.cluster import dask_client
 
     boms = tmp_path / "boms"
-    boms.mkdir()
-    for i in range(7):
-        (boms / f"kit{i}.csv").write_text(_mixed_bom(i), encoding="utf-8")
-        (boms / f"kit{i}.products.csv").write_text(
-            f"product,name,category\nkit{i},Kit {i},bt-kit\n", encoding="utf-8"
-        )
+    _write_boms(boms, [_mixed_bom(i) for i in range(7)])
     datasets = tmp_path / "mx-datasets.csv"
     datasets.write_text(MIXED_DATASETS, encoding="utf-8")
     rules_file = tmp_path / "bt-rules.yaml"

@@ -57,9 +57,13 @@ def read_files(
 ) -> list[Outcome]:
     """Each file read on the client's workers, in the order of ``paths``; ``progress(done,
     total)`` as each task completes."""
+    return _in_order(client.map(_read, [str(path) for path in paths], pure=False), progress)
+
+
+def _in_order(futures: Sequence[Any], progress: Callable[[int, int], None] | None) -> list[Any]:
+    """The futures' results in their order; ``progress(done, total)`` as each completes."""
     from distributed import as_completed
 
-    futures = client.map(_read, [str(path) for path in paths], pure=False)
     order = {future.key: i for i, future in enumerate(futures)}
     results: list[Any] = [None] * len(futures)
     for done, future in enumerate(as_completed(futures), start=1):
@@ -179,8 +183,6 @@ def assess_files(
     sourcing computed here from the products' results (``catalog``: the command's).
     Problems: the files' reading problems (all, as ``read_products``), else every group's
     assessment problems together."""
-    from distributed import as_completed
-
     workers = max(1, sum(client.nthreads().values()))
     count = max(1, min(len(paths), GROUPS_PER_WORKER * workers))
     size, longer = divmod(len(paths), count)  # the first ``longer`` groups get one more
@@ -188,12 +190,7 @@ def assess_files(
     groups = [[str(p) for p in paths[a:b]] for a, b in zip(edges, edges[1:], strict=False)]
     shipped = client.scatter(options, broadcast=True, hash=False)
     futures = [client.submit(_assess_group, group, shipped, pure=False) for group in groups]
-    order = {future.key: i for i, future in enumerate(futures)}
-    outcomes: list[Any] = [None] * len(futures)
-    for done, future in enumerate(as_completed(futures), start=1):
-        outcomes[order[future.key]] = future.result()
-        if progress is not None:
-            progress(done, len(futures))
+    outcomes = _in_order(futures, progress)
     return _combined(outcomes, paths, options, catalog, list(warnings))
 
 
