@@ -283,3 +283,25 @@ def test_mci_without_varying_inputs_is_its_value(engine, tmp_path, write_bom, as
     assert assessed == pytest.approx(1 - 0.9 * ((1 - 0.2) + (1 - 0.5)) / 2)  # EMF 2015, X = 1
     mci = result.products[0].mci
     assert mci.varied == [] and mci.value.sd == 0 and mci.value.p2_5 == assessed
+
+
+def test_mci_not_sampled_where_a_drawn_recycled_content_meets_ef_zero(
+    engine, tmp_path, write_bom, assess_and_simulate
+):
+    """EF = 0 is a valid share and harmless while FR = 0 (WF = 0, EMF 2015), but WF = M·(1 −
+    EF)·FR/EF is undefined once a draw gives FR > 0: the MCI is reported not sampled, with
+    why, instead of a made-up EF."""
+    bom = write_bom(
+        tmp_path,
+        "ef-zero",
+        "id,parent,name,quantity,unit,dataset,stage,recycled_content,recycled_content_range,"
+        "recycling_efficiency_feedstock,eol_recycling_rate\n"
+        "cup,,Cup,1,piece,,,,,,\n"
+        "a,cup,A,1,kg,pr-pet,raw materials,0,0–30 %,0,0.5\n",
+        "product,name\ncup,Cup\n",
+    )
+    assessment, result = assess_and_simulate(engine, bom, [], iterations=200, seed=1)
+    assert assessment.products[0].circularity.mci.mci == pytest.approx(1 - 0.9 * (1 + 0.5) / 2)
+    mci = result.products[0].mci
+    assert mci.value is None
+    assert mci.not_sampled is not None and "EF = 0" in mci.not_sampled

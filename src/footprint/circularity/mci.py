@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -109,14 +110,9 @@ def mci_of(
     mass = sum(m.tolist())  # M
     if mass <= 0:
         raise ValueError("the MCI needs a product mass > 0")
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, as Python's floats
-        virgin = sum((m * (1 - fr - fu)).tolist())  # V
-        w0 = sum((m * (1 - cr - cu)).tolist())  # W0
-        wc = sum((m * (1 - ec) * cr).tolist())  # WC
-        wf = sum(_feedstock_waste(m, fr, ef).tolist())  # WF
-    waste = w0 + (wf + wc) / 2  # W
-    lfi = (virgin + waste) / (2 * mass + (wf - wc) / 2)  # LFI
-    factor = _UTILITY_CONSTANT / x  # F(X)
+    virgin, w0, wc, wf = (sum(t.tolist()) for t in flow_terms(m, fr, fu, cr, cu, ec, ef))
+    waste, lfi = waste_and_lfi(mass, virgin, w0, wc, wf)
+    factor = utility_factor(x)  # F(X)
     return MciResult(
         mci=max(0.0, 1 - lfi * factor),
         mass_kg=mass,
@@ -128,11 +124,44 @@ def mci_of(
     )
 
 
+def flow_terms(
+    m: np.ndarray,
+    fr: np.ndarray,
+    fu: np.ndarray,
+    cr: np.ndarray,
+    cu: np.ndarray,
+    ec: np.ndarray,
+    ef: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per material (elementwise, any broadcastable shape: one product, or iterations ×
+    materials in the Monte Carlo): its parts of V, W0, WC and WF, to be summed over the
+    materials."""
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, as Python's floats
+        return (
+            m * (1 - fr - fu),  # V
+            m * (1 - cr - cu),  # W0
+            m * (1 - ec) * cr,  # WC
+            _feedstock_waste(m, fr, ef),  # WF
+        )
+
+
+def waste_and_lfi(mass: Any, virgin: Any, w0: Any, wc: Any, wf: Any) -> tuple[Any, Any]:
+    """W = W0 + (WF + WC)/2 and LFI = (V + W) / (2M + (WF − WC)/2), from the sums over the
+    materials (floats, or arrays of them)."""
+    waste = w0 + (wf + wc) / 2  # W
+    return waste, (virgin + waste) / (2 * mass + (wf - wc) / 2)
+
+
+def utility_factor(x: float) -> float:
+    """F(X) = 0.9 / X."""
+    return _UTILITY_CONSTANT / x
+
+
 def _feedstock_waste(m: np.ndarray, fr: np.ndarray, ef: np.ndarray) -> np.ndarray:
     """WF = M·(1 − EF)·FR/EF per material; no recycled feedstock means no such waste,
     whatever EF is."""
     recycled = fr != 0
-    if (ef[recycled] <= 0).any():
+    if (np.broadcast_to(ef, recycled.shape)[recycled] <= 0).any():
         raise ValueError("EF must be > 0 when there is recycled feedstock")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(recycled, m * (1 - ef) * fr / ef, 0.0)

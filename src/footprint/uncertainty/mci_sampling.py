@@ -59,13 +59,11 @@ class MciInputs:
         fr[:, self.fr_flow] = draws[:, self.fr_slot]
         cr = np.broadcast_to(self.cr, mass.shape).copy()
         cr[:, self.cr_flow] = draws[:, self.cr_slot]
-        virgin = (mass * (1 - fr - self.fu)).sum(axis=1)
-        w0 = (mass * (1 - cr - self.cu)).sum(axis=1)
-        wc = (mass * (1 - self.ec) * cr).sum(axis=1)
-        # WF = 0 where there is no recycled feedstock, whatever EF is (circularity.mci)
-        ef = np.where(self.ef > 0, self.ef, 1.0)
-        wf = np.where(fr > 0, mass * (1 - self.ef) * fr / ef, 0.0).sum(axis=1)
-        lfi = (virgin + w0 + (wf + wc) / 2) / (2 * mass.sum(axis=1) + (wf - wc) / 2)
+        from footprint.circularity.mci import flow_terms, waste_and_lfi
+
+        terms = flow_terms(mass, fr, self.fu, cr, self.cu, self.ec, self.ef)
+        virgin, w0, wc, wf = (t.sum(axis=1) for t in terms)
+        _, lfi = waste_and_lfi(mass.sum(axis=1), virgin, w0, wc, wf)
         return np.maximum(0.0, 1 - lfi * self.utility_factor)
 
 
@@ -144,6 +142,11 @@ def mci_plan(
     cr_slot, cr_flow = slot_uses(
         slots, ids, lambda x, p: p == "eol_recycling_rate" and own_value(x, p), product_value
     )
+    if any(flows[i].efficiency_feedstock <= 0 for i in fr_flow):
+        return MciPlan(
+            not_sampled="not sampled: EF = 0 on a line whose recycled content varies (the MCI "
+            "needs EF > 0 wherever there is recycled feedstock, EMF 2015)"
+        )
     moved = {(ids[i], slots[s].parameter) for s, i in zip(fr_slot, fr_flow, strict=True)}
     moved |= {(ids[i], slots[s].parameter) for s, i in zip(cr_slot, cr_flow, strict=True)}
     varied = sorted(
