@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
-import pydantic_core
+from pydantic import BaseModel
 
 from footprint.errors import Problem
 
+_NEVER_NON_FINITE = {str, int, bool, type(None)}
 LARGEST = "about 1.8e308, the largest number a computer holds"
 
 
@@ -53,14 +55,46 @@ def non_finite_fields(record: Any, prefix: str = "") -> Iterable[str]:
             yield from non_finite_fields(value, f"{prefix}[{index}]")
 
 
-def _may_hold_non_finite(record: Any) -> bool:
-    """False when no figure of a dumped result can be infinite or NaN: its JSON with
-    non-finite numbers written as the bare tokens Infinity / NaN holds neither word.  A text
-    that happens to contain one (a product named "NaN") only costs the full walk.  The record
-    is plain Python (``model_dump``): serialising the models themselves would follow each
-    model's own ``ser_json_inf_nan``, and plain pydantic models write null for inf and NaN."""
-    text = pydantic_core.to_json(record, inf_nan_mode="constants")
-    return b"Infinity" in text or b"NaN" in text
+def _all_finite(values: list[Any]) -> bool:
+    """True when no float anywhere in ``values`` (models, dicts, lists, tuples, walked through
+    every field a model holds — a superset of what ``model_dump`` writes) is infinite or NaN.
+    One pass without dumping: a list of models of one class is checked a field at a time (a
+    column of floats at once with NumPy), and an object met again (lines of a group share
+    their parameters) is not walked again."""
+    seen: dict[int, Any] = {}  # the objects themselves kept too: an id is not reused
+    stack = list(values)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, BaseModel | dict | list | tuple):
+            if id(item) in seen:
+                continue
+            seen[id(item)] = item
+            if isinstance(item, BaseModel):
+                stack.extend(item.__dict__.values())
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+            elif len(item) > 1 and len(kinds := set(map(type, item))) == 1:
+                first = item[0]
+                if isinstance(first, BaseModel):  # one class: the same fields, column by column
+                    for name in first.__dict__:
+                        column = list(map(attrgetter(name), item))
+                        kinds = set(map(type, column))
+                        if kinds == {float}:
+                            if not np.isfinite(np.array(column, dtype=float)).all():
+                                return False
+                        elif not kinds <= _NEVER_NON_FINITE:
+                            stack.append(column)
+                elif isinstance(first, dict):  # all their values as one list, each once
+                    once = {id(v): v for each in item for v in each.values()}
+                    stack.append(list(once.values()))
+                elif not kinds <= _NEVER_NON_FINITE:
+                    stack.extend(item)
+            else:
+                stack.extend(item)
+    return True
 
 
 def product_problems(results: Iterable[Any]) -> list[Problem]:
@@ -68,9 +102,9 @@ def product_problems(results: Iterable[Any]) -> list[Problem]:
     are computed) are not finite, e.g. lines that are each finite but overflow when summed."""
     problems = []
     for result in results:
-        record = result.model_dump(exclude={"lines"})
-        if not _may_hold_non_finite(record):
+        if _all_finite([v for k, v in result.__dict__.items() if k != "lines"]):
             continue
+        record = result.model_dump(exclude={"lines"})
         fields = list(non_finite_fields(record))
         if fields:
             shown = ", ".join(fields[:5]) + (" …" if len(fields) > 5 else "")

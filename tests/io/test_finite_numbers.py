@@ -114,3 +114,73 @@ def test_a_non_finite_figure_inside_a_plain_pydantic_model_is_found() -> None:
     bad = Result(id="P", part=Part(share=float("inf")), total=1.0)
     (problem,) = product_problems([fine, bad])
     assert problem.message.startswith("product P: part.share is not finite")
+
+
+def test_the_one_pass_check_finds_what_the_full_dump_finds() -> None:
+    """The one-pass check (columns of models, shared objects once) against the dotted walk of
+    ``model_dump``: a non-finite float in a list of models, in a nested model of such a list,
+    in a shared parameter dict, in a dict of models, or a NumPy float — each found; a result
+    with none passes."""
+    import numpy as np
+    from pydantic import BaseModel
+
+    from footprint.finite import _all_finite, non_finite_fields, product_problems
+
+    class Parameter(BaseModel):
+        value: float
+        origin: str
+
+    class Figure(BaseModel):
+        total: float = 0.0
+        unit: str = "kg"
+
+    class Line(BaseModel):
+        line: str
+        mass_kg: float
+        climate_change: Figure
+        parameters: dict[str, Parameter]
+        assumptions: list[str] = []
+
+    class Result(BaseModel):
+        id: str
+        source_file: str | None = None
+        lines: list[int] = []
+        cff: list[Line]
+        by_stage: dict[str, Figure]
+        shares: dict[str, float]
+
+    def build() -> Result:
+        shared = {"R1": Parameter(value=0.2, origin="default")}
+        cff = [
+            Line(line=str(i), mass_kg=float(i), climate_change=Figure(total=i / 3),
+                 parameters=shared if i % 2 else {"R1": Parameter(value=0.1, origin="bom line")},
+                 assumptions=["x"])
+            for i in range(6)
+        ]  # fmt: skip
+        return Result(id="P", cff=cff, by_stage={"a": Figure(total=1.0)}, shares={"Co": 0.1})
+
+    def dotted(result: Result) -> list[str]:
+        return list(non_finite_fields(result.model_dump(exclude={"lines"})))
+
+    def check(result: Result) -> bool:
+        return _all_finite([v for k, v in result.__dict__.items() if k != "lines"])
+
+    fine = build()
+    assert check(fine) and dotted(fine) == [] and product_problems([fine]) == []
+    setters = [
+        lambda r, x: setattr(r.cff[4], "mass_kg", x),
+        lambda r, x: setattr(r.cff[2].climate_change, "total", x),
+        lambda r, x: setattr(r.cff[1].parameters["R1"], "value", x),  # shared by 1, 3, 5
+        lambda r, x: setattr(r.cff[0].parameters["R1"], "value", x),
+        lambda r, x: setattr(r.by_stage["a"], "total", x),
+        lambda r, x: r.shares.__setitem__("Co", x),
+        lambda r, x: setattr(r.cff[5], "mass_kg", np.float64(x)),
+    ]
+    for setter in setters:
+        for bad in (float("inf"), float("-inf"), float("nan")):
+            result = build()
+            setter(result, bad)
+            assert dotted(result) != []
+            assert not check(result)
+            (problem,) = product_problems([result])
+            assert problem.message.startswith(f"product P: {dotted(result)[0]}")
