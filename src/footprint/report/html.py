@@ -42,7 +42,7 @@ from footprint.report.summary import (
     sorted_checks,
     top_lines,
 )
-from footprint.report.uncertainty import uncertainty_figure, uncertainty_table
+from footprint.report.uncertainty import uncertainty_spec, uncertainty_table
 from footprint.sourcing.results import SourcingResult
 
 MANY_PRODUCTS = 20  # more products than this: rendered lazily, listed in the portfolio table
@@ -171,7 +171,7 @@ def render_html(assessment: Assessment) -> str:
         ]
     for i, product in enumerate(products, 1):
         parts.append(_product_section(product, f"product-{i}", ids))
-    spread = uncertainty_figure(assessment)
+    spread = uncertainty_spec(assessment)
     if spread is not None:  # Monte Carlo results (--iterations)
         parts += ['<section id="uncertainty"><h2>Uncertainty</h2>', _figure(spread, next(ids)),
                   uncertainty_table(assessment), "</section>"]

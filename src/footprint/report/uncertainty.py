@@ -145,47 +145,60 @@ def _mci_section(ws: Any, row: int, assessment: Assessment) -> int:
 
 def uncertainty_figure(assessment: Assessment) -> go.Figure | None:
     """One box per product (2.5 / 25 / 50 / 75 / 97.5th percentiles), limits as markers."""
+    spec = uncertainty_spec(assessment)
+    return None if spec is None else go.Figure(spec)
+
+
+def uncertainty_spec(assessment: Assessment) -> dict[str, Any] | None:
+    """``uncertainty_figure`` as plain plotly JSON (no graph objects: their validation costs
+    ~30 ms a trace).  Product ids and rule names are HTML-escaped: plotly renders a subset of
+    HTML in trace names and axis labels, and decodes the entities when it draws."""
     result = assessment.uncertainty
     if result is None:
         return None
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []
     for product in result.products:
         stats = product.total
-        figure.add_trace(
-            go.Box(
-                name=product.product,
-                q1=[stats.p25],
-                median=[stats.median],
-                q3=[stats.p75],
-                lowerfence=[stats.p2_5],
-                upperfence=[stats.p97_5],
-                mean=[stats.mean],
-                boxpoints=False,
-                showlegend=False,
-                hovertemplate="%{x}<extra></extra>",
-                orientation="h",
-            )
+        name = escape(product.product)
+        traces.append(
+            {
+                "boxpoints": False,
+                "hovertemplate": "%{x}<extra></extra>",
+                "lowerfence": [stats.p2_5],
+                "mean": [stats.mean],
+                "median": [stats.median],
+                "name": name,
+                "orientation": "h",
+                "q1": [stats.p25],
+                "q3": [stats.p75],
+                "showlegend": False,
+                "upperfence": [stats.p97_5],
+                "type": "box",
+            }
         )
         for check in product.checks:
             if check.kind != "footprint" or check.unit not in (None, PER_FU):
                 continue  # a share, or a limit per kg / per kWh: not on this axis
-            figure.add_trace(
-                go.Scatter(
-                    x=[check.limit],
-                    y=[product.product],
-                    mode="markers",
-                    marker={"symbol": "line-ns-open", "size": 18, "color": "#C00000"},
-                    name=f"{check.rule}: P(fail) {check.probability_fail:.1%}",
-                )
+            traces.append(
+                {
+                    "marker": {"color": "#C00000", "size": 18, "symbol": "line-ns-open"},
+                    "mode": "markers",
+                    "name": f"{escape(check.rule)}: P(fail) {check.probability_fail:.1%}",
+                    "x": [check.limit],
+                    "y": [name],
+                    "type": "scatter",
+                }
             )
-    figure.update_layout(
-        title=f"Climate change per functional unit, {result.iterations} Monte Carlo iterations "
-        "(whiskers: 2.5th and 97.5th percentiles)",
-        xaxis_title="kg CO2-eq per functional unit",
-        height=160 + 60 * len(result.products),
-        margin={"l": 120, "r": 20, "t": 60, "b": 50},
-    )
-    return figure
+    layout = {
+        "title": {
+            "text": f"Climate change per functional unit, {result.iterations} Monte Carlo "
+            "iterations (whiskers: 2.5th and 97.5th percentiles)"
+        },
+        "xaxis": {"title": {"text": "kg CO2-eq per functional unit"}},
+        "height": 160 + 60 * len(result.products),
+        "margin": {"l": 120, "r": 20, "t": 60, "b": 50},
+    }
+    return {"data": traces, "layout": layout}
 
 
 def uncertainty_table(assessment: Assessment) -> str:
