@@ -229,6 +229,49 @@ class _RowReader:
         header = self.headers[self._index[column]] if column in self._index else column
         self.problems.add(message, file=str(self.path), sheet=self.sheet, row=row, column=header)
 
+    def _check_distribution(self, row: int, extra: dict[str, Scalar]) -> None:
+        """A Monte Carlo distribution given in the file (``uncertainty_type`` and its
+        parameters) is checked when the file is read, with or without ``--iterations``:
+        parameters must be finite numbers and the distribution valid (``Distribution.problems``)."""
+        from footprint.uncertainty.distributions import FIXED_KINDS, Distribution
+
+        given = {header.strip().lower(): (header, value) for header, value in extra.items()}
+        kind_cell = given.get("uncertainty_type")
+        if kind_cell is None or not str(kind_cell[1]).strip():
+            return
+        kind = str(kind_cell[1]).strip().lower()
+        if kind in FIXED_KINDS:
+            return
+        numbers: dict[str, float | None] = {}
+        bad = False
+        for name in ("loc", "scale", "minimum", "maximum"):
+            header, value = given.get(f"uncertainty_{name}", (None, None))
+            numbers[name] = None
+            if header is None or _is_blank(value):
+                continue
+            try:
+                numbers[name] = _parse_number(value)
+            except ValueError:
+                bad = True
+                self.problems.add(
+                    f"{value!r} is not a finite number (a parameter of the {kind} distribution)",
+                    file=str(self.path),
+                    sheet=self.sheet,
+                    row=row,
+                    column=header,
+                )
+        if bad:
+            return
+        distribution = Distribution(
+            kind,
+            loc=numbers["loc"],
+            scale=numbers["scale"],
+            minimum=numbers["minimum"],
+            maximum=numbers["maximum"],
+        )
+        where = Problem("", str(self.path), self.sheet, row, kind_cell[0])
+        self.problems.extend(distribution.problems(where))
+
     def map_columns(self) -> dict[str, int]:
         for i, header in enumerate(self.headers):
             if not header:
@@ -357,6 +400,8 @@ class _RowReader:
             raw = cells[i] if i < len(cells) else None
             if not _is_blank(raw):
                 extra[header] = raw if isinstance(raw, str | int | float | bool) else str(raw)
+
+        self._check_distribution(row_number, extra)
 
         if len(self.problems.problems) > before:
             return None

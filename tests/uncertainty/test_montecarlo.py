@@ -291,3 +291,45 @@ def test_a_scheduler_started_as_a_separate_process(run_cli, kit, files, tmp_path
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def test_dataset_file_distributions_are_checked_when_read(run_cli, files, tmp_path: Path) -> None:
+    """A bad distribution in a dataset file is refused whenever the file is read (exit 2, one
+    line per problem naming file, row and column), not only under --iterations; a parameter
+    that is not a number is such a problem (it used to reach float() inside the simulation)."""
+    bad = tmp_path / "bad-datasets.csv"
+    bad.write_text(
+        "id,name,unit,climate_change,uncertainty_type,uncertainty_loc,uncertainty_scale,"
+        "uncertainty_minimum,uncertainty_maximum\n"
+        "mc-a,a,kg,1,lognormal,0,-0.5,,\n"
+        "mc-b,b,kg,1,triangular,1,,3,2\n"
+        "mc-c,c,kg,1,normal,abc,0.1,,\n"
+        "mc-d,d,kg,1,gamma,1,1,,\n"
+        "mc-e,e,kg,1,fixed,,,,\n"
+        "mc-f,f,kg,1,,,,,\n",
+        encoding="utf-8",
+    )
+    before = bad.read_bytes()
+    bom = tmp_path / "kit.csv"
+    bom.write_text(
+        "id,parent,name,quantity,unit,dataset,stage\n"
+        "kit,,Kit,1,piece,,\n"
+        "e,kit,E,1,kg,mc-e,raw materials\n",
+        encoding="utf-8",
+    )
+    for options in ((), ("--iterations", "50")):
+        result = run_cli("assess", str(bom), "--datasets", str(bad), *options)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 4, result.stderr
+        assert "row 2" in errors[0] and "uncertainty_scale -0.5 must be > 0" in errors[0]
+        assert "row 3" in errors[1] and "uncertainty_minimum 3 is not below the maximum 2" in (
+            errors[1]
+        )
+        assert "row 4, column uncertainty_loc" in errors[2] and "'abc' is not a finite number" in (
+            errors[2]
+        )
+        assert "row 5" in errors[3] and "uncertainty type 'gamma'" in errors[3]
+        assert all("bad-datasets.csv" in e for e in errors)
+    assert bad.read_bytes() == before

@@ -28,6 +28,7 @@ from footprint.resources import datasets_dir
 
 Z975 = 1.959963984540054  # the standard normal's 97.5th percentile
 KINDS = ("lognormal", "normal", "triangular", "uniform")
+FIXED_KINDS = ("none", "fixed")  # uncertainty_type of a value kept fixed (no uncertainty)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ from footprint.model import (
     UncertaintyStatistics,
 )
 from footprint.uncertainty.distributions import (
+    FIXED_KINDS,
     Z975,
     Distribution,
     dqr_default,
@@ -77,7 +78,6 @@ from footprint.uncertainty.ranges import (
 from footprint.uncertainty.upstream import UpstreamInputs, brightway_weights, upstream_inputs
 
 BLOCK = 100  # iterations per random stream
-FIXED_KINDS = ("none", "fixed")  # uncertainty_type of a dataset whose value is kept fixed
 _KIND_CODES = {"lognormal": 0, "normal": 1, "triangular": 2, "uniform": 3}
 
 
