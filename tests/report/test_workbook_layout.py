@@ -213,3 +213,26 @@ def test_libreoffice_prints_lines_legibly_in_a_bounded_number_of_pages(
             continue
         sizes += [float(size) for size in re.findall(rb"([\d.]+) Tf", text)]
     assert sizes and min(sizes) >= 7.0, min(sizes)
+
+
+def test_page_breaks_assigned_at_once_serialise_as_appended_one_by_one() -> None:
+    """print_in_groups sets the column breaks in one assignment (openpyxl's append is
+    quadratic); the sheet's colBreaks XML must equal what openpyxl's own append writes."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break, ColBreak
+    from openpyxl.xml.functions import tostring
+
+    from footprint.report._xlsx import print_in_groups
+
+    ws = Workbook().active
+    for c in range(1, 400):
+        ws.cell(row=1, column=c, value=c)
+        ws.column_dimensions[get_column_letter(c)].width = 12
+    print_in_groups(ws, [50, 120], repeat=1)
+    ids = [b.id for b in ws.col_breaks.brk]
+    assert 49 in ids and 119 in ids and len(ids) > 10
+    appended = ColBreak()
+    for i in ids:
+        appended.append(Break(id=i))
+    assert tostring(ws.col_breaks.to_tree()) == tostring(appended.to_tree())

@@ -1294,8 +1294,9 @@ def print_in_groups(ws: Worksheet, starts: Sequence[int], *, repeat: int = 0) ->
     ws.page_setup.fitToWidth = None
     ws.page_setup.fitToHeight = None
     ws.page_setup.scale = scale
-    for start in breaks:
-        ws.col_breaks.append(Break(id=start - 1))  # the break follows column start - 1
+    # the break follows column start - 1; assigned once (openpyxl's append re-validates the
+    # whole list on every call, quadratic in the number of breaks)
+    ws.col_breaks.brk = [*ws.col_breaks.brk, *(Break(id=start - 1) for start in breaks)]
     if repeat:
         ws.print_title_cols = f"A:{get_column_letter(repeat)}"
     return scale

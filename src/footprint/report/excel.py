@@ -243,11 +243,13 @@ def _summary(ws: Worksheet, assessment: Assessment, footer: str) -> None:
         charts.append(_stage_chart(ws, header_row, stage_row, len(products)))
     charts.extend(_top_lines_charts(ws, blocks))
     chart_row = last + 2
+    breaks = []
     for k, chart in enumerate(charts):
         if k % 2 == 0:  # printed two to a page, never cut in half
-            ws.row_breaks.append(Break(id=chart_row - 1))
+            breaks.append(Break(id=chart_row - 1))
         ws.add_chart(chart, f"A{chart_row}")
         chart_row += CHART_ROWS
+    ws.row_breaks.brk = [*ws.row_breaks.brk, *breaks]  # once: openpyxl's append is quadratic
     x.print_setup(ws, footer=footer)
 
 
