@@ -231,46 +231,16 @@ class _RowReader:
 
     def _check_distribution(self, row: int, extra: dict[str, Scalar]) -> None:
         """A Monte Carlo distribution given in the file (``uncertainty_type`` and its
-        parameters) is checked when the file is read, with or without ``--iterations``:
-        parameters must be finite numbers and the distribution valid (``Distribution.problems``)."""
-        from footprint.uncertainty.distributions import FIXED_KINDS, Distribution
+        parameters) is checked when the file is read, with or without ``--iterations``."""
+        from footprint.uncertainty.distributions import file_distribution
 
-        given = {header.strip().lower(): (header, value) for header, value in extra.items()}
-        kind_cell = given.get("uncertainty_type")
-        if kind_cell is None or not str(kind_cell[1]).strip():
-            return
-        kind = str(kind_cell[1]).strip().lower()
-        if kind in FIXED_KINDS:
-            return
-        numbers: dict[str, float | None] = {}
-        bad = False
-        for name in ("loc", "scale", "minimum", "maximum"):
-            header, value = given.get(f"uncertainty_{name}", (None, None))
-            numbers[name] = None
-            if header is None or _is_blank(value):
-                continue
-            try:
-                numbers[name] = _parse_number(value)
-            except ValueError:
-                bad = True
-                self.problems.add(
-                    f"{value!r} is not a finite number (a parameter of the {kind} distribution)",
-                    file=str(self.path),
-                    sheet=self.sheet,
-                    row=row,
-                    column=header,
-                )
-        if bad:
-            return
-        distribution = Distribution(
-            kind,
-            loc=numbers["loc"],
-            scale=numbers["scale"],
-            minimum=numbers["minimum"],
-            maximum=numbers["maximum"],
-        )
-        where = Problem("", str(self.path), self.sheet, row, kind_cell[0])
-        self.problems.extend(distribution.problems(where))
+        distribution, bad = file_distribution(extra)
+        for header, value in bad:
+            self.problem(row, header, f"{value!r} is not a finite number")
+        if distribution is not None:
+            kind_header = next(h for h in extra if h.strip().lower() == "uncertainty_type")
+            where = Problem("", str(self.path), self.sheet, row, kind_header)
+            self.problems.extend(distribution.problems(where))
 
     def map_columns(self) -> dict[str, int]:
         for i, header in enumerate(self.headers):

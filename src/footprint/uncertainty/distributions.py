@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,6 +90,53 @@ class Distribution:
         if c >= (a + b) / 2:
             return a + math.sqrt((b - a) * (c - a) / 2)
         return b - math.sqrt((b - a) * (b - c) / 2)
+
+
+PARAMETERS = ("loc", "scale", "minimum", "maximum")  # the uncertainty_<name> columns
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def file_distribution(
+    extra: Mapping[str, object],
+) -> tuple[Distribution | None, list[tuple[str, object]]]:
+    """The distribution a dataset file's ``uncertainty_*`` columns give (``extra``: the row's
+    other columns by header, any case), and the (header, value) of every parameter that is
+    not a finite number.  None without an ``uncertainty_type``, for a fixed kind, or when a
+    parameter is not a number.  Whether the parameters fit the kind is
+    ``Distribution.problems``."""
+    given = {str(header).strip().lower(): (header, value) for header, value in extra.items()}
+    kind = str(given.get("uncertainty_type", (None, ""))[1] or "").strip().lower()
+    if not kind or kind in FIXED_KINDS:
+        return None, []
+    numbers: dict[str, float | None] = dict.fromkeys(PARAMETERS)
+    bad: list[tuple[str, object]] = []
+    for name in PARAMETERS:
+        header, value = given.get(f"uncertainty_{name}", ("", None))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        numbers[name] = _finite(value)
+        if numbers[name] is None:
+            bad.append((header, value))
+    if bad:
+        return None, bad
+    distribution = Distribution(
+        kind,
+        loc=numbers["loc"],
+        scale=numbers["scale"],
+        minimum=numbers["minimum"],
+        maximum=numbers["maximum"],
+        origin="the dataset file's distribution",
+    )
+    return distribution, []
 
 
 def lognormal_from_interval(low: float, high: float, origin: str) -> Distribution:

@@ -59,6 +59,7 @@ from footprint.uncertainty.distributions import (
     Z975,
     Distribution,
     dqr_default,
+    file_distribution,
     lognormal_from_interval,
 )
 from footprint.uncertainty.mci_sampling import MciInputs, MciPlan, mci_plan
@@ -102,24 +103,15 @@ def _statistics(samples: np.ndarray) -> UncertaintyStatistics:
 def dataset_distribution(
     dataset: Dataset, published: dict[str, tuple[float, float]]
 ) -> Distribution | None:
-    extra = {k.strip().lower(): v for k, v in dataset.extra.items()}
-    kind = extra.get("uncertainty_type")
-    if isinstance(kind, str) and kind.strip().lower() in FIXED_KINDS:
-        return None  # the file says the value is exact (stats_arrays' "no uncertainty")
-    if kind not in (None, ""):
-
-        def number(name: str) -> float | None:
-            value = extra.get(f"uncertainty_{name}")
-            return None if value in (None, "") else float(value)
-
-        return Distribution(
-            str(kind).strip().lower(),
-            loc=number("loc"),
-            scale=number("scale"),
-            minimum=number("minimum"),
-            maximum=number("maximum"),
-            origin="the dataset file's distribution",
-        )
+    found, bad = file_distribution(dataset.extra)
+    if bad:  # a file's are refused when it is read; this is a dataset built in code
+        header, value = bad[0]
+        raise ValueError(f"dataset {dataset.id!r}: {header} {value!r} is not a finite number")
+    if found is not None or any(
+        k.strip().lower() == "uncertainty_type" and str(v).strip().lower() in FIXED_KINDS
+        for k, v in dataset.extra.items()
+    ):
+        return found  # the file's own distribution, or None: the file says the value is exact
     if dataset.material in published:
         low, high = published[dataset.material]
         return lognormal_from_interval(
