@@ -8,9 +8,11 @@ aluminium 10, recycled aluminium 2, steel 3, PP 2.5 kg CO2-eq/kg; the French gri
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
+import openpyxl
 import pytest
 
 import footprint
@@ -18,7 +20,8 @@ from footprint.catalog import load_catalog
 from footprint.cli import main
 from footprint.comparison import comparison_schema
 from footprint.errors import FootprintError
-from footprint.model import Stage
+from footprint.model import STAGES, Stage
+from footprint.report.summary import STAGE_LABELS
 
 A = """product,id,name,quantity,unit,dataset,stage,recycled_content
 widget,housing,Housing,2,kg,t-alu,raw materials,
@@ -189,3 +192,112 @@ def test_cli_refuses_different_functional_units_with_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "different functional units" in err[0] and "--fu-ratio" in err[0]
     assert not out.exists()
+
+
+def test_quantity_and_country_changes_are_named(engine, tmp_path: Path, boms) -> None:
+    a_text = A.replace("recycled_content\n", "recycled_content,country\n").replace(",\n", ",,\n")
+    a_text = a_text.replace("20 %\n", "20 %,\n")
+    b_text = a_text.replace("widget,knob,Knob,0.4,", "widget,knob,Knob,0.6,").replace(
+        "t-steel,raw materials,20 %,", "t-steel,raw materials,20 %,CN"
+    )
+    a = boms.write(tmp_path, "a", a_text)
+    b = boms.write(tmp_path, "b", b_text)
+    pair = footprint.compare(a, b, engine=engine).pairs[0]
+    lines = {(d.before or d.after).id: d for d in pair.lines}
+    knob, frame = lines["knob"], lines["frame"]
+    assert (knob.status, knob.changed_fields) == ("changed", ["quantity"])
+    assert (knob.before.quantity, knob.after.quantity) == (0.4, 0.6)
+    assert knob.climate_change.delta.total == pytest.approx(0.2 * 2.5, rel=1e-6)
+    assert (frame.status, frame.changed_fields) == ("changed", ["country"])
+    assert (frame.before.country, frame.after.country) == (None, "CN")
+    assert frame.climate_change.delta.total == 0  # same dataset: the factor does not move
+    assert pair.climate_change.delta.total == pytest.approx(0.5, rel=1e-6)
+
+
+def _embedded_figures(html: str) -> list[dict]:
+    found = re.findall(r'<script type="application/json" id="figure-\d+-data">(.*?)</script>', html)
+    return [json.loads(text) for text in found]
+
+
+def test_html_report_stage_bars_waterfall_and_check_changes(
+    engine, library: Path, rules: Path, pair_files, tmp_path: Path
+) -> None:
+    a, b = pair_files
+    html, xlsx = tmp_path / "cmp.html", tmp_path / "cmp.xlsx"
+    argv = ["compare", str(a), str(b), "-d", str(library), "-r", str(rules)]
+    assert _run([*argv, "--html", str(html), "--xlsx", str(xlsx)]) == 0
+    text = html.read_text(encoding="utf-8")
+    power = 4 * _grid_fr()
+    a_total, b_total = 24 + power, 7 + power
+    figures = _embedded_figures(text)
+    assert len(figures) == 2
+    # grouped bars: one trace per side, one bar per stage
+    bars = figures[0]
+    assert bars["layout"]["barmode"] == "group"
+    assert [t["type"] for t in bars["data"]] == ["bar", "bar"]
+    labels = [STAGE_LABELS[s] for s in STAGES]
+    by_stage = [dict(zip(t["x"], t["y"], strict=True)) for t in bars["data"]]
+    assert list(by_stage[0]) == labels
+    expected_before = {Stage.RAW_MATERIALS: 24, Stage.MANUFACTURING: power}
+    expected_after = {Stage.RAW_MATERIALS: 7, Stage.MANUFACTURING: power}
+    for stage in STAGES:
+        label = STAGE_LABELS[stage]
+        assert by_stage[0][label] == pytest.approx(expected_before.get(stage, 0), rel=1e-6)
+        assert by_stage[1][label] == pytest.approx(expected_after.get(stage, 0), rel=1e-6)
+    # waterfall from A's total through housing (−16) and knob (−1) to B's total
+    (fall,) = figures[1]["data"]
+    assert fall["type"] == "waterfall"
+    assert fall["measure"] == ["absolute", "relative", "relative", "total"]
+    assert fall["x"][1:3] == ["housing (changed)", "knob (removed)"]
+    assert fall["x"][0] == "widget-a.csv" and fall["x"][3] == "widget-b.csv"
+    assert fall["y"][0] == pytest.approx(a_total, rel=1e-6)
+    assert fall["y"][1:3] == [pytest.approx(2 * 2 - 2 * 10), pytest.approx(-0.4 * 2.5)]
+    assert fall["y"][0] + sum(fall["y"][1:3]) == pytest.approx(b_total, rel=1e-6)
+    # the check changes, status before → after and both margins
+    checks = text.split("<h3>Check changes</h3>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", checks)
+    iron = next(r for r in rows if "steel-recycled" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", iron)
+    assert "fail</span> → <span" in cells[1] and cells[1].endswith("pass</span>")
+    assert cells[2:7] == ["20.0%", "50.0%", "30.0%", "-10.0%", "20.0%"]
+    ceiling = next(r for r in rows if "ceiling" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", ceiling)
+    assert float(cells[5].replace(",", "")) == pytest.approx(23 - a_total, rel=1e-3)
+    assert float(cells[6].replace(",", "")) == pytest.approx(23 - b_total, rel=1e-3)
+
+
+def test_comparison_sheet_side_by_side_ranked_lines_and_changed_checks(
+    engine, library: Path, rules: Path, pair_files, tmp_path: Path
+) -> None:
+    a, b = pair_files
+    xlsx = tmp_path / "cmp.xlsx"
+    argv = ["compare", str(a), str(b), "-d", str(library), "-r", str(rules)]
+    assert _run([*argv, "--xlsx", str(xlsx)]) == 0
+    workbook = openpyxl.load_workbook(xlsx)
+    assert workbook.sheetnames[0] == "Comparison"
+    rows = [[c.value for c in row] for row in workbook["Comparison"].iter_rows()]
+    first = [r[0] for r in rows]
+    power = 4 * _grid_fr()
+    a_total, b_total = 24 + power, 7 + power
+    total = rows[first.index("Climate change")]
+    assert total[2:5] == [
+        pytest.approx(a_total, rel=1e-6),
+        pytest.approx(b_total, rel=1e-6),
+        pytest.approx(-17, rel=1e-6),
+    ]
+    assert total[5] == pytest.approx(-1700 / a_total, rel=1e-6)
+    raw = rows[first.index(f"  {STAGE_LABELS[Stage.RAW_MATERIALS]}")]
+    assert raw[2:5] == [pytest.approx(24), pytest.approx(7), pytest.approx(-17)]
+    start = first.index("Lines that explain most of the difference") + 2  # after the header
+    ranked = [r[:6] for r in rows[start : start + 2]]
+    assert ranked == [
+        [1, "housing", "changed", "dataset", pytest.approx(-16), pytest.approx(16 / 17)],
+        [2, "knob", "removed", None, pytest.approx(-1), pytest.approx(1 / 17)],
+    ]
+    assert rows[start + 2][0] in (None, "")
+    start = first.index("Checks whose status changes") + 2
+    changed = {r[1]: r for r in rows[start : start + 2]}
+    iron, ceiling = changed["steel-recycled"], changed["ceiling"]
+    assert iron[3:5] == ["fail", "pass"] and ceiling[3:5] == ["fail", "pass"]
+    assert iron[9:11] == [pytest.approx(-0.1), pytest.approx(0.2)]
+    assert ceiling[9:11] == [pytest.approx(23 - a_total, rel=1e-6), pytest.approx(23 - b_total)]
