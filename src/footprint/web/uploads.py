@@ -25,7 +25,8 @@ from footprint.bom.sheets import looks_like_text
 # (.xlsx/.csv), an approved-smelter and a high-risk country list (.csv, one id a row)
 FILE_FIELDS: tuple[str, ...] = ("file", "datasets")
 FILE_FIELDS += ("suppliers", "approved_smelters", "high_risk_countries")
-FILE_FIELDS += ("alternative",)  # the BOM the compare view compares with `file`
+# the BOMs the compare view compares with `file`: alternative, alternative-2 … alternative-5
+FILE_FIELDS += ("alternative", *(f"alternative-{n}" for n in range(2, 6)))
 TEXT_FIELDS = ("rules", "as_of", "pair")  # pair: two products of one BOM, for the compare view
 TEXT_FIELDS += ("indicators", "hotspots")  # type: ignore[assignment]  # the EF 3.1 profile
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")
