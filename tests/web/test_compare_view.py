@@ -84,3 +84,31 @@ def test_api_compare_answers_json_and_refuses_a_single_file(live_server, two_bom
         )
     assert refused.status_code == 422
     assert "alternative" in refused.json()["problems"][0]["message"]
+
+
+def test_upload_a_base_and_two_alternatives_shows_both_deltas_and_charts(
+    live_server,
+    browser_page,  # noqa: F811
+    two_boms,
+    tmp_path: Path,
+) -> None:
+    page, problems = browser_page
+    a, b = two_boms
+    c = tmp_path / "widget-rev-c.csv"
+    c.write_text(BASE.replace("2,kg,material-aluminium", "1,kg,material-aluminium"), "utf-8")
+    primary = load_catalog().get("material-aluminium-primary").climate_change
+    assert primary is not None
+    page.goto(live_server.url + "/compare")
+    page.set_input_files("#file", str(a))
+    page.set_input_files("#alternative", str(b))
+    page.set_input_files("#alternative-2", str(c))
+    page.click("#compare-button")
+    page.wait_for_selector("#delta-total-2")
+    assert page.inner_text("#delta-total-1").startswith(f"{_expected_delta():+,.4g}")
+    # revision C halves the primary aluminium: 1 kg × its factor less
+    assert page.inner_text("#delta-total-2").startswith(f"{-primary:+,.4g}")
+    assert "widget-rev-c.csv" in page.inner_text("#pair-2 h2")
+    # the stage bars and the waterfall of both pairs are drawn
+    page.wait_for_selector(".plot .main-svg")
+    assert page.locator(".plot .main-svg").count() >= 4
+    assert not problems, problems

@@ -1,4 +1,6 @@
-"""The compare view of the web page: upload two BOMs (or one BOM and a pair of its products),
+"""The compare view of the web page: upload two or more BOMs (a base and up to five
+alternatives, fields ``alternative``, ``alternative-2`` … ``alternative-5``; or one BOM and a
+pair of its products),
 read the differences, download the comparison workbook.
 
     GET  /compare                      the form
@@ -37,6 +39,9 @@ from footprint.web.uploads import UploadRejected, check_content, receive_form
 
 if TYPE_CHECKING:
     from footprint.comparison import Comparison
+
+#: The upload fields of the alternatives, in the order they are compared with the base.
+ALTERNATIVE_FIELDS = ("alternative", *(f"alternative-{n}" for n in range(2, 6)))
 
 DOWNLOADS = {
     "comparison.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -136,7 +141,8 @@ def register(app: FastAPI, state: Any) -> None:
     @app.post(
         "/api/compare",
         summary="Compare two BOMs",
-        description="Upload `file` (the base BOM) and `alternative` (another BOM), or one file "
+        description="Upload `file` (the base BOM) and `alternative` (another BOM; more in "
+        "`alternative-2` … `alternative-5`), or one file "
         "and `pair` fields `old-id=new-id`; optional `rules` and `as_of` as for /api/assess. "
         "The answer is the JSON document of `footprint compare --json` (schema: "
         "`footprint compare --schema`).",
@@ -181,15 +187,17 @@ async def _compare_request(state: Any, request: Request) -> Comparison:
             raise _Rejected(
                 refused.status, refused.message, [Problem(refused.message, file=refused.file)]
             ) from None
-        base, alternative = form.files.get("file"), form.files.get("alternative")
+        base = form.files.get("file")
+        alternatives = [form.files[f] for f in ALTERNATIVE_FIELDS if f in form.files]
         pairs = _pairs(form.values("pair"))
-        if base is None or (alternative is None and not pairs):
+        if base is None or (not alternatives and not pairs):
             raise _Rejected(
                 422,
                 "Choose two BOM files to compare",
                 [
                     Problem(
-                        "send the base BOM as 'file' and the other as 'alternative' (or one "
+                        "send the base BOM as 'file' and the others as 'alternative', "
+                        "'alternative-2' … 'alternative-5' (or one "
                         "file and 'pair' old-id=new-id)",
                         column="file",
                     )
@@ -207,8 +215,7 @@ async def _compare_request(state: Any, request: Request) -> Comparison:
                     rules=tuple(parse_rules(form.values("rules"))),
                     as_of=parse_as_of(form.values("as_of")),
                 )
-                for upload in (base, alternative)
-                if upload is not None
+                for upload in (base, *alternatives)
             ]
             return await anyio.to_thread.run_sync(
                 _compare, state.service, requests, pairs, limiter=state.limiter
@@ -242,8 +249,11 @@ def _compare(service: Any, requests: list[AssessRequest], pairs: dict[str, str])
 
     assessments = [service.assess(r) for r in requests]
     labels = [r.bom_name for r in requests]
-    if len(labels) == 2 and labels[0] == labels[1]:
-        labels = [f"{labels[0]} (base)", f"{labels[1]} (alternative)"]
+    if len(set(labels)) < len(labels):  # files of the same name: say which is which
+        labels = [
+            f"{label} (base)" if k == 0 else f"{label} (alternative {k})"
+            for k, label in enumerate(labels)
+        ]
     if len(assessments) == 1:
         return compare_assessments(assessments[0], [assessments[0]], labels=labels * 2, pairs=pairs)
     return compare_assessments(assessments[0], assessments[1:], labels=labels, pairs=pairs)
@@ -264,19 +274,26 @@ def form_page(
         f"<span><strong>{esc(r.title)}</strong></span></label>"
         for r in state.service.rule_sets
     )
+    more = "".join(
+        f'<input id="{f}" name="{f}" type="file" accept=".xlsx,.csv" '
+        f'aria-label="Alternative BOM {k}">'
+        for k, f in enumerate(ALTERNATIVE_FIELDS[1:], 2)
+    )
     return pages.page(
         "Compare two BOMs",
         f"""<section class="card upload">
 <h1>Compare two bills of materials</h1>
-<p class="lead">Upload a BOM and a revision or an alternative of it. Products are paired by
+<p class="lead">Upload a BOM and one or more revisions or alternatives of it (up to five).
+Products are paired by
 id and compared per the same functional unit: the difference per stage and per line, and the
 checks whose result changes.</p>
 {pages.problems_block(problems or [], headline)}
 <form id="compare-form" method="post" action="/compare" enctype="multipart/form-data">
   <div class="field"><label for="file">Base BOM <span class="req">required</span></label>
   <input id="file" name="file" type="file" accept=".xlsx,.csv" required></div>
-  <div class="field"><label for="alternative">Alternative BOM</label>
+  <div class="field"><label for="alternative">Alternative BOMs</label>
   <input id="alternative" name="alternative" type="file" accept=".xlsx,.csv">
+  {more}
   <small>or leave it empty and compare two products of the base file:</small></div>
   <div class="field"><label for="pair">Pair of products <span class="opt">optional</span></label>
   <input id="pair" name="pair" type="text" placeholder="old-id=new-id"></div>
