@@ -17,7 +17,6 @@ import csv
 import difflib
 import hashlib
 import json
-import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +31,7 @@ from footprint.errors import (
     ProblemCollector,
     UnitError,
 )
+from footprint.finite import parse_number
 from footprint.model import DataQuality, Dataset, Scalar, SourceRef
 from footprint.resources import datasets_dir
 from footprint.units import parse_unit
@@ -195,15 +195,6 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError
-    number = float(value) if isinstance(value, int | float) else float(str(value).strip())
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
 def _parse_pairs(text: str, separator: str) -> list[tuple[str, str]]:
     pairs = []
     for part in text.split(";"):
@@ -234,13 +225,10 @@ class _RowReader:
         parameters) is checked when the file is read, with or without ``--iterations``."""
         from footprint.uncertainty.distributions import file_distribution
 
-        distribution, bad = file_distribution(extra)
-        for header, value in bad:
-            self.problem(row, header, f"{value!r} is not a finite number")
-        if distribution is not None:
-            kind_header = next(h for h in extra if h.strip().lower() == "uncertainty_type")
-            where = Problem("", str(self.path), self.sheet, row, kind_header)
-            self.problems.extend(distribution.problems(where))
+        given = file_distribution(extra)
+        kind_header = next((h for h in extra if h.strip().lower() == "uncertainty_type"), None)
+        where = Problem("", str(self.path), self.sheet, row, kind_header)
+        self.problems.extend(given.problems(where))
 
     def map_columns(self) -> dict[str, int]:
         for i, header in enumerate(self.headers):
@@ -291,7 +279,7 @@ class _RowReader:
             if _is_blank(value):
                 continue
             try:
-                numbers[name] = _parse_number(value)
+                numbers[name] = parse_number(value)
             except ValueError:
                 self.problem(row_number, name, f"{value!r} is not a finite number")
         gases = {g: numbers[g] for g in GAS_COLUMNS if g in numbers}
@@ -355,7 +343,7 @@ class _RowReader:
                 scores[attribute] = float(kinds[value.strip().lower()])  # e.g. "proxy" → 5
                 continue
             try:
-                score = _parse_number(value)
+                score = parse_number(value)
                 if not 1 <= score <= 5:
                     raise ValueError
                 scores[attribute] = score
@@ -416,7 +404,7 @@ class _RowReader:
                 self.problem(row, "composition", f"{element!r} is not an element symbol like Co")
                 continue
             try:
-                fraction = _parse_number(value)
+                fraction = parse_number(value)
                 if not 0 <= fraction <= 1:
                     raise ValueError
             except ValueError:
@@ -446,7 +434,7 @@ class _RowReader:
         inputs: dict[str, float] = {}
         for dataset_id, value in pairs:
             try:
-                inputs[dataset_id] = inputs.get(dataset_id, 0.0) + _parse_number(value)
+                inputs[dataset_id] = inputs.get(dataset_id, 0.0) + parse_number(value)
             except ValueError:
                 self.problem(row, "inputs", f"{dataset_id}: {value!r} is not a finite number")
         return inputs

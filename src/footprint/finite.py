@@ -23,6 +23,17 @@ _NEVER_NON_FINITE = {str, int, bool, type(None)}
 LARGEST = "about 1.8e308, the largest number a computer holds"
 
 
+def parse_number(value: Any) -> float:
+    """A cell's value as a finite float (a number, or text of one); ValueError otherwise
+    (text that is not a number, a bool, inf or NaN)."""
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    if not math.isfinite(number):
+        raise ValueError
+    return number
+
+
 def line_problems(lines: Sequence[Any], figures: np.ndarray, indicator: str) -> list[Problem]:
     """One problem per linked line (``lines[i]`` has ``figures[i]``) whose figures are not
     finite: amount × unit score overflowed (or a score is NaN)."""

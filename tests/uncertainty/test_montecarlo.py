@@ -306,7 +306,9 @@ def test_dataset_file_distributions_are_checked_when_read(run_cli, files, tmp_pa
         "mc-c,c,kg,1,normal,abc,0.1,,\n"
         "mc-d,d,kg,1,gamma,1,1,,\n"
         "mc-e,e,kg,1,fixed,,,,\n"
-        "mc-f,f,kg,1,,,,,\n",
+        "mc-f,f,kg,1,,,,,\n"
+        "mc-g,g,kg,1,,,0.2,,\n"
+        "mc-h,h,kg,1, ,0,,1,\n",
         encoding="utf-8",
     )
     before = bad.read_bytes()
@@ -322,7 +324,7 @@ def test_dataset_file_distributions_are_checked_when_read(run_cli, files, tmp_pa
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-        assert len(errors) == 4, result.stderr
+        assert len(errors) == 6, result.stderr
         assert "row 2" in errors[0] and "uncertainty_scale -0.5 must be > 0" in errors[0]
         assert "row 3" in errors[1] and "uncertainty_minimum 3 is not below the maximum 2" in (
             errors[1]
@@ -331,5 +333,31 @@ def test_dataset_file_distributions_are_checked_when_read(run_cli, files, tmp_pa
             errors[2]
         )
         assert "row 5" in errors[3] and "uncertainty type 'gamma'" in errors[3]
+        # parameters without a type were silently ignored (the value stayed fixed)
+        assert "row 8, column uncertainty_scale" in errors[4], errors[4]
+        assert "uncertainty_scale given without an uncertainty_type" in errors[4]
+        assert "row 9, column uncertainty_loc" in errors[5], errors[5]
+        assert "uncertainty_loc, uncertainty_minimum given without" in errors[5]
         assert all("bad-datasets.csv" in e for e in errors)
     assert bad.read_bytes() == before
+
+
+def test_dataset_built_in_code_with_parameters_but_no_type_is_refused() -> None:
+    """A Dataset made in code (not read from a file) reaches the Monte Carlo unchecked: a
+    parameter without uncertainty_type is a ValueError naming dataset and column, a fixed
+    kind gives no distribution, a lognormal its own parameters."""
+    from footprint.model import Dataset
+    from footprint.uncertainty.montecarlo import dataset_distribution
+
+    def dataset(**extra: object) -> Dataset:
+        return Dataset(id="x", name="x", unit="kg", climate_change=2.0, extra=extra)
+
+    with pytest.raises(ValueError, match="dataset 'x': uncertainty_scale given without an"):
+        dataset_distribution(dataset(uncertainty_scale=0.3), {})
+    with pytest.raises(ValueError, match=r"'abc' is not a finite number \(column uncertainty_loc"):
+        dataset_distribution(dataset(uncertainty_type="normal", uncertainty_loc="abc"), {})
+    assert dataset_distribution(dataset(uncertainty_type="None", uncertainty_loc=1), {}) is None
+    found = dataset_distribution(
+        dataset(uncertainty_type="lognormal", uncertainty_loc="0.5", uncertainty_scale=0.25), {}
+    )
+    assert found is not None and (found.kind, found.loc, found.scale) == ("lognormal", 0.5, 0.25)

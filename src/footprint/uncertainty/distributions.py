@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from footprint.errors import Problem
+from footprint.finite import parse_number
 from footprint.resources import datasets_dir
 
 Z975 = 1.959963984540054  # the standard normal's 97.5th percentile
@@ -95,39 +96,65 @@ class Distribution:
 PARAMETERS = ("loc", "scale", "minimum", "maximum")  # the uncertainty_<name> columns
 
 
-def _finite(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value) if isinstance(value, int | float) else float(str(value).strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+@dataclass(frozen=True)
+class FileDistribution:
+    """What a dataset file's ``uncertainty_*`` columns say about one dataset."""
+
+    distribution: Distribution | None = None  # None: no distribution (see the other fields)
+    fixed: bool = False  # uncertainty_type says the value is exact (``none``, ``fixed``)
+    bad: tuple[tuple[str, object], ...] = ()  # (header, value) of parameters not numbers
+    # headers of parameters given while uncertainty_type is empty (they would be ignored)
+    without_type: tuple[str, ...] = ()
+
+    def problems(self, where: Problem) -> list[Problem]:
+        """One problem per thing wrong, located like ``where`` (its column is replaced by the
+        offending column's header)."""
+
+        def at(header: str, text: str) -> Problem:
+            return Problem(f"{where.message}{text}", where.file, where.sheet, where.row, header)
+
+        found = [at(header, f"{value!r} is not a finite number") for header, value in self.bad]
+        if self.without_type:
+            named = ", ".join(self.without_type)
+            found.append(
+                at(
+                    self.without_type[0],
+                    f"{named} given without an uncertainty_type; give uncertainty_type "
+                    f"({', '.join(KINDS)}, or none for a fixed value) or leave "
+                    f"{'it' if len(self.without_type) == 1 else 'them'} empty",
+                )
+            )
+        if self.distribution is not None:
+            found.extend(self.distribution.problems(where))
+        return found
 
 
-def file_distribution(
-    extra: Mapping[str, object],
-) -> tuple[Distribution | None, list[tuple[str, object]]]:
+def file_distribution(extra: Mapping[str, object]) -> FileDistribution:
     """The distribution a dataset file's ``uncertainty_*`` columns give (``extra``: the row's
-    other columns by header, any case), and the (header, value) of every parameter that is
-    not a finite number.  None without an ``uncertainty_type``, for a fixed kind, or when a
-    parameter is not a number.  Whether the parameters fit the kind is
-    ``Distribution.problems``."""
+    other columns by header, any case).  Its ``distribution`` is None without an
+    ``uncertainty_type``, for a fixed kind, or when a parameter is not a number; whether the
+    parameters fit the kind is ``Distribution.problems`` (all of it: ``problems``)."""
     given = {str(header).strip().lower(): (header, value) for header, value in extra.items()}
-    kind = str(given.get("uncertainty_type", (None, ""))[1] or "").strip().lower()
-    if not kind or kind in FIXED_KINDS:
-        return None, []
+    type_header, kind_value = given.get("uncertainty_type", ("uncertainty_type", None))
+    kind = "" if _blank(kind_value) else str(kind_value).strip().lower()
+    parameters = {
+        name: given[f"uncertainty_{name}"]
+        for name in PARAMETERS
+        if f"uncertainty_{name}" in given and not _blank(given[f"uncertainty_{name}"][1])
+    }
+    if not kind:
+        return FileDistribution(without_type=tuple(str(h) for h, _v in parameters.values()))
+    if kind in FIXED_KINDS:
+        return FileDistribution(fixed=True)
     numbers: dict[str, float | None] = dict.fromkeys(PARAMETERS)
     bad: list[tuple[str, object]] = []
-    for name in PARAMETERS:
-        header, value = given.get(f"uncertainty_{name}", ("", None))
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        numbers[name] = _finite(value)
-        if numbers[name] is None:
-            bad.append((header, value))
+    for name, (header, value) in parameters.items():
+        try:
+            numbers[name] = parse_number(value)
+        except ValueError:
+            bad.append((str(header), value))
     if bad:
-        return None, bad
+        return FileDistribution(bad=tuple(bad))
     distribution = Distribution(
         kind,
         loc=numbers["loc"],
@@ -136,7 +163,11 @@ def file_distribution(
         maximum=numbers["maximum"],
         origin="the dataset file's distribution",
     )
-    return distribution, []
+    return FileDistribution(distribution=distribution)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def lognormal_from_interval(low: float, high: float, origin: str) -> Distribution:

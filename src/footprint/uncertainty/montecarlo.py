@@ -55,7 +55,6 @@ from footprint.model import (
     UncertaintyStatistics,
 )
 from footprint.uncertainty.distributions import (
-    FIXED_KINDS,
     Z975,
     Distribution,
     dqr_default,
@@ -103,15 +102,13 @@ def _statistics(samples: np.ndarray) -> UncertaintyStatistics:
 def dataset_distribution(
     dataset: Dataset, published: dict[str, tuple[float, float]]
 ) -> Distribution | None:
-    found, bad = file_distribution(dataset.extra)
-    if bad:  # a file's are refused when it is read; this is a dataset built in code
-        header, value = bad[0]
-        raise ValueError(f"dataset {dataset.id!r}: {header} {value!r} is not a finite number")
-    if found is not None or any(
-        k.strip().lower() == "uncertainty_type" and str(v).strip().lower() in FIXED_KINDS
-        for k, v in dataset.extra.items()
-    ):
-        return found  # the file's own distribution, or None: the file says the value is exact
+    given = file_distribution(dataset.extra)
+    # a file's are refused when it is read; this is a dataset built in code
+    wrong = given.problems(Problem(f"dataset {dataset.id!r}: "))
+    if wrong:
+        raise ValueError(f"{wrong[0].message} (column {wrong[0].column})")
+    if given.distribution is not None or given.fixed:
+        return given.distribution  # the file's own, or None: the file says the value is exact
     if dataset.material in published:
         low, high = published[dataset.material]
         return lognormal_from_interval(
