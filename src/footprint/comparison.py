@@ -30,7 +30,7 @@ Missing is never zero: a figure one side does not have gives a delta of ``None``
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
@@ -556,20 +556,37 @@ def climate_delta(before: ClimateChange | None, after: ClimateChange | None) -> 
 def _fast(cls: type[M], values: dict[str, Any]) -> M:
     """A result model from values that already have their fields' types (every field, in
     order), without validating them again: ten thousand lines make ~70,000 of these."""
-    return _constructed(cls, values, frozenset(values))
+    given = _ALL_FIELDS.get(cls)
+    if given is None:
+        given = _ALL_FIELDS[cls] = frozenset(cls.model_fields)
+    return _constructed(cls, values, given)
+
+
+#: Each model's field names, as ``_fast`` records them set (it is given every field).
+_ALL_FIELDS: dict[type, frozenset[str]] = {}
 
 
 _ZERO = ClimateChange()
 
 
-def _name_paths(lines: Sequence[_Line]) -> dict[str, str]:
-    """Line id → the path by name (name, else id, of every assembly from the top down)."""
-    names = {line.id: line.name or line.id for line in lines}
-    return {
-        line.id: " / ".join(names.get(part, part) for part in line.path.split(" / "))
-        for line in lines
-        if line.name
-    }
+class _NamePaths(Mapping[str, str]):
+    """Line id → the path by name (name, else id, of every assembly from the top down), for
+    the lines that have a name; each made when asked for (matching asks only for the lines
+    not matched by id)."""
+
+    def __init__(self, lines: Sequence[_Line]) -> None:
+        self._names = {line.id: line.name or line.id for line in lines}
+        self._paths = {line.id: line.path for line in lines if line.name}
+
+    def __getitem__(self, line_id: str) -> str:
+        names = self._names
+        return " / ".join(names.get(part, part) for part in self._paths[line_id].split(" / "))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def match_lines(
@@ -649,6 +666,7 @@ class _Sides:
             parts = [
                 np.array([getattr(line.climate_change, k) for line in items]) for k in INDICATORS
             ]
+        self.columns = dict(zip(fields, values, strict=True))
         self.sides = [
             _fast(LineSide, dict(zip(fields, row, strict=True)))
             for row in zip(*values, strict=True)
@@ -658,9 +676,10 @@ class _Sides:
         )
 
     def figure(self, k: int, parts: list[float]) -> ClimateChange:
-        return _fast(
-            ClimateChange, {**dict(zip(INDICATORS, parts, strict=True)), "unit": self.units[k]}
-        )
+        return _fast(ClimateChange, dict(zip(_FIGURE_FIELDS, (*parts, self.units[k]), strict=True)))
+
+
+_FIGURE_FIELDS = (*INDICATORS, "unit")  # ClimateChange's fields, in order
 
 
 def _differs(a: object, b: object) -> bool:
@@ -669,12 +688,28 @@ def _differs(a: object, b: object) -> bool:
     return a != b
 
 
+def _changed_fields(
+    old: _Sides, new: _Sides, pairs: Sequence[tuple[int | None, int | None, str | None]]
+) -> dict[int, list[str]]:
+    """Position in ``pairs`` → which of ``LINE_FIELDS`` differ (in that order), for the
+    matched pairs whose BOM facts differ; compared a column at a time."""
+    matched = [(k, i, j) for k, (i, j, _) in enumerate(pairs) if i is not None and j is not None]
+    changed: dict[int, list[str]] = {}
+    for name in LINE_FIELDS:
+        before, after = old.columns[name], new.columns[name]
+        for k, i, j in matched:
+            a, b = before[i], after[j]
+            if a != b and _differs(a, b):  # equal values never differ (inf, "", None)
+                changed.setdefault(k, []).append(name)
+    return changed
+
+
 def _line_deltas(
     before: ProductResult, after: ProductResult, fu_ratio: float, total_delta: float
 ) -> list[LineDelta]:
     # the lines are read once, column by column (a result holds them as columns)
     old, new = _Sides(before.lines), _Sides(after.lines)
-    pairs = _matched(old.sides, new.sides, (_name_paths(old.sides), _name_paths(new.sides)))
+    pairs = _matched(old.sides, new.sides, (_NamePaths(old.sides), _NamePaths(new.sides)))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # as Python's floats
         new_figures = new.figures if fu_ratio == 1.0 else new.figures * fu_ratio
         b = np.zeros((len(pairs), len(INDICATORS)))  # a missing side counts as 0
@@ -688,6 +723,7 @@ def _line_deltas(
         moved = (deltas_of != 0.0).any(axis=1).tolist()
         shares = (deltas_of[:, 0] / total_delta).tolist() if total_delta else None
     old_rows, new_rows = old.figures.tolist(), new_figures.tolist()
+    changed_of = _changed_fields(old, new, pairs)
     deltas: list[LineDelta] = []
     for k, ((i, j, how), delta_row) in enumerate(zip(pairs, deltas_of.tolist(), strict=True)):
         old_side = old.sides[i] if i is not None else None
@@ -699,16 +735,12 @@ def _line_deltas(
                 "before": old.figure(i, old_rows[i]) if i is not None else None,
                 "after": new.figure(j, new_rows[j]) if j is not None else None,
                 "delta": _fast(
-                    ClimateChange, {**dict(zip(INDICATORS, delta_row, strict=True)), "unit": unit}
+                    ClimateChange, dict(zip(_FIGURE_FIELDS, (*delta_row, unit), strict=True))
                 ),
                 "percent": float(percents[k]) if has_b[k] and old_rows[i][0] else None,
             },
         )
-        changed = (
-            [f for f in LINE_FIELDS if _differs(getattr(old_side, f), getattr(new_side, f))]
-            if old_side is not None and new_side is not None
-            else []
-        )
+        changed = changed_of.get(k, [])
         status: LineStatus
         if old_side is None:
             status = "added"
