@@ -285,3 +285,37 @@ def test_monte_carlo_columns_are_not_called_unused(tmp_path: Path) -> None:
         'column "R1 range" is not a footprint column; it is passed through to the outputs',
         'column "note" is not a footprint column; it is passed through to the outputs',
     ], warnings
+
+
+def test_every_check_has_a_failing_probability_or_says_why_not(
+    engine, files, assess_and_simulate
+) -> None:
+    """Under the shipped rule sets (together they use every rule kind) each check of the
+    product gets a failing probability or a 'not sampled' reason naming why, never neither
+    and never both; rule sets have no MCI rule kind, so the MCI has statistics and no limit."""
+    from footprint.compliance.rules import RULE_KINDS
+
+    names = [
+        "eu-battery-regulation",
+        "eu-crma-supply-concentration",
+        "example-company-sourcing",
+        "example-company",
+        "eu-weee-recovery",
+    ]
+    assessment, result = assess_and_simulate(
+        engine, files["battery"], names, iterations=200, seed=5
+    )
+    checks = assessment.products[0].checks
+    assert {c.kind for c in checks} == set(RULE_KINDS)
+    assert not any("mci" in kind for kind in RULE_KINDS)
+    summary = result.products[0]
+    sampled = {c.rule for c in summary.checks}
+    assert "art8-cobalt" in sampled  # the range on cathode-a moves it
+    for check in checks:
+        assert (check.rule in sampled) != (check.rule in summary.not_sampled), check.rule
+        if check.rule in summary.not_sampled:
+            why = summary.not_sampled[check.rule]
+            assert why.startswith(("not sampled: ", "insufficient data: ", "not applicable: "))
+            assert "does not sample checks of this kind" not in why, (check.kind, why)
+    assert "data-quality ratings have no distribution" in summary.not_sampled["data-quality"]
+    assert summary.mci is not None and summary.mci.value is not None

@@ -740,6 +740,25 @@ def _with_ranges(
     )
 
 
+# why a check of a kind the Monte Carlo does not sample has no failing probability (the
+# sampled kinds: max_footprint here, the SHARE_KINDS in ranges)
+_STANDS = "; the assessment's status stands"
+_NOT_SAMPLED_KINDS = {
+    "max_dqr": f"not sampled: data-quality ratings have no distribution{_STANDS}",
+    "required_fields": f"not sampled: it checks that fields are given, which no draw changes"
+    f"{_STANDS}",
+    "max_single_country_share": "not sampled: country shares are computed from the declared "
+    f"masses only (quantity tolerances and ranges are not applied to them){_STANDS}",
+    "max_hhi": "not sampled: the concentration index is computed from the declared masses "
+    f"only (quantity tolerances and ranges are not applied to them){_STANDS}",
+    **dict.fromkeys(
+        ("approved_smelters", "valid_certification", "max_open_corrective_actions"),
+        f"not sampled: it checks declared sourcing records, which no draw changes{_STANDS}",
+    ),
+}
+_NOT_SAMPLED_OTHER = "not sampled: the Monte Carlo does not sample checks of this kind"
+
+
 def _with_share_checks(
     summary: ProductUncertainty,
     plan: ShareCheckPlan,
@@ -811,9 +830,7 @@ def _summary(
         if check.kind in SHARE_KINDS:
             continue  # sampled from their line terms (_with_share_checks)
         if check.kind != "max_footprint":
-            not_sampled[check.rule] = (
-                "not sampled: only footprint, recycled-content and end-of-life-rate checks are"
-            )
+            not_sampled[check.rule] = _NOT_SAMPLED_KINDS.get(check.kind, _NOT_SAMPLED_OTHER)
             continue
         why = without_figures(check)
         if rule is None or why is not None or check.value is None or check.limit is None:
