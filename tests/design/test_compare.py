@@ -175,6 +175,8 @@ def test_cli_compare_writes_json_valid_against_its_schema(
     assert _run([*argv, "--xlsx", str(tmp_path / "out" / "cmp.xlsx")]) == 0
     printed = capsys.readouterr().out
     assert "steel-recycled: fail → pass" in printed
+    assert "1. housing [changed: dataset] -16 (94% of Δ)" in printed
+    assert "2. knob [removed] -1 (6% of Δ)" in printed
     document = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(document, comparison_schema())
     assert document["pairs"][0]["climate_change"]["delta"]["total"] == pytest.approx(-17, rel=1e-6)

@@ -225,7 +225,9 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
             for line in ranked:
                 side = line.after or line.before
                 assert side is not None
-                what = ", ".join(line.changed_fields) or line.status
+                what = f"{line.status}: {', '.join(line.changed_fields)}"
+                if not line.changed_fields:  # added, removed, or only its figure moved
+                    what = line.status
                 share = (
                     f" ({line.share_of_difference:.0%} of Δ)"
                     if line.share_of_difference is not None
@@ -233,7 +235,7 @@ def print_comparison(comparison: Comparison, console: Console) -> None:
                 )
                 console.print(
                     inert(
-                        f"    {line.rank}. {side.path} [{line.status}: {what}] "
+                        f"    {line.rank}. {side.path} [{what}] "
                         f"{_n(line.climate_change.delta.total, signed=True)}{share}",
                         one_line=True,
                     ),
