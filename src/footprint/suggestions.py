@@ -229,7 +229,10 @@ class LineChanges:
         self.rule_sets = rule_sets
         self.as_of = as_of
         self.bom = {line.id: line for line in product.lines}
-        self.index = {line.id: k for k, line in enumerate(result.lines)}
+        # the result's lines built once (a result holds them as columns: each access to
+        # ``result.lines`` builds them all again); shared by the corrected results, unchanged
+        self.lines = list(result.lines)
+        self.index = {line.id: k for k, line in enumerate(self.lines)}
         self._alone: dict[str, ProductResult] = {}
         self._families = self._family_masses()
 
@@ -237,7 +240,7 @@ class LineChanges:
         """Mass per material family of the lines recycled content counts (its denominators)."""
         masses: dict[str, float] = defaultdict(float)
         catalog = self.engine.catalog
-        for line in self.result.lines:
+        for line in self.lines:
             if line.dataset not in catalog or not line.mass_kg or line.is_waste_treatment():
                 continue
             record = catalog.get(line.dataset)
@@ -273,13 +276,13 @@ class LineChanges:
 
     def changed(self, line_id: str, update: Mapping[str, Any]) -> Evaluated:
         """The product and its result with one BOM line's fields updated (dataset, circularity)."""
-        line = self.result.lines[self.index[line_id]]
+        line = self.lines[self.index[line_id]]
         new_bom = self.bom[line_id].model_copy(update=dict(update))
         old, new = self.base_alone(line), self.alone(line, new_bom)
         product = self.product.model_copy(
             update={"lines": [new_bom if b.id == line_id else b for b in self.product.lines]}
         )
-        result = _corrected(self.result, self.index[line_id], old, new, self._families)
+        result = _corrected(self.result, self.lines, self.index[line_id], old, new, self._families)
         if self.rule_sets:
             from footprint.compliance import evaluate_checks
 
@@ -317,16 +320,17 @@ def _plus(a: ClimateChange, old: ClimateChange, new: ClimateChange) -> ClimateCh
 
 def _corrected(
     base: ProductResult,
+    base_lines: Sequence[LineResult],
     position: int,
     old: ProductResult,
     new: ProductResult,
     families: Mapping[str, float],
 ) -> ProductResult:
-    line = base.lines[position]  # built afresh by a LineColumns: replaced by position
+    line = base_lines[position]  # ``base.lines``, built once
     new_line = new.lines[0].model_copy(
         update={"path": line.path, "depth": line.depth, "row": line.row}
     )
-    lines = list(base.lines)
+    lines = list(base_lines)
     lines[position] = new_line
     total = _plus(base.climate_change, old.climate_change, new.climate_change)
     by_stage = {
@@ -552,7 +556,7 @@ def product_suggestions(
     notes: list[str] = []
     candidates = [
         (line, found)
-        for line in result.lines
+        for line in changes.lines
         if line.id in changes.bom and (found := alternatives.of(line.dataset)) is not None
     ]
     factories = _factory_grid_lines(changes, candidates)
@@ -739,7 +743,7 @@ def _sensitivity(changes: LineChanges, engine: Any, n: int) -> list[RecycledCont
     catalog = engine.catalog
     material = [
         line
-        for line in result.lines
+        for line in changes.lines
         if line.id in changes.bom
         and line.mass_kg
         and line.dataset in catalog
