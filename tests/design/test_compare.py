@@ -303,3 +303,40 @@ def test_comparison_sheet_side_by_side_ranked_lines_and_changed_checks(
     assert iron[3:5] == ["fail", "pass"] and ceiling[3:5] == ["fail", "pass"]
     assert iron[9:11] == [pytest.approx(-0.1), pytest.approx(0.2)]
     assert ceiling[9:11] == [pytest.approx(23 - a_total, rel=1e-6), pytest.approx(23 - b_total)]
+
+
+def test_cli_pair_compares_two_products_of_one_file_and_renamed_products(
+    engine, library: Path, tmp_path: Path, boms, capsys
+) -> None:
+    both = A + B.split("\n", 1)[1].replace("widget,", "widget-c,")
+    one = boms.write(tmp_path, "both", both)
+    out = tmp_path / "pair.json"
+    argv = ["compare", str(one), "-d", str(library), "--pair", "widget=widget-c"]
+    assert _run([*argv, "--json", str(out)]) == 0
+    (pair,) = json.loads(out.read_text(encoding="utf-8"))["pairs"]
+    assert (pair["base"]["id"], pair["alternative"]["id"]) == ("widget", "widget-c")
+    assert pair["climate_change"]["delta"]["total"] == pytest.approx(2 * 2 - 2 * 10 - 0.4 * 2.5)
+    # two files, one product renamed: paired by id where ids agree, the renamed one only
+    # with --pair (a single product on each side would be paired as the only products)
+    gadget = "gadget,body,Body,1,kg,t-pp,raw materials,\n"
+    a = boms.write(tmp_path, "a", A + gadget)
+    c = boms.write(tmp_path, "c", B.replace("widget,", "widget-c,") + gadget)
+    assert _run(["compare", str(a), str(c), "-d", str(library), "--json", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [(p["base"]["id"], p["paired_by"]) for p in document["pairs"]] == [("gadget", "id")]
+    assert {(u["id"], u["side"]) for u in document["unmatched"]} == {
+        ("widget", "base"), ("widget-c", "alternative"),
+    }  # fmt: skip
+    capsys.readouterr()
+    argv = ["compare", str(a), str(c), "-d", str(library), "--pair", "widget=widget-c"]
+    assert _run([*argv, "--json", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    pairs = {p["base"]["id"]: p for p in document["pairs"]}
+    assert pairs["widget"]["alternative"]["id"] == "widget-c" and not document["unmatched"]
+    assert pairs["widget"]["climate_change"]["delta"]["total"] == pytest.approx(-17, rel=1e-6)
+    assert pairs["gadget"]["climate_change"]["delta"]["total"] == 0
+    # a pair not written OLD=NEW: exit 2, one line naming the option
+    capsys.readouterr()
+    assert _run(["compare", str(a), str(c), "-d", str(library), "--pair", "widget"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--pair widget: write OLD-ID=NEW-ID" in err[0], err

@@ -112,3 +112,19 @@ def test_upload_a_base_and_two_alternatives_shows_both_deltas_and_charts(
     page.wait_for_selector(".plot .main-svg")
     assert page.locator(".plot .main-svg").count() >= 4
     assert not problems, problems
+
+
+def test_api_compare_two_products_of_one_file(live_server, tmp_path: Path) -> None:
+    both = tmp_path / "both.csv"
+    both.write_text(BASE + REVISION.split("\n", 1)[1].replace("widget,", "widget-b,"), "utf-8")
+    with both.open("rb") as upload:
+        answer = httpx.post(
+            live_server.url + "/api/compare",
+            files={"file": (both.name, upload, "text/csv")},
+            data={"pair": "widget=widget-b"},
+            timeout=120,
+        )
+    assert answer.status_code == 200, answer.text
+    (pair,) = answer.json()["pairs"]
+    assert (pair["base"]["id"], pair["alternative"]["id"]) == ("widget", "widget-b")
+    assert pair["climate_change"]["delta"]["total"] == pytest.approx(_expected_delta(), rel=1e-6)
