@@ -156,6 +156,11 @@ class Suggestions(_Model):
         return write_suggestions_workbook(self, Path(path))
 
 
+def suggestions_schema() -> dict[str, Any]:
+    """The JSON schema of a suggestions document (``footprint suggest --schema``)."""
+    return Suggestions.model_json_schema()
+
+
 # --------------------------------------------------------------------------------------------
 # Alternatives in the library
 # --------------------------------------------------------------------------------------------

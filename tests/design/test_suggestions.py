@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from footprint.api import load_rules, read_products
@@ -191,6 +192,12 @@ def test_cli_suggest_writes_json_and_workbook(engine, library: Path, tmp_path: P
     assert done.value.code in (0, None)
     assert "not an engineering judgement" in capsys.readouterr().out.replace("\n", " ")
     document = json.loads(out.read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as done:
+        main(["suggest", "--schema"])
+    assert done.value.code in (0, None)
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "Suggestions"
+    jsonschema.validate(document, schema)
     first = document["products"][0]["suggestions"][0]
     sheet = load_workbook(xlsx)["Suggestions"]
     header = [c.value for c in sheet[4]]

@@ -282,7 +282,9 @@ def _pp(value: float | None) -> str:
 
 
 def suggest_command(
-    boms: Annotated[list[Path], typer.Argument(help="BOM files (.xlsx/.csv) or folders")],
+    boms: Annotated[
+        list[Path] | None, typer.Argument(help="BOM files (.xlsx/.csv) or folders")
+    ] = None,
     datasets: DatasetsOption = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
@@ -293,12 +295,20 @@ def suggest_command(
         Path | None, typer.Option("--json", help="write the JSON here ('-': standard output)")
     ] = None,
     xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="write the workbook here")] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="print the JSON schema of suggestions and stop")
+    ] = False,
 ) -> None:
     """Like-for-like factor swaps ranked by saving, and ±10-point recycled-content sensitivity."""
     from footprint.cli.assess_commands import input_files
     from footprint.io import OutputTransaction
-    from footprint.suggestions import suggest
+    from footprint.suggestions import suggest, suggestions_schema
 
+    if schema:
+        typer.echo(json.dumps(suggestions_schema(), indent=2))
+        return
+    if not boms:
+        raise FootprintError(Problem("give the BOM file(s) to suggest changes for"))
     if min(lines, per_line, limit) < 1:
         raise FootprintError(Problem("--lines, --per-line and --limit must be 1 or more"))
     outputs = OutputTransaction(
