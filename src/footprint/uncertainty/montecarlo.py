@@ -43,6 +43,7 @@ import numpy as np
 
 from footprint.bom.monte_carlo import TOLERANCE_COLUMN, parse_tolerance
 from footprint.errors import FootprintError, Problem
+from footprint.lines import LineColumns
 from footprint.model import (
     Assessment,
     CheckUncertainty,
@@ -276,31 +277,31 @@ def simulate(
         inputs, fixed = _product_inputs(
             product, distributions, datasets, problems, background_columns
         )
+        linked = _LinkedLines.of(product)
+        position = {line: j for j, line in enumerate(linked.ids)}
         if through:
-            linked_datasets = [line.dataset for line in _linked(product)]
+            linked_datasets = linked.datasets
             inputs = dataclasses.replace(
                 inputs,
                 upstream=upstream_inputs(linked_datasets, reached, unit_scores, background_columns),
             )
             fixed = [
-                line.id
-                for line in _linked(product)
-                if line.id in fixed and line.dataset not in through
+                line
+                for line, dataset in zip(linked.ids, linked.datasets, strict=True)
+                if line in fixed and dataset not in through
             ]
         described = _varied_lines(product, inputs, slots, bom)
         if through:
-            for line in _linked(product):
-                if line.dataset in through:
-                    described.setdefault(line.id, []).append(
-                        f"dataset {line.dataset}'s Brightway inputs"
-                    )
+            for line, dataset in zip(linked.ids, linked.datasets, strict=True):
+                if dataset in through:
+                    described.setdefault(line, []).append(f"dataset {dataset}'s Brightway inputs")
         plan = share_checks(
             product,
             bom,
             rules,
             _Lookup(datasets),
             slots,
-            {line.id: j for j, line in enumerate(_linked(product))},
+            position,
             lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
         )
         mci = mci_plan(
@@ -308,7 +309,7 @@ def simulate(
             bom,
             datasets,
             slots,
-            {line.id: j for j, line in enumerate(_linked(product))},
+            position,
             lambda line_id, described=described: described.get(line_id, []),  # type: ignore[misc]
         )
         if slots or plan.checks or mci.inputs is not None:
@@ -643,9 +644,35 @@ def _product_inputs(
     return inputs, fixed
 
 
-def _linked(product: ProductResult) -> list[Any]:
-    """The lines sampled: those with a dataset, in the product's order."""
-    return [line for line in product.lines if line.dataset is not None]
+@dataclass(frozen=True)
+class _LinkedLines:
+    """What the summaries need of the sampled lines (``_linked``), read from the columns
+    without building a line object per line (that was most of a summary's time)."""
+
+    ids: list[str]
+    datasets: list[str]
+    stages: list[str]
+    totals: list[float]  # climate change total of each line as assessed
+
+    @classmethod
+    def of(cls, product: ProductResult) -> _LinkedLines:
+        lines = product.lines
+        if isinstance(lines, LineColumns):
+            ids, datasets = lines.values("id"), lines.values("dataset")
+            stages = lines.values("stage")
+            totals = lines.values("climate_change.total")
+        else:
+            ids = [line.id for line in lines]
+            datasets = [line.dataset for line in lines]
+            stages = [line.stage for line in lines]
+            totals = [line.climate_change.total for line in lines]
+        keep = [j for j, dataset in enumerate(datasets) if dataset is not None]
+        return cls(
+            [ids[j] for j in keep],
+            [datasets[j] for j in keep],
+            [str(stages[j]) for j in keep],
+            [float(totals[j]) for j in keep],
+        )
 
 
 class _Lookup:
@@ -677,15 +704,16 @@ def _varied_lines(
     own, and the Products row's where the line takes the product's value)."""
     found: dict[str, list[str]] = {}
     cff = product.eol_model == "cff"
-    for j, line in enumerate(_linked(product)):
+    linked = _LinkedLines.of(product)
+    for j, (line, dataset) in enumerate(zip(linked.ids, linked.datasets, strict=True)):
         if inputs.dataset_of_line[j] >= 0:
-            found.setdefault(line.id, []).append(f"dataset {line.dataset}")
+            found.setdefault(line, []).append(f"dataset {dataset}")
         if inputs.tolerance[j] > 0:
-            found.setdefault(line.id, []).append(
+            found.setdefault(line, []).append(
                 f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %"
             )
     how = "" if cff else " (not the footprint: cut-off model)"
-    ids = [line.id for line in _linked(product)]
+    ids = linked.ids
     lines, _ = slot_uses(
         slots,
         ids,
@@ -706,7 +734,7 @@ def _with_ranges(
     mci: MciInputs | None = None,
 ) -> _Inputs:
     """The inputs with the ranges' arrays: bounds, CFF figure changes, share checks, MCI."""
-    ids = [line.id for line in _linked(product)]
+    ids = _LinkedLines.of(product).ids
     cff_lines = {}
     if product.eol_model == "cff" and product.circularity and product.circularity.cff:
         cff_lines = {c.line: c for c in product.circularity.cff.lines}
@@ -817,12 +845,12 @@ def _summary(
     rules: dict[str, Any],
     described: dict[str, list[str]] | None = None,
 ) -> ProductUncertainty:
-    linked = _linked(product)
+    linked = _LinkedLines.of(product)
     totals = lines.sum(axis=1)
     stages: dict[str, np.ndarray] = {}
-    for j, line in enumerate(linked):
-        stages.setdefault(str(line.stage), np.zeros(len(totals)))
-        stages[str(line.stage)] += lines[:, j]
+    for j, stage in enumerate(linked.stages):
+        stages.setdefault(stage, np.zeros(len(totals)))
+        stages[stage] += lines[:, j]
     checks = []
     not_sampled: dict[str, str] = {}
     for check in product.checks:
@@ -843,9 +871,9 @@ def _summary(
             )
             continue
         counted = {str(stage) for stage in rule.stages} or None
-        mask = np.array([counted is None or str(line.stage) in counted for line in linked])
+        mask = np.array([counted is None or stage in counted for stage in linked.stages])
         deterministic = float(
-            sum(line.climate_change.total for line, m in zip(linked, mask, strict=True) if m)
+            sum(total for total, m in zip(linked.totals, mask, strict=True) if m)
         )
         if not mask.any() or deterministic == 0:
             not_sampled[check.rule] = "not sampled: no line of the counted stages has a figure"
@@ -854,10 +882,10 @@ def _summary(
         scaled = lines[:, mask].sum(axis=1) * (check.value / deterministic)
         fails = float(np.mean(scaled > check.limit))
         varied = [
-            f"{line.id}: {what}"
-            for line, m in zip(linked, mask, strict=True)
+            f"{line}: {what}"
+            for line, m in zip(linked.ids, mask, strict=True)
             if m
-            for what in (described or {}).get(line.id, [])
+            for what in (described or {}).get(line, [])
             if "not the footprint" not in what
         ]
         checks.append(
@@ -871,14 +899,17 @@ def _summary(
                 varied=varied,
             )
         )
-    ranks_total = _ranks(totals)
     drivers = []
-    for j, line in enumerate(linked):
-        column = lines[:, j]
-        if np.ptp(column) == 0:
-            continue
-        rho = np.corrcoef(_ranks(column), ranks_total)[0, 1]
-        drivers.append((line.id, float(rho**2)))
+    moving = np.flatnonzero(np.ptp(lines, axis=0) > 0) if len(lines) else np.empty(0, int)
+    if len(moving):
+        # Spearman's ρ of every moving line with the total: Pearson's of their ranks, all
+        # lines at once
+        ranks = _ranks(lines[:, moving])
+        ranks -= ranks.mean(axis=0)
+        ranks_total = _ranks(totals)
+        ranks_total -= ranks_total.mean()
+        rho = (ranks_total @ ranks) / np.sqrt((ranks**2).sum(axis=0) * (ranks_total**2).sum())
+        drivers = [(linked.ids[j], float(r**2)) for j, r in zip(moving, rho, strict=True)]
     drivers.sort(key=lambda d: d[1], reverse=True)
     return ProductUncertainty(
         product=product.id,
@@ -892,9 +923,11 @@ def _summary(
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
-    order = values.argsort(kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(len(values))
+    """Ranks 0 … n − 1 along the first axis (ties in order of appearance)."""
+    order = values.argsort(axis=0, kind="stable")
+    ranks = np.empty(values.shape)
+    positions = np.arange(len(values), dtype=float)
+    np.put_along_axis(ranks, order, positions.reshape(-1, *([1] * (values.ndim - 1))), axis=0)
     return ranks
 
 

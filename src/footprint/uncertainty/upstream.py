@@ -19,7 +19,7 @@ scores solved with the static values, so the factor is exactly 1 at the static v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +65,7 @@ class UpstreamInputs:
 
 
 def upstream_inputs(
-    line_datasets: list[str | None],
+    line_datasets: Sequence[str | None],
     weights: Mapping[str, dict[str, float]],
     unit_scores: Mapping[str, float],
     columns: Mapping[str, tuple[int, float]],
