@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from footprint.api import Engine, assess
 from footprint.bom import read_bom
-from footprint.comparison import Comparison, compare
 from footprint.errors import (
     BomError,
     DatasetError,
@@ -28,6 +28,20 @@ from footprint.model import (
     ProductResult,
     Stage,
 )
+
+if TYPE_CHECKING:
+    from footprint.comparison import Comparison, compare
+
+
+def __getattr__(name: str) -> Any:
+    """``compare`` and ``Comparison`` imported when first asked for: defining the comparison's
+    models took ~35 ms of every command's start, comparing or not."""
+    if name in ("compare", "Comparison"):
+        from footprint import comparison
+
+        return getattr(comparison, name)
+    raise AttributeError(f"module 'footprint' has no attribute {name!r}")
+
 
 try:
     __version__ = version("footprint")
