@@ -134,6 +134,17 @@ def test_zero_columns_are_exactly_zero_and_the_others_solved() -> None:
     np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11, atol=0)
 
 
+def test_many_columns_in_groups_equal_the_dense_solve() -> None:
+    # 11 indicator columns go to SuperLU in groups of 4, 4 and 3
+    rng = np.random.default_rng(13)
+    dense = _random_supply_chain(rng, 250)
+    h = rng.uniform(0, 5, (250, 11))
+    solution, solver = solve_adjoint(sp.csr_matrix(dense), h)
+    assert solver == BLOCK_TRIANGULAR
+    assert solution.shape == (250, 11)
+    np.testing.assert_allclose(solution, np.linalg.solve(dense.T, h), rtol=1e-11, atol=0)
+
+
 def test_all_zero_right_hand_sides_on_a_singular_matrix_still_raise() -> None:
     singular = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, -0.5, 1.0]]))
     with pytest.raises(np.linalg.LinAlgError):
