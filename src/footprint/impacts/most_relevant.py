@@ -223,6 +223,7 @@ def supply_chain(
     """One forward solve for every product, stage and coverage pattern of ``indicators``."""
     import bw2data as bd
 
+    engine.lca.make_project_current()  # the engine may have started warm, bw2data elsewhere
     methods = list(dict.fromkeys(computing_method(i.method) for i in indicators))
     parts = matrix_parts(sorted(bd.databases), methods)
     position = {int(pid): row for row, pid in enumerate(parts.product_ids)}

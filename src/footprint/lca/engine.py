@@ -140,6 +140,19 @@ class LcaEngine:
             self._project_current = True
             self.unit_scores = self._unit_scores(wanted)
 
+    def make_project_current(self) -> None:
+        """Make the engine's Brightway project bw2data's current one, for code that reads
+        the project through bw2data (a warm start leaves bw2data alone until then)."""
+        with self._lock:
+            self._make_current()
+
+    def _make_current(self) -> None:
+        if not self._project_current:  # started warm: bw2data is needed only now
+            import bw2data as bd
+
+            bd.projects.set_current(self.project)
+            self._project_current = True
+
     @property
     def solver(self) -> str:
         return self.unit_scores.solver
@@ -263,11 +276,7 @@ class LcaEngine:
             return {}
         with self._lock:
             if database not in self._tables:
-                if not self._project_current:  # started warm: bw2data is needed only now
-                    import bw2data as bd
-
-                    bd.projects.set_current(self.project)
-                    self._project_current = True
+                self._make_current()
                 self._tables[database] = self._load_table(database)
             return self._tables[database]
 
