@@ -875,6 +875,16 @@ class ProductUncertainty(_Model):
 class Uncertainty(_Model):
     iterations: int
     seed: int
+    indicator: str = Field(
+        "EF v3.1 climate change, total (kg CO2-eq per functional unit)",
+        description="the one indicator sampled: every statistic, check probability and driver "
+        "here is of it (or of a check's own value)",
+    )
+    not_sampled_indicators: list[str] = Field(
+        default_factory=list,
+        description="the assessment's other indicators (--indicators, and the climate change "
+        "sub-indicators among them): reported without uncertainty, not sampled",
+    )
     products: list[ProductUncertainty]
     distributions: dict[str, str] = Field(
         default_factory=dict, description="dataset id → where its distribution came from"

@@ -14,7 +14,11 @@ from rich.table import Table
 
 IterationsOption = Annotated[
     int | None,
-    typer.Option("--iterations", help="Monte Carlo iterations (uncertainty of every figure)"),
+    typer.Option(
+        "--iterations",
+        help="Monte Carlo iterations: the spread of the climate change total (by stage) and "
+        "each check's failing probability",
+    ),
 ]
 SeedOption = Annotated[
     int, typer.Option("--seed", help="random seed: the same seed gives the same numbers")
@@ -150,9 +154,11 @@ def task_progress(
 def print_uncertainty(assessment: Any, console: Console) -> None:
     if assessment.uncertainty is None:
         return
+    from footprint.report.uncertainty import not_sampled_indicators
+
     table = Table(
         title=f"Monte Carlo, {assessment.uncertainty.iterations} iterations, "
-        f"seed {assessment.uncertainty.seed} (kg CO2-eq per functional unit)"
+        f"seed {assessment.uncertainty.seed}: {assessment.uncertainty.indicator}"
     )
     with_mci = any(p.mci is not None for p in assessment.uncertainty.products)
     columns = ("product", "mean", "median", "2.5 %", "97.5 %", "P(fail)")
@@ -186,3 +192,6 @@ def print_uncertainty(assessment: Any, console: Console) -> None:
             )
         table.add_row(*cells)
     console.print(table)
+    skipped = not_sampled_indicators(assessment)
+    if skipped:
+        console.print(escape(skipped))

@@ -105,9 +105,10 @@ def add_uncertainty_sheet(workbook: Workbook, assessment: Assessment, footer: st
         ws,
         last + 2,
         1,
-        f"{result.iterations} iterations, seed {result.seed}; kg CO2-eq per functional unit "
-        "(the MCI: 0–1).",
+        f"{result.iterations} iterations, seed {result.seed}; {result.indicator} (the MCI: 0–1).",
     )
+    if not_sampled_indicators(assessment):
+        x.put(ws, last + 3, 1, not_sampled_indicators(assessment))
 
 
 MCI_COLUMNS = [
@@ -226,7 +227,7 @@ def uncertainty_table(assessment: Assessment) -> str:
                 f"<tr><td>{escape(product.product)}</td><td>{escape(rule)}</td>"
                 f'<td colspan="5">{escape(why)}</td></tr>'
             )
-    mci = _mci_table(assessment)
+    mci = _mci_table(assessment) + _not_sampled_note(assessment)
     if not rows:
         return mci
     return (
@@ -236,6 +237,22 @@ def uncertainty_table(assessment: Assessment) -> str:
         "<th>Value 95 %</th><th>P(fail)</th><th>P(pass)</th><th>Inputs that varied</th>"
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>" + mci
     )
+
+
+def not_sampled_indicators(assessment: Assessment) -> str:
+    """What the Monte Carlo did not sample, in words ('' when every chosen indicator was)."""
+    result = assessment.uncertainty
+    if result is None or not result.not_sampled_indicators:
+        return ""
+    return (
+        f"Sampled: {result.indicator} only; not sampled (no uncertainty given): "
+        f"{', '.join(result.not_sampled_indicators)}."
+    )
+
+
+def _not_sampled_note(assessment: Assessment) -> str:
+    text = not_sampled_indicators(assessment)
+    return f'<p class="note">{escape(text)}</p>' if text else ""
 
 
 def _mci_table(assessment: Assessment) -> str:

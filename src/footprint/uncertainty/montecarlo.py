@@ -79,6 +79,7 @@ from footprint.uncertainty.ranges import (
 from footprint.uncertainty.upstream import UpstreamInputs, brightway_weights, upstream_inputs
 
 BLOCK = 100  # iterations per random stream
+SAMPLED_INDICATOR = "climate-change"  # the indicator id (--indicators) of what is sampled
 _KIND_CODES = {"lognormal": 0, "normal": 1, "triangular": 2, "uniform": 3}
 
 
@@ -330,9 +331,16 @@ def simulate(
         products_per_task=products_per_task,
         blocks_per_task=blocks_per_task,
     )
+    chosen = dict.fromkeys(
+        indicator.id
+        for product in assessment.products
+        if product.impacts is not None
+        for indicator in product.impacts.indicators
+    )
     return Uncertainty(
         iterations=iterations,
         seed=seed,
+        not_sampled_indicators=[i for i in chosen if i != SAMPLED_INDICATOR],
         products=results,
         distributions={k: (v.origin if v else "none: kept fixed") for k, v in distributions.items()}
         | labels,
@@ -709,9 +717,7 @@ def _varied_lines(
         if inputs.dataset_of_line[j] >= 0:
             found.setdefault(line, []).append(f"dataset {dataset}")
         if inputs.tolerance[j] > 0:
-            found.setdefault(line, []).append(
-                f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %"
-            )
+            found.setdefault(line, []).append(f"quantity ±{inputs.tolerance[j] * Z975 * 100:.4g} %")
     how = "" if cff else " (not the footprint: cut-off model)"
     ids = linked.ids
     lines, _ = slot_uses(
@@ -872,9 +878,7 @@ def _summary(
             continue
         counted = {str(stage) for stage in rule.stages} or None
         mask = np.array([counted is None or stage in counted for stage in linked.stages])
-        deterministic = float(
-            sum(total for total, m in zip(linked.totals, mask, strict=True) if m)
-        )
+        deterministic = float(sum(total for total, m in zip(linked.totals, mask, strict=True) if m))
         if not mask.any() or deterministic == 0:
             not_sampled[check.rule] = "not sampled: no line of the counted stages has a figure"
             continue
