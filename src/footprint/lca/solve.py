@@ -365,58 +365,37 @@ def _residual_ok(matrix: sp.spmatrix, x: np.ndarray, rhs: np.ndarray) -> bool:
     |A_ii·x_i| ≤ Σ_j |A_ij·x_j|): an entry within it passes the full test too.  In a
     technosphere the production amount on the diagonal carries about half of each row's
     |A|·|x|, so nearly every entry passes there, and |A|·|x| is formed only for the rows of
-    those that do not.  Rows are taken in slices whose temporaries stay in cache.
+    those that do not.  One sparse product and a few whole-array passes for all columns (no
+    Python loop over slices of rows: with 25 columns on 20,000 activities the slices' own
+    overhead cost as much as the product; 10.6 → 6.1 ms CPU, best of 15).
     """
     if not np.all(np.isfinite(x)):
         return False
     # by rows, on C-ordered blocks: SciPy's CSC product (or F-ordered x) is 5× slower
-    rows = sp.csr_matrix(matrix)
+    rows = matrix if sp.isspmatrix_csr(matrix) else sp.csr_matrix(matrix)
     x = np.ascontiguousarray(x)
     rhs = np.asarray(rhs).reshape(x.shape)
-    magnitude_diagonal = np.abs(rows.diagonal())[:, None]
-    step = max(1, _CHECK_ENTRIES // max(1, x.shape[1]))
-    for start in range(0, x.shape[0], step):
-        end = min(start + step, x.shape[0])
-        if not _slice_residual_ok(rows, x, rhs, magnitude_diagonal, start, end):
-            return False
-    return True
-
-
-_CHECK_ENTRIES = 32_768  # entries of x per slice of the residual check (256 KiB per temporary)
-
-
-def _slice_residual_ok(
-    rows: sp.csr_matrix,
-    x: np.ndarray,
-    rhs: np.ndarray,
-    magnitude_diagonal: np.ndarray,
-    start: int,
-    end: int,
-) -> bool:
-    first, last = rows.indptr[start], rows.indptr[end]
-    part = sp.csr_matrix(  # a view of the slice's rows, not a copy
-        (rows.data[first:last], rows.indices[first:last], rows.indptr[start : end + 1] - first),
-        shape=(end - start, rows.shape[1]),
-        copy=False,
-    )
-    residual = part @ x
-    residual -= rhs[start:end]
-    np.abs(residual, out=residual)
-    scale = np.abs(x[start:end])
-    scale *= magnitude_diagonal[start:end]
-    scale += np.abs(rhs[start:end])
+    residual = rows @ x
+    residual -= rhs
+    scale = np.abs(x)
+    scale *= np.abs(rows.diagonal())[:, None]
+    scale += np.abs(rhs)
     scale *= _RESIDUAL_TOLERANCE
     scale += 1e-300
-    outside = np.flatnonzero(np.any(residual > scale, axis=1))
-    if not len(outside):
+    # |r| > s ⇔ r > s or r < −s, without an array of |r|
+    outside = residual > scale
+    np.negative(scale, out=scale)
+    outside |= residual < scale
+    rows_outside = np.flatnonzero(outside.any(axis=1))
+    if not len(rows_outside):
         return True
-    magnitude = part[outside]
+    magnitude = rows[rows_outside]
     np.abs(magnitude.data, out=magnitude.data)
     full = magnitude @ np.abs(x)
-    full += np.abs(rhs[start:end][outside])
+    full += np.abs(rhs[rows_outside])
     full *= _RESIDUAL_TOLERANCE
     full += 1e-300
-    return bool(np.all(residual[outside] <= full))
+    return bool(np.all(np.abs(residual[rows_outside]) <= full))
 
 
 # -- a large loop: Jacobi sweeps, else an ordered LU --------------------------------------------
