@@ -169,6 +169,21 @@ def test_unit_scores_with_uncertain_factors_agree_with_bw2calc(project) -> None:
     assert ours.std() > 0.05 * ours.mean()  # a real spread, not a fixed background
 
 
+def test_a_block_cut_into_pieces_gives_the_same_bits(project) -> None:
+    """Each iteration draws from its own streams: a block computed in pieces (as the Dask
+    tasks do when there are few blocks for the workers) equals the whole block bit for bit,
+    and the iterations differ from each other."""
+    from footprint.uncertainty.background import background_problem, block_scores
+
+    problem = background_problem(["random::a7", "random::a23"], project=project[0])
+    whole = block_scores(problem, 4, 1, 100)
+    pieces = np.vstack([block_scores(problem, 4, 1, 37, 0), block_scores(problem, 4, 1, 63, 37)])
+    assert np.array_equal(whole, pieces)
+    assert np.array_equal(block_scores(problem, 4, 1, 10, 50), whole[50:60])
+    assert len(np.unique(whole[:, 0])) == 100
+    assert not np.array_equal(block_scores(problem, 4, 2, 100), whole)  # another block
+
+
 @pytest.fixture(scope="module")
 def assessed(project):
     """An engine on the project and the assessment of one BOM: three lines on Brightway
@@ -221,7 +236,8 @@ def test_product_totals_agree_with_bw2calc(assessed) -> None:
 
 def test_same_numbers_whatever_the_chunks_and_dask_workers(assessed) -> None:
     """Same seed → same bits: in one process with 1 or 3 blocks per task, and on a real
-    LocalCluster of 1 and 2 worker processes."""
+    LocalCluster of 1 and 2 worker processes (4 blocks on 2 workers: each block's background
+    cut in two tasks)."""
     from footprint.uncertainty.cluster import dask_client
     from footprint.uncertainty.montecarlo import simulate
 

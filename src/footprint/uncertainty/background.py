@@ -16,9 +16,10 @@ exchange in it and the solver's block-triangular order are computed once
 (``BackgroundProblem``, ``solve.Plan``); an iteration is a gather of values into that pattern
 and one LU in the stored order (SuperLU's factorisation itself, numeric, runs every time).
 
-Reproducible: iteration block ``b`` of seed ``s`` draws from ``SeedSequence(s, spawn_key=(b,
-1))`` (the montecarlo module's block stream is ``spawn_key=(b,)``), one child stream per
-matrix, so the same seed gives the same bits whatever the workers or blocks per task.
+Reproducible: iteration ``i`` of block ``b`` of seed ``s`` draws from ``SeedSequence(s,
+spawn_key=(b, 1, i))`` (the montecarlo module's block stream is ``spawn_key=(b,)``), one child
+stream per matrix, so the same seed gives the same bits whatever the workers, blocks per task
+or pieces of a block.
 
 A task gets only a ``BackgroundProblem``: the pattern, the parameters and the static values of
 the entries, and the positions of the activities the BOM lines use; never the project.
@@ -133,25 +134,30 @@ class BackgroundProblem:
         return self.scores()
 
 
-def block_scores(problem: BackgroundProblem, seed: int, block: int, size: int) -> np.ndarray:
-    """λ of the wanted activities in ``size`` iterations of block ``block``: (size, wanted)."""
+def block_scores(
+    problem: BackgroundProblem, seed: int, block: int, size: int, start: int = 0
+) -> np.ndarray:
+    """λ of the wanted activities in iterations ``start`` … ``start + size − 1`` of block
+    ``block``: (size, wanted).  Each iteration draws from its own streams, so a block cut into
+    pieces (tasks) gives the same bits as the whole block."""
     from stats_arrays import MCRandomNumberGenerator
 
-    streams = np.random.SeedSequence(seed, spawn_key=(block, BACKGROUND_STREAM)).spawn(3)
+    matrices = (problem.technosphere, problem.biosphere, problem.characterisation)
     generators = [
-        # RandomState takes an array seed too (stats_arrays' annotation says int): 128 bits
-        MCRandomNumberGenerator(entries.params, seed=stream.generate_state(4))  # type: ignore[arg-type]
-        if len(entries.drawn)
-        else None
-        for entries, stream in zip(
-            (problem.technosphere, problem.biosphere, problem.characterisation),
-            streams,
-            strict=True,
-        )
+        MCRandomNumberGenerator(entries.params) if len(entries.drawn) else None
+        for entries in matrices
     ]
     out = np.empty((size, len(problem.wanted)))
-    for iteration in range(size):
-        out[iteration] = problem.scores(generators)
+    for row, iteration in enumerate(range(start, start + size)):
+        streams = np.random.SeedSequence(
+            seed, spawn_key=(block, BACKGROUND_STREAM, iteration)
+        ).spawn(len(matrices))
+        for generator, stream in zip(generators, streams, strict=True):
+            if generator is not None:
+                # stats_arrays draws from its ``random`` (a RandomState, which takes an array
+                # seed: 128 bits of the iteration's stream)
+                generator.random.seed(stream.generate_state(4))
+        out[row] = problem.scores(generators)
     return out
 
 

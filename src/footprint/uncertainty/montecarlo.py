@@ -34,6 +34,7 @@ project or the BOMs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -191,14 +192,19 @@ def _draw(
     return per_line * figures, inputs.ranges.check_values(draws, quantity)
 
 
+def _joined(scores: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
+    """A block's background unit scores, from its pieces (tasks) when it was cut."""
+    return scores if isinstance(scores, np.ndarray) else np.vstack(list(scores))
+
+
 def _block_task(
     inputs: _Inputs,
     seed: int,
     blocks: Sequence[tuple[int, int]],
-    background: Sequence[np.ndarray] | None = None,
+    background: Sequence[np.ndarray | Sequence[np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     parts = [
-        _draw(inputs, seed, block, size, None if background is None else background[k])
+        _draw(inputs, seed, block, size, None if background is None else _joined(background[k]))
         for k, (block, size) in enumerate(blocks)
     ]
     return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
@@ -406,7 +412,7 @@ def _batch_draws(
     batch: _Batch,
     seed: int,
     blocks: Sequence[tuple[int, int]],
-    background: Sequence[np.ndarray] | None = None,
+    background: Sequence[np.ndarray | Sequence[np.ndarray]] | None = None,
 ) -> Draws:
     """Task of the first stage: every product of the batch over the iteration ``blocks``
     (``background``: the background's unit scores of each of those blocks)."""
@@ -517,9 +523,17 @@ def _run_batches(
     scores: dict[int, Any] = {}
     if background is not None:
         problem = client.scatter(background, broadcast=True, hash=False)
+        # the background is most of the work: each block cut into pieces when there are too
+        # few blocks for the workers (5 blocks on 2 workers: 3 and 2; in halves 5 and 5)
+        pieces = _pieces(len(blocks), workers)
         for block, size in blocks:
-            scores[block] = client.submit(block_scores, problem, seed, block, size, pure=False)
-        futures += scores.values()
+            cuts = [size * k // pieces for k in range(pieces + 1)]
+            scores[block] = [
+                client.submit(block_scores, problem, seed, block, stop - start, start, pure=False)
+                for start, stop in itertools.pairwise(cuts)
+                if stop > start
+            ]
+            futures += scores[block]
     shipped = client.scatter(batches, hash=False)
     draws, summaries = [], {}
     for b, batch in enumerate(shipped):
@@ -549,6 +563,11 @@ def _run_batches(
         if progress:
             progress(done, total)
     return [summary for batch_results in results for summary in batch_results]
+
+
+def _pieces(blocks: int, workers: int) -> int:
+    """Background tasks per block: enough for ``TASKS_PER_WORKER`` tasks per worker."""
+    return max(1, min(BLOCK // 10, math.ceil(TASKS_PER_WORKER * workers / max(blocks, 1))))
 
 
 def _run_here(
