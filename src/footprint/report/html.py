@@ -214,6 +214,7 @@ def _figure(fig: go.Figure | Spec, div_id: str) -> str:
     return figure_html(fig, div_id)
 
 
+@lru_cache(maxsize=64)
 def _status(status: str) -> str:
     return f'<span class="status {e(status.replace(" ", "-"))}">{e(status)}</span>'
 
@@ -223,18 +224,21 @@ def _table(
 ) -> str:
     """An HTML table (of class ``cls``); cells are already escaped or formatted by the caller."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{cell}</td>' if j in numeric else f"<td>{cell}</td>"
-            for j, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
+    row_format = _row_format(len(headers), frozenset(numeric))
+    body = "".join([row_format.format(*row) for row in rows])
     attrs = f' class="{e(cls)}"' if cls else ""
     table = f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="table-wrap">{table}</div>'  # scrolls by itself on a narrow screen
+
+
+@lru_cache(maxsize=64)
+def _row_format(columns: int, numeric: frozenset[int]) -> str:
+    """A table row's template, ``str.format`` fills it with the row's cells (a cell holding
+    braces is a value, not part of the template)."""
+    cells = "".join(
+        '<td class="num">{}</td>' if j in numeric else "<td>{}</td>" for j in range(columns)
+    )
+    return f"<tr>{cells}</tr>"
 
 
 def _products_table(products: Sequence[ProductResult]) -> str:
@@ -404,29 +408,42 @@ def _compliance(checks: list[Check]) -> str:
 
 
 def _checks_table(checks: Sequence[Check]) -> str:
-    def value(check: Check, figure: float | None) -> str:
-        return share(figure) if is_share(check.unit) else num(figure)
+    def value(figure: float | None, as_share: bool) -> str:
+        return share(figure) if as_share else num(figure)
 
-    rows = [
-        [
-            e(c.title) + f"<br><small>{e(c.rule_set)} / {e(c.rule)}</small>",
-            _status(c.status),
-            value(c, c.value),
-            value(c, c.limit),
-            "" if is_share(c.unit) else e(c.unit),
-            value(c, c.margin),
-            e(" ".join(filter(None, (c.source.regulation, c.source.article)))),
-            e(c.explanation)
-            + "".join(
-                f"<br><small>driver: {e(d.path)} {num(d.value)} {e(d.unit)}"
-                f"{(' — ' + e(d.note)) if d.note else ''}</small>"
-                for d in c.drivers
-            ),
-        ]
-        for c in checks
-    ]
+    rows = []
+    for c in checks:
+        as_share = is_share(c.unit)
+        rows.append(
+            [
+                _rule_cell(c.title, c.rule_set, c.rule),
+                _status(c.status),
+                value(c.value, as_share),
+                value(c.limit, as_share),
+                "" if as_share else e(c.unit),
+                value(c.margin, as_share),
+                _source_cell(c.source.regulation, c.source.article),
+                e(c.explanation)
+                + "".join(
+                    f"<br><small>driver: {e(d.path)} {num(d.value)} {e(d.unit)}"
+                    f"{(' — ' + e(d.note)) if d.note else ''}</small>"
+                    for d in c.drivers
+                ),
+            ]
+        )
     headers = ["Rule", "Status", "Value", "Limit", "Unit", "Margin", "Source", "Explanation"]
     return _table(headers, rows, numeric={2, 3, 5})
+
+
+@lru_cache(maxsize=1 << 12)
+def _rule_cell(title: str, rule_set: str, rule: str) -> str:
+    """A check's rule cell, made once per rule: thousands of products share a few rules."""
+    return e(title) + f"<br><small>{e(rule_set)} / {e(rule)}</small>"
+
+
+@lru_cache(maxsize=1 << 12)
+def _source_cell(regulation: str | None, article: str | None) -> str:
+    return e(" ".join(filter(None, (regulation, article))))
 
 
 def _data_sources(assessment: Assessment) -> str:
