@@ -13,6 +13,7 @@ no shared state, so several threads may call it at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
@@ -88,6 +89,54 @@ def _reading_progress(stages: StageCallback, progress: Progress | None) -> Progr
             progress(done, total)
 
     return told
+
+
+def _categories_known(products: Sequence[Product], rule_sets: Sequence[Any]) -> bool:
+    """True when no product has a category or every category is one the shipped rule sets
+    name (then ``category_problems`` has nothing to say), without importing the rule models
+    when the shipped categories are in the cache.  False means: ask ``category_problems``."""
+    categories = {p.category for p in products if p.category is not None}
+    if not categories:
+        return True
+    if rule_sets:  # the user's rule files may name more; category_problems reads them
+        return False
+    return categories <= shipped_categories()
+
+
+def shipped_categories() -> frozenset[str]:
+    """The categories the shipped rule sets name, kept in the cache folder under the stamps
+    (path, size, mtime) of the shipped rule files and of the compliance modules that read
+    them; any doubt (no file, unreadable, not a list of texts) means reading the rule files."""
+    import hashlib
+    import json
+
+    from footprint.cache import cache_dir, replace_file
+    from footprint.resources import rules_dir
+
+    def read() -> frozenset[str]:
+        from footprint.compliance.categories import known_categories
+
+        return frozenset(known_categories())
+
+    try:
+        digest = hashlib.sha256(b"categories|1\n")
+        compliance = Path(__file__).parent / "compliance"
+        for path in [*sorted(rules_dir().glob("*.yaml")), *sorted(compliance.glob("*.py"))]:
+            status = path.stat()
+            digest.update(f"{path}|{status.st_size}|{status.st_mtime_ns}\n".encode())
+        kept = cache_dir() / f"categories-{digest.hexdigest()[:32]}.json"
+    except OSError:
+        return read()
+    try:
+        loaded = json.loads(kept.read_text(encoding="utf-8"))
+        if isinstance(loaded, list) and all(isinstance(c, str) for c in loaded):
+            return frozenset(loaded)
+    except (OSError, ValueError):
+        pass
+    categories = read()
+    with contextlib.suppress(OSError):  # cache folder not writable: read the files each time
+        replace_file(kept, lambda handle: json.dump(sorted(categories), handle))
+    return categories
 
 
 def _tool_version() -> str:
@@ -253,7 +302,7 @@ class Engine:
         stages: StageCallback = _no_stages,
     ) -> Assessment:
         warnings = list(warnings)
-        if any(product.category is not None for product in products):
+        if not _categories_known(products, rule_sets):
             from footprint.compliance.categories import category_problems
 
             unknown = category_problems(products, rule_sets)
@@ -989,7 +1038,7 @@ def _sourcing_inputs(
     sourcing: SourcingInputs | None, rule_sets: Sequence[Any]
 ) -> SourcingInputs | None:
     """The inputs given, or empty ones when a sourcing rule needs the figures."""
-    if sourcing is not None:
+    if sourcing is not None or not rule_sets:
         return sourcing
     from footprint.compliance.sourcing_rules import NEEDS_SOURCING
 

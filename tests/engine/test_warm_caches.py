@@ -105,3 +105,57 @@ def test_shipped_catalog_read_back_and_read_again_after_a_change(
     changed = load_catalog()
     assert read == [csv, csv]
     assert changed.get("steel").climate_change == 2.25
+
+
+def _categories_named(folder: Path) -> set[str]:
+    """The categories the YAML files of ``folder`` name, read here with PyYAML alone."""
+    import yaml
+
+    named: set[str] = set()
+    for path in folder.glob("*.yaml"):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        named |= set(document.get("categories") or [])
+        for rule in document.get("rules") or []:
+            named |= set((rule.get("applies_to") or {}).get("categories") or [])
+    return named
+
+
+def test_shipped_categories_read_back_and_read_again_after_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import footprint.compliance.categories
+    import footprint.compliance.loader
+    import footprint.resources
+    from footprint.api import shipped_categories
+
+    real = shipped_categories()  # the shipped rule files, whatever the cache held
+    assert real == _categories_named(footprint.resources.rules_dir())
+    assert {"lmt-battery", "ev-battery", "weee-6-small-it"} <= real
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule_file = rules / "mine.yaml"
+    rule_file.write_text(
+        "name: mine\ntitle: Mine\ncategories: [kettle]\nrules:\n"
+        "  - id: r1\n    title: Cap\n    kind: max_footprint\n    limit: 5\n"
+        "    source: {regulation: none}\n    applies_to: {categories: [toaster]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FOOTPRINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(footprint.resources, "rules_dir", lambda: rules)
+    monkeypatch.setattr(footprint.compliance.loader, "rules_dir", lambda: rules)
+    read = []
+    real_read = footprint.compliance.loader.load_rule_file
+    monkeypatch.setattr(
+        footprint.compliance.loader, "load_rule_file", lambda p: read.append(p) or real_read(p)
+    )
+    footprint.compliance.categories._shipped_categories.cache_clear()
+    assert shipped_categories() == {"kettle", "toaster"}
+    footprint.compliance.categories._shipped_categories.cache_clear()
+    assert shipped_categories() == {"kettle", "toaster"}
+    assert read == [rule_file]  # the second answer came from the cache
+    rule_file.write_text(rule_file.read_text(encoding="utf-8").replace("kettle", "iron"))
+    footprint.compliance.categories._shipped_categories.cache_clear()
+    assert shipped_categories() == {"iron", "toaster"}
+    assert read == [rule_file, rule_file]
+    footprint.compliance.categories._shipped_categories.cache_clear()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from footprint.cli.terminal import echo
-from footprint.compliance import RuleSet, list_rule_sets, load_rule_sets
-from footprint.compliance.rules import SHARE_KINDS, Rule
+
+if TYPE_CHECKING:  # the rule models are imported by the commands that use them
+    from footprint.compliance import RuleSet
+    from footprint.compliance.rules import Rule
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +23,8 @@ def register(app: typer.Typer) -> None:
     @rules.command("list")
     def list_command() -> None:
         """List the shipped rule sets (use a name with `assess --rules NAME`)."""
+        from footprint.compliance import list_rule_sets
+
         for rule_set in list_rule_sets():
             echo(
                 f"{rule_set.name:<32} {len(rule_set.rules):>3} rules  {rule_set.title}",
@@ -32,6 +36,8 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str, typer.Argument(help="a shipped rule set's name, or a YAML file")],
     ) -> None:
         """Show every rule of a rule set: what it checks, for which products, and its source."""
+        from footprint.compliance import load_rule_sets
+
         for rule_set in load_rule_sets([name]):
             echo(describe(rule_set))
 
@@ -68,6 +74,8 @@ def _applies(rule: Rule) -> str:
 
 
 def _limit(rule: Rule, value: float | None) -> str:
+    from footprint.compliance.rules import SHARE_KINDS
+
     if value is None:
         return "none adopted yet (value is declared only)"
     if rule.kind in SHARE_KINDS:
