@@ -195,3 +195,43 @@ def test_chromium_opens_3000_products_and_draws_the_product_one_goes_to(
     assert len(drawn) == 4 and all(d["svg"] > 20 and d["bars"] > 0 for d in drawn)
     assert check_figures(drawn, expected) == {"stages", "bom", "materials", "recycled_content"}
     assert figures_drawn < total_figures / 10  # only the charts near the screen were drawn
+
+
+def test_the_portfolio_chart_of_many_products_shows_the_50_largest_and_says_so(
+    assessment, tmp_path
+):
+    """80 copies of the battery, copy k scaled by a factor f(k) (a permutation of 1…80): the
+    chart shows the 50 copies of factor 31…80, in the assessment's order, with their stage
+    figures; its panel says "top 50 of 80"; the table lists all 80."""
+    battery = assessment.products[0]
+    factors = [(k * 37) % 80 + 1 for k in range(80)]  # 37 is prime to 80: each of 1…80 once
+
+    def scaled(cc, f):  # type: ignore[no-untyped-def]
+        parts = ("fossil", "biogenic", "luluc", "not_split")
+        return cc.model_copy(update={k: getattr(cc, k) * f for k in ("total", *parts)})
+
+    products = [
+        battery.model_copy(
+            update={
+                "id": f"copy-{k:02d}",
+                "climate_change": scaled(battery.climate_change, f),
+                "by_stage": {s: scaled(cc, f) for s, cc in battery.by_stage.items()},
+            }
+        )
+        for k, f in enumerate(factors)
+    ]
+    big = assessment.model_copy(update={"products": products})
+    text = write_html(big, tmp_path / "big.html").read_text(encoding="utf-8")
+    portfolio = text[text.index('<section id="portfolio">') : text.index('<section id="product-1"')]
+    assert portfolio.count("<tr>") == 1 + 80  # header and every product
+    (figure,) = [json.loads(m.group(2)) for m in FIGURE.finditer(portfolio)]
+    expected = [f"copy-{k:02d}" for k, f in enumerate(factors) if f > 30]
+    assert len(expected) == 50
+    result = {p["id"]: p for p in json.loads(big.to_json())["products"]}
+    for trace in figure["data"]:
+        assert trace["y"] == expected
+        stage = next(s for s in battery.by_stage if trace["legendgroup"] == s.value)
+        for product_id, value in zip(trace["y"], trace["x"], strict=True):
+            assert _close(value, result[product_id]["by_stage"][stage.value]["total"])
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
+    assert any("top 50 of 80" in t for t in titles), titles

@@ -522,15 +522,27 @@ def portfolio_figure(assessment: Assessment) -> go.Figure | None:
     return None if spec is None else _figure(spec)
 
 
+PORTFOLIO_TOP = 50  # products per panel of the portfolio chart; the table lists them all
+
+
 def portfolio_spec(assessment: Assessment) -> Spec | None:
-    """``portfolio_figure`` as plotly JSON."""
+    """``portfolio_figure`` as plotly JSON: a panel per functional-unit kind, of at most
+    ``PORTFOLIO_TOP`` products (those with the largest climate change, named in its title)."""
     products = assessment.products
     if len(products) < 2:
         return None
     kinds: dict[str, list[ProductResult]] = {}
     for product in products:
         kinds.setdefault(functional_unit_kind(product), []).append(product)
-    layout = _panels([f"per {esc(kind)}" for kind in kinds], min(0.12, 0.5 / len(kinds)))
+    titles = []
+    for kind, group in kinds.items():
+        title = f"per {esc(kind)}"
+        if len(group) > PORTFOLIO_TOP:  # a bar per product of thousands is pages tall
+            kept = {id(p) for p in _largest(group, PORTFOLIO_TOP)}
+            kinds[kind] = [p for p in group if id(p) in kept]  # in the assessment's order
+            title += f" — top {PORTFOLIO_TOP} of {len(group):,} by climate change (see the table)"
+        titles.append(title)
+    layout = _panels(titles, min(0.12, 0.5 / len(kinds)))
     traces: list[dict[str, Any]] = []
     shown: set[Stage] = set()
     for row, group in enumerate(kinds.values(), 1):
@@ -568,6 +580,12 @@ def portfolio_spec(assessment: Assessment) -> Spec | None:
         height=160 + sum(60 + 34 * len(g) for g in kinds.values()),
     )
     return {"data": traces, "layout": layout}
+
+
+def _largest(group: list[ProductResult], n: int) -> list[ProductResult]:
+    """The ``n`` products with the largest climate change per FU (ties: the first listed)."""
+    ranked = sorted(enumerate(group), key=lambda item: (-item[1].climate_change.total, item[0]))
+    return [product for _, product in ranked[:n]]
 
 
 def _panels(titles: list[str], spacing: float) -> dict[str, Any]:
