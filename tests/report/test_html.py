@@ -100,3 +100,63 @@ def test_a_cff_product_explains_its_lines_and_shows_cut_off_figures(report, asse
     assert f"{0.1 + 0.2 + 61.3 + 0.7:,.4g}" in battery_section
     assert "Circular Footprint Formula" not in charger_section  # a cut-off product
     assert "Cut-off figure" not in charger_section
+
+
+SCRIPT_BREAK = "P</script><script>alert(1)</script>"  # ends a script element if raw
+IMG_ERROR = '<img src="x" onerror="alert(2)">'  # runs where markup is parsed
+MARKUP = "<b>bold</b> & <i>rule</i>"
+
+
+def test_hostile_product_ids_names_and_rule_names_are_literal_text_in_chromium(
+    assessment, tmp_path, chromium, chromium_args
+):
+    """A product id that closes a script element, a name with an ``onerror`` image and a rule
+    with markup: Chromium shows them as the literal text (headings, tables, chart titles and
+    bar labels, which plotly renders as markup) and no script of theirs runs."""
+    battery, charger = assessment.products
+    checks = [
+        c.model_copy(update={"title": MARKUP + " " + c.title, "rule": IMG_ERROR})
+        for c in battery.checks
+    ]
+    hostile = assessment.model_copy(
+        update={
+            "products": [
+                battery.model_copy(
+                    update={"id": SCRIPT_BREAK, "name": IMG_ERROR, "checks": checks}
+                ),
+                charger.model_copy(update={"id": IMG_ERROR, "name": SCRIPT_BREAK}),
+            ]
+        }
+    )
+    report = write_html(hostile, tmp_path / "hostile.html")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=chromium_args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors, _ = watch_page(page)
+            page.goto(report.as_uri(), wait_until="load")
+            page.wait_for_function(
+                "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                ".every(d => d.querySelector('.main-svg'))"
+            )
+            headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+            body = page.inner_text("main")
+            chart_text = page.eval_on_selector_all(
+                ".main-svg", "svgs => svgs.map(s => s.textContent).join(' ')"
+            )
+            injected = page.evaluate("document.querySelectorAll('main img, main b, main i').length")
+            ran = page.evaluate(  # scripts the browser would run that hold a BOM string
+                "Array.from(document.scripts).filter(s => s.type !== 'application/json' &&"
+                " /alert\\([12]\\)/.test(s.textContent)).length"
+            )
+        finally:
+            browser.close()
+    assert errors == []  # no alert() dialog, no page error
+    assert injected == 0  # no element made from a BOM or rule string
+    assert ran == 0
+    assert f"{SCRIPT_BREAK} — {IMG_ERROR}" in headings
+    assert f"{IMG_ERROR} — {SCRIPT_BREAK}" in headings
+    assert MARKUP in body and f"/ {IMG_ERROR}" in body  # the rule's title and name, literal
+    assert f"{SCRIPT_BREAK}: climate change by life-cycle stage" in chart_text
+    assert IMG_ERROR in chart_text  # the portfolio's bar label

@@ -98,8 +98,10 @@ def _axis(title: str | None = None, **settings: Any) -> dict[str, Any]:
 
 
 def esc(text: object) -> str:
-    """A user string made safe for plotly's HTML-like labels."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """A user string made safe for plotly's HTML-like labels: ``<``, ``>`` and ``&`` as
+    entities, so plotly makes no tag of it.  Quotes stay as they are: plotly decodes only a
+    few named entities, and would show ``&quot;`` as those six characters."""
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 def _unit(product: ProductResult) -> str:

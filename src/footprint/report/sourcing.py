@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from footprint.model import Assessment
 from footprint.report import _xlsx as x
 from footprint.report._xlsx import Column, Value
+from footprint.report.figures import esc
 from footprint.sourcing.results import (
     HHI_SCALE,
     UNKNOWN,
@@ -258,7 +259,7 @@ def origin_figure(sourcing: SourcingResult) -> go.Figure | None:
     if any(UNKNOWN in s.by_country for s in subjects):
         countries.append(UNKNOWN)
     fig = go.Figure()
-    labels = [e(s.subject) for s in subjects]
+    labels = [esc(s.subject) for s in subjects]
     for i, country in enumerate(countries):
         fig.add_bar(
             y=labels,
@@ -267,11 +268,11 @@ def origin_figure(sourcing: SourcingResult) -> go.Figure | None:
                 for s in subjects
             ],
             customdata=[s.by_country.get(country, 0.0) for s in subjects],
-            name="unknown origin" if country == UNKNOWN else e(country),
+            name="unknown origin" if country == UNKNOWN else esc(country),
             orientation="h",
             marker_color=UNKNOWN_COLOUR if country == UNKNOWN else PALETTE[i % len(PALETTE)],
             hovertemplate="%{y}: "
-            + e(country)
+            + esc(country)
             + " %{x:.1f} % (%{customdata:.4g} kg)<extra></extra>",
         )
     fig.update_layout(
