@@ -145,7 +145,6 @@ def assess_command(
     """Footprint of every product in the BOM files: by stage, by line, with checks."""
     from footprint.api import Engine, bom_files, load_rules, read_products, read_sourcing
     from footprint.lca.indicators import parse_selection
-    from footprint.scenario import assess_with_scenarios
 
     when = _parse_date(as_of)
     parse_selection(indicators)  # an unknown name stops here, before anything is read
@@ -208,16 +207,20 @@ def assess_command(
                 engine = Engine(
                     datasets, brightway_project=brightway_project, indicators=indicators
                 )
-                assessment = assess_with_scenarios(
-                    engine,
-                    products,
-                    warnings,
-                    what_if,
-                    rule_sets=rule_sets,
-                    as_of=when,
-                    sourcing=sourcing,
-                    hotspots=hotspots,
-                )
+                options: dict[str, Any] = {
+                    "rule_sets": rule_sets,
+                    "as_of": when,
+                    "sourcing": sourcing,
+                    "hotspots": hotspots,
+                }
+                if what_if:  # the scenario module is imported only for what-if options
+                    from footprint.scenario import assess_with_scenarios
+
+                    assessment = assess_with_scenarios(
+                        engine, products, warnings, what_if, **options
+                    )
+                else:
+                    assessment = engine.assess_products(products, warnings, **options)
         assessment = uncertainty.with_uncertainty(
             assessment, engine.catalog, iterations, seed, client, rule_sets,
             products=products, scenarios=what_if, console=console,

@@ -134,6 +134,8 @@ class ExchangeRequest:
     def documents(self, assessment: Any) -> dict[str, str]:
         """Output name → text, for each exchange output asked for.  Every problem of every
         output is raised together, before the store (if any) is written."""
+        if self.pact is None and self.battery_passport is None:
+            return {}  # nothing asked for: the exchange modules are not imported
         from footprint.exchange.battery_passport import PassportOptions, battery_passports
         from footprint.exchange.pact import (
             DEFAULT_STANDARDS,

@@ -63,6 +63,9 @@ def option_scenario(
     placed_on_market: str | None,
 ) -> Scenario | None:
     """The what-if options as one scenario (None when none is given)."""
+    given = swap or recycled_content or scale or eol_recycling_rate or grid_country
+    if not given and placed_on_market is None:
+        return None
     from footprint.scenario import scenario_from_options
 
     return scenario_from_options(
@@ -85,9 +88,11 @@ def what_if_scenarios(
     placed_on_market: str | None,
 ) -> list[Scenario]:
     """The scenario files, then the options as one more scenario, in the order applied."""
-    from footprint.scenario import load_scenarios
+    scenarios: list[Scenario] = []
+    if files:  # the scenario module is imported only when a file or an option needs it
+        from footprint.scenario import load_scenarios
 
-    scenarios = load_scenarios(files or [])
+        scenarios = load_scenarios(files)
     options = option_scenario(
         swap, recycled_content, scale, eol_recycling_rate, grid_country, placed_on_market
     )
