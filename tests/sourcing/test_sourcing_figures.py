@@ -146,3 +146,22 @@ def _list(folder):
 def test_no_sourcing_figures_unless_asked(engine, cobalt_bom):
     result = assess(cobalt_bom, engine=engine)
     assert result.products[0].sourcing is None and result.sourcing is None
+
+
+def test_the_origin_chart_holds_each_countrys_share_of_the_cobalt(engine, cobalt_bom, tmp_path):
+    """Hand computation: of 5 kg Co, CD 3 kg = 60 %, CN 1 kg = 20 %, AU and unknown 0.5 kg =
+    10 % each; countries largest first, unknown origin last."""
+    from footprint.report.sourcing import origin_figure, origin_spec
+
+    smelters = tmp_path / "approved.txt"
+    smelters.write_text("smelter_id\nCID001\n", encoding="utf-8")
+    sourcing = assess(cobalt_bom, engine=engine, approved_smelters=smelters).products[0].sourcing
+    spec = origin_spec(sourcing)
+    co = spec["data"][0]["y"].index("Co")
+    shares = {t["name"]: (t["x"][co], t["customdata"][co]) for t in spec["data"]}
+    assert list(shares) == ["CD", "CN", "AU", "unknown origin"]
+    expected = {"CD": (60, 3), "CN": (20, 1), "AU": (10, 0.5), "unknown origin": (10, 0.5)}
+    for name, (percent, kg) in expected.items():
+        assert shares[name] == (pytest.approx(percent), pytest.approx(kg))
+    figure = origin_figure(sourcing)  # the notebook API's figure draws the same bars
+    assert [list(trace.x) for trace in figure.data] == [t["x"] for t in spec["data"]]

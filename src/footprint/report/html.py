@@ -32,7 +32,7 @@ from footprint.report.figures import (
     stage_spec,
 )
 from footprint.report.impact_report import IMPACTS_STYLE, impacts_section, profile_spec
-from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_figure, sourcing_section
+from footprint.report.sourcing import SORT_SCRIPT, SOURCING_STYLE, origin_spec, sourcing_section
 from footprint.report.summary import (
     NOT_COVERED,
     check_counts,
@@ -339,7 +339,7 @@ CFF_LINES_NOTE = (
 
 
 def _sourcing(sourcing: SourcingResult, div_id: str) -> list[str]:
-    figure = origin_figure(sourcing)
+    figure = origin_spec(sourcing)
     chart = _figure(figure, div_id) if figure is not None else ""
     return ["<h3>Sourcing</h3>", sourcing_section(sourcing, chart)]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 from openpyxl import Workbook
@@ -249,6 +250,12 @@ def _hhi(s: SubjectSourcing) -> str:
 
 def origin_figure(sourcing: SourcingResult) -> go.Figure | None:
     """Mass by country per element, as stacked horizontal bars in percent of each element."""
+    spec = origin_spec(sourcing)
+    return None if spec is None else go.Figure(spec)
+
+
+def origin_spec(sourcing: SourcingResult) -> dict[str, Any] | None:
+    """``origin_figure`` as plain plotly JSON (no graph-objects validation)."""
     subjects = sourcing.elements or sourcing.materials
     if not subjects:
         return None
@@ -258,32 +265,36 @@ def origin_figure(sourcing: SourcingResult) -> go.Figure | None:
     )
     if any(UNKNOWN in s.by_country for s in subjects):
         countries.append(UNKNOWN)
-    fig = go.Figure()
     labels = [esc(s.subject) for s in subjects]
-    for i, country in enumerate(countries):
-        fig.add_bar(
-            y=labels,
-            x=[
+    traces = [
+        {
+            "type": "bar",
+            "y": labels,
+            "x": [
                 100 * s.by_country.get(country, 0.0) / s.mass_kg if s.mass_kg else 0
                 for s in subjects
             ],
-            customdata=[s.by_country.get(country, 0.0) for s in subjects],
-            name="unknown origin" if country == UNKNOWN else esc(country),
-            orientation="h",
-            marker_color=UNKNOWN_COLOUR if country == UNKNOWN else PALETTE[i % len(PALETTE)],
-            hovertemplate="%{y}: "
+            "customdata": [s.by_country.get(country, 0.0) for s in subjects],
+            "name": "unknown origin" if country == UNKNOWN else esc(country),
+            "orientation": "h",
+            "marker": {
+                "color": UNKNOWN_COLOUR if country == UNKNOWN else PALETTE[i % len(PALETTE)]
+            },
+            "hovertemplate": "%{y}: "
             + esc(country)
             + " %{x:.1f} % (%{customdata:.4g} kg)<extra></extra>",
-        )
-    fig.update_layout(
-        barmode="stack",
-        title="Origin by country (share of each element's mass)",
-        xaxis={"title": "% of the element's mass", "range": [0, 100]},
-        height=max(260, 60 + 34 * len(subjects)),
-        margin={"l": 70, "r": 20, "t": 50, "b": 40},
-        legend={"traceorder": "normal"},
-    )
-    return fig
+        }
+        for i, country in enumerate(countries)
+    ]
+    layout = {
+        "barmode": "stack",
+        "title": {"text": "Origin by country (share of each element's mass)"},
+        "xaxis": {"title": {"text": "% of the element's mass"}, "range": [0, 100]},
+        "height": max(260, 60 + 34 * len(subjects)),
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 40},
+        "legend": {"traceorder": "normal"},
+    }
+    return {"data": traces, "layout": layout}
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str, numeric: set[int],
